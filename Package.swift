@@ -1,0 +1,53 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "peerscope",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "peerscope", targets: ["peerscope"]),
+        .library(name: "PeerscopeWire", targets: ["PeerscopeWire"]),
+        .library(name: "PeerscopeCapture", targets: ["PeerscopeCapture"]),
+        .library(name: "PeerscopeAnalysis", targets: ["PeerscopeAnalysis"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CPcap",
+            pkgConfig: "libpcap",
+            providers: [.apt(["libpcap-dev"])]
+        ),
+        // Pure codecs: no I/O, no Foundation.
+        .target(name: "PeerscopeWire"),
+        // libpcap reader and pcap/pcapng writers.
+        .target(name: "PeerscopeCapture", dependencies: ["CPcap", "PeerscopeWire"]),
+        // Frame → protocol records (the dissector); later sessions and timelines.
+        .target(name: "PeerscopeAnalysis", dependencies: ["PeerscopeWire", "PeerscopeCapture"]),
+        .executableTarget(
+            name: "peerscope",
+            dependencies: [
+                "PeerscopeWire", "PeerscopeCapture", "PeerscopeAnalysis",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Synthetic captures for captures/ and tools/bench, built with the project's own encoders.
+        .executableTarget(
+            name: "peerscope-synth",
+            dependencies: [
+                "PeerscopeWire", "PeerscopeCapture",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .testTarget(name: "PeerscopeWireTests", dependencies: ["PeerscopeWire"]),
+        .testTarget(name: "PeerscopeCaptureTests", dependencies: ["PeerscopeCapture", "PeerscopeWire"]),
+        .testTarget(
+            name: "PeerscopeCLITests",
+            dependencies: ["PeerscopeWire", "PeerscopeCapture", "PeerscopeAnalysis"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

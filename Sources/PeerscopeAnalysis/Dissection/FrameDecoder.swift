@@ -1,0 +1,61 @@
+import PeerscopeCapture
+import PeerscopeWire
+
+/// What one frame turned out to be, for the protocols peerscope reads.
+public enum DecodedFrame {
+    case bfdControl(BFDControlPacket, BFDTransport)
+    case bfdEcho(BFDEchoPacket)
+    /// On a BFD port but not a valid BFD packet: a malformed-packet finding.
+    case bfdMalformed(WireError, BFDTransport)
+    /// TCP to or from port 179 (the BGP decoder takes the payload from here).
+    case bgpSegment(TCPHeader)
+    case otherUDP(UDPHeader)
+    case otherTCP(TCPHeader)
+    case otherIP(protocolNumber: UInt8)
+    case notIP(etherType: UInt16)
+    /// The frame's headers could not be read: truncated, lying lengths, unsupported tunnel payload.
+    case undecodable(WireError)
+}
+
+/// Dissects a frame and decodes its BFD payload in one step; allocation-free on the BFD path.
+public enum FrameDecoder {
+    public static let bgpPort: UInt16 = 179
+
+    /// The decoded frame and its dissection (nil when the headers could not be read).
+    @inlinable
+    public static func decode(_ frame: Frame) -> (DecodedFrame, Dissection?) {
+        let dissection: Dissection
+        do {
+            dissection = try Dissector.dissect(frame.bytes, linkType: frame.linkType, snapped: frame.isTruncated)
+        } catch {
+            return (.undecodable(error), nil)
+        }
+        switch dissection.transport {
+        case .udp(let udp):
+            guard let transport = BFDTransport.classify(sourcePort: udp.sourcePort,
+                                                        destinationPort: udp.destinationPort)
+            else { return (.otherUDP(udp), dissection) }
+            if transport == .echo {
+                return (.bfdEcho(BFDEchoPacket(payloadLength: dissection.payloadLength)), dissection)
+            }
+            let payload = UnsafeRawBufferPointer(
+                rebasing: frame.bytes[dissection.payloadOffset..<(dissection.payloadOffset + dissection.payloadLength)])
+            do {
+                return (.bfdControl(try BFDControlPacket.decode(payload), transport), dissection)
+            } catch {
+                var located = error
+                located.offset += dissection.payloadOffset
+                return (.bfdMalformed(located, transport), dissection)
+            }
+        case .tcp(let tcp):
+            if tcp.sourcePort == bgpPort || tcp.destinationPort == bgpPort {
+                return (.bgpSegment(tcp), dissection)
+            }
+            return (.otherTCP(tcp), dissection)
+        case .otherIP(let protocolNumber):
+            return (.otherIP(protocolNumber: protocolNumber), dissection)
+        case .notIP(let etherType):
+            return (.notIP(etherType: etherType), dissection)
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import PeerscopeWire
+
+/// One captured frame as the reader hands it out.
+///
+/// `bytes` borrows the reader's buffer: it is valid until the next call to `CaptureReader.next()`
+/// and must not be kept. Whatever a timeline keeps is copied out of it by value.
+public struct Frame {
+    /// 1-based, as Wireshark numbers frames.
+    public var number: Int
+    /// Nanoseconds since the Unix epoch; files with microsecond timestamps give multiples of 1000.
+    public var timestampNanoseconds: Int64
+    public var capturedLength: Int
+    public var originalLength: Int
+    public var linkType: LinkType
+    public var bytes: UnsafeRawBufferPointer
+
+    public init(number: Int, timestampNanoseconds: Int64, capturedLength: Int, originalLength: Int,
+                linkType: LinkType, bytes: UnsafeRawBufferPointer) {
+        self.number = number
+        self.timestampNanoseconds = timestampNanoseconds
+        self.capturedLength = capturedLength
+        self.originalLength = originalLength
+        self.linkType = linkType
+        self.bytes = bytes
+    }
+
+    /// True when snaplen cut the frame short.
+    public var isTruncated: Bool { capturedLength < originalLength }
+}
+
+/// The timestamp resolution a capture file was written with.
+public enum TimestampResolution: Hashable, Sendable, CustomStringConvertible {
+    case microseconds
+    case nanoseconds
+    /// A pcapng `if_tsresol` other than 10^-6 or 10^-9 (e.g. 2^-n), in nanoseconds per tick, rounded.
+    case other(nanosecondsPerTick: Int64)
+    case unknown
+
+    /// How many nanoseconds one tick of the file's clock spans (timing tolerances use this).
+    public var nanoseconds: Int64 {
+        switch self {
+        case .microseconds, .unknown: 1_000
+        case .nanoseconds: 1
+        case .other(let tick): max(tick, 1)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .microseconds: "µs"
+        case .nanoseconds: "ns"
+        case .other(let tick): "\(tick) ns"
+        case .unknown: "unknown (assumed µs)"
+        }
+    }
+}

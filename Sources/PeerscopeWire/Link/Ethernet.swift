@@ -1,0 +1,79 @@
+/// Ethernet II header (IEEE 802.3 clause 3.1.1):
+///
+///     0                   6                   12      14
+///     | destination MAC   | source MAC        | type  |
+public struct EthernetHeader: Hashable, Sendable {
+    public static let length = 14
+
+    /// The 48-bit MAC addresses in the low bits of a `UInt64`.
+    public var destination: UInt64
+    public var source: UInt64
+    public var etherType: UInt16
+
+    public init(destination: UInt64, source: UInt64, etherType: UInt16) {
+        self.destination = destination
+        self.source = source
+        self.etherType = etherType
+    }
+
+    public static func decode(_ cursor: inout ByteCursor) throws(WireError) -> EthernetHeader {
+        let start = cursor.offset
+        guard cursor.remaining >= length,
+              let dHigh = cursor.readUInt16(), let dLow = cursor.readUInt32(),
+              let sHigh = cursor.readUInt16(), let sLow = cursor.readUInt32(),
+              let type = cursor.readUInt16()
+        else {
+            throw WireError(.ethernet, .truncated(needed: length, available: cursor.remaining), at: start)
+        }
+        return EthernetHeader(
+            destination: UInt64(dHigh) << 32 | UInt64(dLow),
+            source: UInt64(sHigh) << 32 | UInt64(sLow),
+            etherType: type)
+    }
+
+    public func encode(into bytes: inout [UInt8]) {
+        bytes.appendUInt16(UInt16(truncatingIfNeeded: destination >> 32))
+        bytes.appendUInt32(UInt32(truncatingIfNeeded: destination))
+        bytes.appendUInt16(UInt16(truncatingIfNeeded: source >> 32))
+        bytes.appendUInt32(UInt32(truncatingIfNeeded: source))
+        bytes.appendUInt16(etherType)
+    }
+}
+
+/// One IEEE 802.1Q / 802.1ad tag: the TPID was the previous EtherType; the tag itself is
+///
+///     | PCP(3) DEI(1) VID(12) | next EtherType (16) |
+public struct VLANTag: Hashable, Sendable {
+    public static let length = 4
+
+    public var tpid: UInt16
+    public var priority: UInt8
+    public var dropEligible: Bool
+    public var vlanID: UInt16
+    public var etherType: UInt16
+
+    public init(tpid: UInt16 = EtherType.vlan, priority: UInt8 = 0, dropEligible: Bool = false,
+                vlanID: UInt16, etherType: UInt16) {
+        self.tpid = tpid
+        self.priority = priority
+        self.dropEligible = dropEligible
+        self.vlanID = vlanID
+        self.etherType = etherType
+    }
+
+    public static func decode(_ cursor: inout ByteCursor, tpid: UInt16) throws(WireError) -> VLANTag {
+        let start = cursor.offset
+        guard let tci = cursor.readUInt16(), let type = cursor.readUInt16() else {
+            throw WireError(.vlan, .truncated(needed: length, available: cursor.remaining), at: start)
+        }
+        return VLANTag(tpid: tpid, priority: UInt8(tci >> 13), dropEligible: tci & 0x1000 != 0,
+                       vlanID: tci & 0x0FFF, etherType: type)
+    }
+
+    /// Writes TCI and the inner EtherType; the TPID is the EtherType field written before it.
+    public func encode(into bytes: inout [UInt8]) {
+        let tci = UInt16(priority & 0x7) << 13 | (dropEligible ? 0x1000 : 0) | (vlanID & 0x0FFF)
+        bytes.appendUInt16(tci)
+        bytes.appendUInt16(etherType)
+    }
+}
