@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "PeerscopeWire", targets: ["PeerscopeWire"]),
         .library(name: "PeerscopeCapture", targets: ["PeerscopeCapture"]),
         .library(name: "PeerscopeAnalysis", targets: ["PeerscopeAnalysis"]),
+        .library(name: "PeerscopeReport", targets: ["PeerscopeReport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -26,10 +27,12 @@ let package = Package(
         .target(name: "PeerscopeCapture", dependencies: ["CPcap", "PeerscopeWire"]),
         // Frame → protocol records (the dissector); later sessions and timelines.
         .target(name: "PeerscopeAnalysis", dependencies: ["PeerscopeWire", "PeerscopeCapture"]),
+        // Renderers: router-style text, JSON Lines (later tables, JUnit, HTML).
+        .target(name: "PeerscopeReport", dependencies: ["PeerscopeAnalysis"]),
         .executableTarget(
             name: "peerscope",
             dependencies: [
-                "PeerscopeWire", "PeerscopeCapture", "PeerscopeAnalysis",
+                "PeerscopeWire", "PeerscopeCapture", "PeerscopeAnalysis", "PeerscopeReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -46,7 +49,7 @@ let package = Package(
         .testTarget(name: "PeerscopeCaptureTests", dependencies: ["PeerscopeCapture", "PeerscopeWire"]),
         .testTarget(
             name: "PeerscopeCLITests",
-            dependencies: ["PeerscopeWire", "PeerscopeCapture", "PeerscopeAnalysis"]
+            dependencies: ["PeerscopeWire", "PeerscopeCapture", "PeerscopeAnalysis", "PeerscopeReport"]
         ),
     ],
     swiftLanguageModes: [.v6]

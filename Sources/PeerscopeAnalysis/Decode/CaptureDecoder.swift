@@ -1,0 +1,27 @@
+import PeerscopeCapture
+import PeerscopeWire
+
+/// One pass over a capture: every frame is dissected, classified and counted, then handed to the
+/// caller, who decides what to print. Nothing is kept between frames.
+public struct CaptureDecoder {
+    public private(set) var tally = DecodeTally()
+    public private(set) var firstTimestampNanoseconds: Int64?
+
+    public init() {}
+
+    /// Reads `reader` to its end, handing each frame to `body` with the first frame's timestamp
+    /// (the origin of relative times). Frames read before a mid-file error have been handed to
+    /// `body` when the error is thrown.
+    public mutating func run(_ reader: CaptureReader,
+                             _ body: (Frame, DecodedFrame, Dissection?, _ firstTimestampNanoseconds: Int64) -> Void)
+        throws(CaptureError)
+    {
+        while let frame = try reader.next() {
+            let first = firstTimestampNanoseconds ?? frame.timestampNanoseconds
+            firstTimestampNanoseconds = first
+            let (decoded, dissection) = FrameDecoder.decode(frame)
+            tally.count(decoded, snapped: frame.isTruncated)
+            body(frame, decoded, dissection, first)
+        }
+    }
+}

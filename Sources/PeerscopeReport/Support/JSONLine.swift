@@ -1,0 +1,71 @@
+/// Builds one JSON object on one line, keys in the order they are added (stable, diff-friendly
+/// output without a Foundation encoder on the per-packet path).
+public struct JSONLine {
+    private var text = "{"
+    private var first = true
+
+    public init() {}
+
+    private mutating func key(_ name: String) {
+        if !first { text += "," }
+        first = false
+        text += "\""
+        text += name
+        text += "\":"
+    }
+
+    public mutating func add(_ name: String, _ value: Int?) {
+        key(name)
+        text += value.map(String.init) ?? "null"
+    }
+
+    public mutating func add(_ name: String, _ value: Int64?) {
+        key(name)
+        text += value.map(String.init) ?? "null"
+    }
+
+    public mutating func add(_ name: String, _ value: UInt32?) {
+        key(name)
+        text += value.map(String.init) ?? "null"
+    }
+
+    public mutating func add(_ name: String, _ value: UInt8?) {
+        key(name)
+        text += value.map(String.init) ?? "null"
+    }
+
+    public mutating func add(_ name: String, _ value: Bool?) {
+        key(name)
+        text += value.map { $0 ? "true" : "false" } ?? "null"
+    }
+
+    public mutating func add(_ name: String, _ value: String?) {
+        key(name)
+        guard let value else {
+            text += "null"
+            return
+        }
+        text += JSONLine.quote(value)
+    }
+
+    public var line: String { text + "}" }
+
+    /// A JSON string literal with the escapes RFC 8259 requires.
+    public static func quote(_ value: String) -> String {
+        var out = "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case let c where c.value < 0x20:
+                let hex = String(c.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}

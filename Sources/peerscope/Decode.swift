@@ -1,0 +1,108 @@
+import ArgumentParser
+import PeerscopeAnalysis
+import PeerscopeCapture
+import PeerscopeReport
+import PeerscopeWire
+
+/// `peerscope decode`: one line (or JSON object) per BFD packet, or protocol totals with `--count`.
+struct Decode: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print every BFD packet of a capture, one line each (like tshark -Y bfd).",
+        discussion: """
+            Frames are numbered from 1 and timed from the first frame, as Wireshark does. Frames on a \
+            BFD port that are not valid BFD are printed as malformed; other undecodable frames are \
+            counted and listed with -v. Exit status: 0 when every file was read to its end, 2 when a \
+            file is unusable or ends mid-record (frames before the cut are printed first).
+            """
+    )
+
+    enum DisplayProtocol: String, ExpressibleByArgument, CaseIterable {
+        case bfd
+    }
+
+    @OptionGroup var capture: CaptureOptions
+
+    @Option(name: .customShort("Y"), help: "Protocol to display.")
+    var display: DisplayProtocol = .bfd
+
+    @Flag(help: "JSON Lines: one object per packet, tshark field names, intervals in µs.")
+    var json = false
+
+    @Flag(help: "Print only totals per protocol and per decode error.")
+    var count = false
+
+    @Flag(name: [.short, .long], help: "Also list frames that could not be decoded.")
+    var verbose = false
+
+    func validate() throws {
+        if json && count { throw ValidationError("--json and --count cannot be combined") }
+    }
+
+    func run() throws {
+        var failure: CaptureError?
+        for path in capture.files {
+            do {
+                try decode(path: path)
+            } catch {
+                Console.error("\(error)")
+                failure = error
+            }
+        }
+        if failure != nil { throw ExitCode(2) }
+    }
+
+    private func decode(path: String) throws(CaptureError) {
+        let reader = try CaptureReader(path: path, filter: capture.filter)
+        if capture.files.count > 1, !json { Console.line("# \(path)") }
+        var decoder = CaptureDecoder()
+        let text = DecodeTextRenderer(timeDecimals: reader.resolution == .nanoseconds ? 9 : 6)
+        let jsonRenderer = DecodeJSONRenderer()
+        var readError: CaptureError?
+        do throws(CaptureError) {
+            if count {
+                try decoder.run(reader) { _, _, _, _ in }
+            } else {
+                try decoder.run(reader) { frame, decoded, dissection, first in
+                    guard let record = DecodeRecord(frame: frame, decoded: decoded, dissection: dissection,
+                                                    firstTimestamp: first),
+                          record.isBFD || verbose
+                    else { return }
+                    Console.line(json ? jsonRenderer.line(record) : text.line(record))
+                }
+            }
+        } catch {
+            readError = error
+        }
+        if count {
+            printCounts(decoder.tally, path: path)
+        } else if !verbose, decoder.tally.undecodableTotal > 0 {
+            let kinds = decoder.tally.undecodable.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
+            Console.error("\(path): \(decoder.tally.undecodableTotal) frame(s) not decoded (\(kinds.joined(separator: ", "))); -v lists them")
+        }
+        if let readError { throw readError }
+    }
+
+    private func printCounts(_ tally: DecodeTally, path: String) {
+        func row(_ name: String, _ value: Int, indent: Bool = false) {
+            let label = (indent ? "  " : "") + name
+            let padding = String(repeating: " ", count: max(1, 28 - label.count))
+            Console.line(label + padding + String(value))
+        }
+        row("frames", tally.frames)
+        row("bfd.control", tally.bfdControlTotal)
+        for (transport, value) in tally.bfdControlByTransport where value > 0 {
+            row(transport.description, value, indent: true)
+        }
+        row("bfd.echo", tally.bfdEcho)
+        row("bfd.malformed", tally.bfdMalformedTotal)
+        for (code, value) in tally.bfdMalformed.sorted(by: { $0.key < $1.key }) { row(code, value, indent: true) }
+        row("bgp (tcp/179 segments)", tally.bgpSegments)
+        row("other udp", tally.otherUDP)
+        row("other tcp", tally.otherTCP)
+        row("other ip", tally.otherIP)
+        row("not ip", tally.notIP)
+        row("undecodable", tally.undecodableTotal)
+        for (code, value) in tally.undecodable.sorted(by: { $0.key < $1.key }) { row(code, value, indent: true) }
+        if tally.snapped > 0 { row("cut by snaplen", tally.snapped) }
+    }
+}
