@@ -47,6 +47,7 @@ let package = Package(
         ),
         .testTarget(name: "PeerscopeWireTests", dependencies: ["PeerscopeWire"]),
         .testTarget(name: "PeerscopeCaptureTests", dependencies: ["PeerscopeCapture", "PeerscopeWire"]),
+        .testTarget(name: "PeerscopeAnalysisTests", dependencies: ["PeerscopeAnalysis", "PeerscopeCapture", "PeerscopeWire"]),
         .testTarget(
             name: "PeerscopeCLITests",
             dependencies: ["PeerscopeWire", "PeerscopeCapture", "PeerscopeAnalysis", "PeerscopeReport"]

@@ -45,15 +45,10 @@ public final class CaptureReader {
         resolution = path == "-" ? .unknown : CaptureFileProbe.resolution(of: path)
         guard linkType.isSupported else {
             let name = pcap_datalink_val_to_name(dlt).map { String(cString: $0) } ?? "\(dlt)"
-            pcap_close(handle)
+            // Every stored property is set, so `deinit` runs on this throw and closes the handle.
             throw .unsupportedLinkType(path: path, linkType: "\(name) (\(dlt))")
         }
-        if let filter {
-            do throws(CaptureError) { try apply(filter: filter) } catch {
-                pcap_close(handle)
-                throw error
-            }
-        }
+        if let filter { try apply(filter: filter) }
     }
 
     deinit { pcap_close(handle) }

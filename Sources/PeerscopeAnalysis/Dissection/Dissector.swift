@@ -7,6 +7,13 @@ public struct NetworkSummary: Hashable, Sendable {
     /// IPv4 TTL or IPv6 Hop Limit.
     public var ttl: UInt8
     public var version: Int
+
+    public init(source: IPAddress, destination: IPAddress, ttl: UInt8, version: Int) {
+        self.source = source
+        self.destination = destination
+        self.ttl = ttl
+        self.version = version
+    }
 }
 
 /// What sits on top of the innermost IP header.

@@ -1,0 +1,60 @@
+# The README's two commands: `make run` and `make test`. Both install what is missing first.
+SWIFT       ?= swift
+PEERSCOPE   := .build/debug/peerscope
+SAMPLE      ?= captures/bfd-gre-vlan.pcap
+IS_ROOT     := $(shell [ "$$(id -u)" = 0 ] && echo yes)
+
+.PHONY: all setup setup-lab build release run test unit-test lab-verify lab-regen bench clean
+
+all: build
+
+setup:
+	@tools/setup
+
+setup-lab:
+	@tools/setup --lab
+
+build: setup
+	$(SWIFT) build --product peerscope
+
+release: setup
+	$(SWIFT) build -c release --product peerscope
+
+## run: build, then decode a bundled capture (BFD over GRE over VLAN).
+run: build
+	$(PEERSCOPE) decode $(SAMPLE)
+
+## test: unit, differential (tshark) and CLI tests, then the lab's manifest facts on the committed
+## captures; as root with the lab daemons present, two lab scenarios are also regenerated and checked.
+test: setup
+	$(SWIFT) build --product peerscope
+	$(SWIFT) test
+	@$(MAKE) --no-print-directory lab-verify
+ifeq ($(IS_ROOT),yes)
+	@$(MAKE) --no-print-directory lab-regen
+endif
+
+unit-test: setup
+	$(SWIFT) test
+
+lab-verify:
+	@if [ -x tools/lab/verify ] && ls captures/lab/*.json >/dev/null 2>&1; then \
+	  PEERSCOPE=$(PEERSCOPE) tools/lab/verify captures/lab/*.json; \
+	else echo "lab-verify: no lab manifests yet"; fi
+
+## lab-regen: run the two CI scenarios fresh (root), check their facts and that nothing is left behind.
+lab-regen: setup-lab
+	@if [ -x tools/lab/run ]; then \
+	  out=$$(mktemp -d /tmp/peerscope-lab.XXXXXX); \
+	  tools/lab/run frr-bird-v4 --out $$out && tools/lab/run frr-bird-failover --out $$out && \
+	  PEERSCOPE=$(PEERSCOPE) tools/lab/verify $$out/frr-bird-v4.json $$out/frr-bird-failover.json; \
+	  status=$$?; rm -rf $$out; \
+	  if [ -x tools/lab/test-cleanup ]; then tools/lab/test-cleanup || status=1; fi; \
+	  exit $$status; \
+	else echo "lab-regen: tools/lab/run not present yet"; fi
+
+bench: setup
+	tools/bench/run
+
+clean:
+	rm -rf .build
