@@ -25,6 +25,7 @@ struct Peerscope: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+            Console.flush()
         } catch let error as CaptureError {
             Console.error("\(error)")
             Console.exit(2)

@@ -17,16 +17,22 @@ public enum BFDTransport: Hashable, Sendable, CaseIterable, CustomStringConverti
     public static let microBFDPort: UInt16 = 6784
     public static let seamlessPort: UInt16 = 7784
 
-    /// Classifies by destination port, and S-BFD reflector replies by source port.
+    /// Classifies by destination port, then by source port (S-BFD reflector replies come from 7784,
+    /// and a sender that swapped its ports is still BFD, just non-conformant), as Wireshark does.
     @inlinable
     public static func classify(sourcePort: UInt16, destinationPort: UInt16) -> BFDTransport? {
-        switch destinationPort {
-        case singleHopPort: return .singleHop
-        case echoPort: return .echo
-        case multihopPort: return .multihop
-        case microBFDPort: return .microBFD
-        case seamlessPort: return .seamless
-        default: return sourcePort == seamlessPort ? .seamless : nil
+        byPort(destinationPort) ?? byPort(sourcePort)
+    }
+
+    @inlinable
+    static func byPort(_ port: UInt16) -> BFDTransport? {
+        switch port {
+        case singleHopPort: .singleHop
+        case echoPort: .echo
+        case multihopPort: .multihop
+        case microBFDPort: .microBFD
+        case seamlessPort: .seamless
+        default: nil
         }
     }
 
