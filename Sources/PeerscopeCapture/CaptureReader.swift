@@ -18,7 +18,14 @@ public final class CaptureReader {
     public let linkType: LinkType
     /// The resolution the file was written with (its timestamps are always handed out in ns).
     public let resolution: TimestampResolution
-    public private(set) var framesRead = 0
+    /// Frames handed out so far. Kept behind a pointer: a class property would pay a dynamic
+    /// exclusivity check on every frame.
+    public var framesRead: Int { counter.pointee }
+    private let counter: UnsafeMutablePointer<Int> = {
+        let pointer = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+        pointer.initialize(to: 0)
+        return pointer
+    }()
 
     private let handle: OpaquePointer
 
@@ -51,7 +58,10 @@ public final class CaptureReader {
         if let filter { try apply(filter: filter) }
     }
 
-    deinit { pcap_close(handle) }
+    deinit {
+        pcap_close(handle)
+        counter.deallocate()
+    }
 
     private func apply(filter: String) throws(CaptureError) {
         var program = bpf_program()
@@ -73,11 +83,11 @@ public final class CaptureReader {
         switch status {
         case 1:
             guard let header, let data else { return nil }
-            framesRead += 1
+            counter.pointee += 1
             let captured = Int(header.pointee.caplen)
             // With nanosecond precision requested, libpcap puts nanoseconds in tv_usec.
             let nanoseconds = Int64(header.pointee.ts.tv_sec) * 1_000_000_000 + Int64(header.pointee.ts.tv_usec)
-            return Frame(number: framesRead, timestampNanoseconds: nanoseconds, capturedLength: captured,
+            return Frame(number: counter.pointee, timestampNanoseconds: nanoseconds, capturedLength: captured,
                          originalLength: Int(header.pointee.len), linkType: linkType,
                          bytes: UnsafeRawBufferPointer(start: data, count: captured))
         case PCAP_ERROR_BREAK:

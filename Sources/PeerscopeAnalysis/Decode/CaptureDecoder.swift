@@ -13,13 +13,14 @@ public struct CaptureDecoder {
     /// (the origin of relative times). Frames read before a mid-file error have been handed to
     /// `body` when the error is thrown.
     public mutating func run(_ reader: CaptureReader,
-                             _ body: (Frame, DecodedFrame, Dissection?, _ firstTimestampNanoseconds: Int64) -> Void)
+                             _ body: (Frame, DecodedFrame, Dissection, _ firstTimestampNanoseconds: Int64) -> Void)
         throws(CaptureError)
     {
+        var dissection = Dissection()
         while let frame = try reader.next() {
             let first = firstTimestampNanoseconds ?? frame.timestampNanoseconds
             firstTimestampNanoseconds = first
-            let (decoded, dissection) = FrameDecoder.decode(frame)
+            let decoded = FrameDecoder.decode(frame, into: &dissection)
             tally.count(decoded, snapped: frame.isTruncated)
             body(frame, decoded, dissection, first)
         }

@@ -55,6 +55,14 @@ public enum Dissector {
     public static func dissect(_ frame: UnsafeRawBufferPointer, linkType: LinkType,
                                snapped: Bool = false) throws(WireError) -> Dissection {
         var result = Dissection()
+        try dissect(frame, linkType: linkType, snapped: snapped, into: &result)
+        return result
+    }
+
+    /// Fills `result` (which should be fresh) in place; on a thrown error it holds what was read
+    /// before the error (e.g. the addresses of a packet whose UDP length lies).
+    public static func dissect(_ frame: UnsafeRawBufferPointer, linkType: LinkType, snapped: Bool,
+                               into result: inout Dissection) throws(WireError) {
         var cursor = ByteCursor(frame)
         var next: Next
         switch linkType {
@@ -79,7 +87,7 @@ public enum Dissector {
                 next = .ipv6
             } else {
                 result.transport = .notIP(etherType: 0)
-                return result
+                return
             }
         case .raw:
             try result.encapsulation.push(.raw, at: 0)
@@ -111,7 +119,7 @@ public enum Dissector {
                 } else if top {
                     // ARP, LLDP, LACP … on the wire: not an error, just not ours.
                     result.transport = .notIP(etherType: type)
-                    return result
+                    return
                 } else {
                     throw WireError(.gre, .unsupported(UInt32(type)), at: start)
                 }
@@ -131,7 +139,8 @@ public enum Dissector {
                 if let following = try upperLayer(header.protocolNumber, result: &result) {
                     next = following
                 } else {
-                    return finish(result, cursor: cursor)
+                    finish(&result, cursor: cursor)
+                    return
                 }
             case .ipv6:
                 let header = try IPv6Header.decode(&cursor)
@@ -146,7 +155,8 @@ public enum Dissector {
                 if let following = try upperLayer(chain.upperProtocol, result: &result) {
                     next = following
                 } else {
-                    return finish(result, cursor: cursor)
+                    finish(&result, cursor: cursor)
+                    return
                 }
             case .gre:
                 let header = try GREHeader.decode(&cursor)
@@ -177,21 +187,20 @@ public enum Dissector {
                     throw WireError(.udp, .lengthBeyondData(declared: header.length,
                                                             available: cursor.remaining + UDPHeader.length), at: start)
                 }
-                return result
+                return
             case .tcp:
                 let header = try TCPHeader.decode(&cursor)
                 try result.encapsulation.push(.tcp, at: start)
                 result.transport = .tcp(header)
-                return finish(result, cursor: cursor)
+                finish(&result, cursor: cursor)
+                    return
             }
         }
     }
 
-    private static func finish(_ partial: Dissection, cursor: ByteCursor) -> Dissection {
-        var result = partial
+    private static func finish(_ result: inout Dissection, cursor: ByteCursor) {
         result.payloadOffset = cursor.offset
         result.payloadLength = cursor.remaining
-        return result
     }
 
     private static func upperLayer(_ protocolNumber: UInt8, result: inout Dissection) throws(WireError) -> Next? {

@@ -43,33 +43,97 @@ public enum EncapsulationLayer: Hashable, Sendable {
     }
 }
 
-/// The stack of layers of one frame, held inline (no allocation per frame).
+/// The stack of layers of one frame, packed into a few words: a 4-bit kind per layer, and the
+/// values that some layers carry (VLAN ID, MPLS label, GRE key) in a small inline table. Building
+/// it costs a few register operations per layer, and it allocates nothing.
 public struct Encapsulation: Sendable {
     public static let capacity = 16
-    private var layers: InlineArray<16, EncapsulationLayer>
-    public private(set) var count: Int
-    /// Number of IP headers seen; more than one means the BFD/BGP packet was tunnelled.
-    public private(set) var ipDepth: Int
+    public static let valueCapacity = 8
 
-    public init() {
-        layers = InlineArray(repeating: .raw)
-        count = 0
-        ipDepth = 0
+    private var kinds: UInt64 = 0
+    private var values: InlineArray<8, UInt32> = InlineArray(repeating: 0)
+    public private(set) var count = 0
+    private var valueCount = 0
+    /// Number of IP headers seen; more than one means the BFD/BGP packet was tunnelled.
+    public private(set) var ipDepth = 0
+
+    public init() {}
+
+    private enum Kind: UInt64 {
+        case ethernet, linuxSLL, linuxSLL2, loopback, raw, vlan, qinq, mpls, ipv4, ipv6, gre, greKeyed, udp, tcp
     }
 
+    @inline(__always)
     mutating func push(_ layer: EncapsulationLayer, at offset: Int) throws(WireError) {
         guard count < Self.capacity else { throw WireError(.link, .tooDeep, at: offset) }
-        layers[count] = layer
+        let kind: Kind
+        var value: UInt32?
+        switch layer {
+        case .ethernet: kind = .ethernet
+        case .linuxSLL: kind = .linuxSLL
+        case .linuxSLL2: kind = .linuxSLL2
+        case .loopback: kind = .loopback
+        case .raw: kind = .raw
+        case .vlan(let id, let tpid):
+            kind = tpid == EtherType.vlan ? .vlan : .qinq
+            value = UInt32(tpid) << 16 | UInt32(id)
+        case .mpls(let label):
+            kind = .mpls
+            value = label
+        case .ipv4:
+            kind = .ipv4
+            ipDepth += 1
+        case .ipv6:
+            kind = .ipv6
+            ipDepth += 1
+        case .gre(let key):
+            kind = key == nil ? .gre : .greKeyed
+            value = key
+        case .udp: kind = .udp
+        case .tcp: kind = .tcp
+        }
+        if let value {
+            guard valueCount < Self.valueCapacity else { throw WireError(.link, .tooDeep, at: offset) }
+            values[valueCount] = value
+            valueCount += 1
+        }
+        kinds |= kind.rawValue << (4 * UInt64(count))
         count += 1
-        if layer == .ipv4 || layer == .ipv6 { ipDepth += 1 }
     }
 
     public subscript(index: Int) -> EncapsulationLayer {
         precondition(index >= 0 && index < count, "layer index out of range")
-        return layers[index]
+        return all[index]
     }
 
-    public var all: [EncapsulationLayer] { (0..<count).map { layers[$0] } }
+    public var all: [EncapsulationLayer] {
+        var layers: [EncapsulationLayer] = []
+        var valueIndex = 0
+        func nextValue() -> UInt32 {
+            defer { valueIndex += 1 }
+            return values[valueIndex]
+        }
+        for index in 0..<count {
+            switch Kind(rawValue: kinds >> (4 * UInt64(index)) & 0xF)! {
+            case .ethernet: layers.append(.ethernet)
+            case .linuxSLL: layers.append(.linuxSLL)
+            case .linuxSLL2: layers.append(.linuxSLL2)
+            case .loopback: layers.append(.loopback)
+            case .raw: layers.append(.raw)
+            case .vlan, .qinq:
+                let value = nextValue()
+                layers.append(.vlan(id: UInt16(value & 0xFFFF), tpid: UInt16(value >> 16)))
+            case .mpls: layers.append(.mpls(label: nextValue()))
+            case .ipv4: layers.append(.ipv4)
+            case .ipv6: layers.append(.ipv6)
+            case .gre: layers.append(.gre(key: nil))
+            case .greKeyed: layers.append(.gre(key: nextValue()))
+            case .udp: layers.append(.udp)
+            case .tcp: layers.append(.tcp)
+            }
+        }
+        return layers
+    }
 
     /// Every layer: `eth/vlan 100/ip/gre/ip/udp`.
     public var path: String { all.map(\.name).joined(separator: "/") }

@@ -21,41 +21,38 @@ public enum DecodedFrame {
 public enum FrameDecoder {
     public static let bgpPort: UInt16 = 179
 
-    /// The decoded frame and its dissection (nil when the headers could not be read).
+    /// Classifies `frame`, leaving its layers in `dissection` (reset here; partial when the frame
+    /// is undecodable). Nothing is allocated and nothing is copied out of the frame.
     @inlinable
-    public static func decode(_ frame: Frame) -> (DecodedFrame, Dissection?) {
-        let dissection: Dissection
+    public static func decode(_ frame: Frame, into dissection: inout Dissection) -> DecodedFrame {
+        dissection = Dissection()
         do {
-            dissection = try Dissector.dissect(frame.bytes, linkType: frame.linkType, snapped: frame.isTruncated)
+            try Dissector.dissect(frame.bytes, linkType: frame.linkType, snapped: frame.isTruncated, into: &dissection)
         } catch {
-            return (.undecodable(error), nil)
+            return .undecodable(error)
         }
         switch dissection.transport {
         case .udp(let udp):
             guard let transport = BFDTransport.classify(sourcePort: udp.sourcePort,
                                                         destinationPort: udp.destinationPort)
-            else { return (.otherUDP(udp), dissection) }
-            if transport == .echo {
-                return (.bfdEcho(BFDEchoPacket(payloadLength: dissection.payloadLength)), dissection)
-            }
+            else { return .otherUDP(udp) }
+            if transport == .echo { return .bfdEcho(BFDEchoPacket(payloadLength: dissection.payloadLength)) }
             let payload = UnsafeRawBufferPointer(
                 rebasing: frame.bytes[dissection.payloadOffset..<(dissection.payloadOffset + dissection.payloadLength)])
             do {
-                return (.bfdControl(try BFDControlPacket.decode(payload), transport), dissection)
+                return .bfdControl(try BFDControlPacket.decode(payload), transport)
             } catch {
                 var located = error
                 located.offset += dissection.payloadOffset
-                return (.bfdMalformed(located, transport), dissection)
+                return .bfdMalformed(located, transport)
             }
         case .tcp(let tcp):
-            if tcp.sourcePort == bgpPort || tcp.destinationPort == bgpPort {
-                return (.bgpSegment(tcp), dissection)
-            }
-            return (.otherTCP(tcp), dissection)
+            if tcp.sourcePort == bgpPort || tcp.destinationPort == bgpPort { return .bgpSegment(tcp) }
+            return .otherTCP(tcp)
         case .otherIP(let protocolNumber):
-            return (.otherIP(protocolNumber: protocolNumber), dissection)
+            return .otherIP(protocolNumber: protocolNumber)
         case .notIP(let etherType):
-            return (.notIP(etherType: etherType), dissection)
+            return .notIP(etherType: etherType)
         }
     }
 }

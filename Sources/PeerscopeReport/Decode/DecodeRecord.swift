@@ -27,13 +27,14 @@ public struct DecodeRecord {
 
     /// The record for a frame, or nil when the frame is neither BFD nor undecodable.
     public init?(frame: Frame, decoded: DecodedFrame, dissection: Dissection?, firstTimestamp: Int64) {
+        let hasLayers = (dissection?.encapsulation.count ?? 0) > 0
         frameNumber = frame.number
         epochNanoseconds = frame.timestampNanoseconds
         relativeNanoseconds = frame.timestampNanoseconds - firstTimestamp
         capturedLength = frame.capturedLength
         originalLength = frame.originalLength
         network = dissection?.network
-        encapsulation = dissection?.encapsulation
+        encapsulation = hasLayers ? dissection?.encapsulation : nil
         if let dissection, case .udp(let udp) = dissection.transport {
             sourcePort = udp.sourcePort
             destinationPort = udp.destinationPort

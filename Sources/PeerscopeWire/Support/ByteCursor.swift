@@ -13,52 +13,52 @@ public struct ByteCursor {
         self.offset = offset
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public var remaining: Int { bytes.count - offset }
 
-    @inlinable
+    @inlinable @inline(__always)
     public func peekUInt8(at relative: Int = 0) -> UInt8? {
         let index = offset + relative
         guard relative >= 0, index < bytes.count else { return nil }
         return bytes[index]
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public func peekUInt16(at relative: Int = 0) -> UInt16? {
         let index = offset + relative
         guard relative >= 0, index + 2 <= bytes.count else { return nil }
         return UInt16(bytes[index]) << 8 | UInt16(bytes[index + 1])
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public func peekUInt32(at relative: Int = 0) -> UInt32? {
         let index = offset + relative
         guard relative >= 0, index + 4 <= bytes.count else { return nil }
         return UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt32.self))
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func readUInt8() -> UInt8? {
         guard let value = peekUInt8() else { return nil }
         offset += 1
         return value
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func readUInt16() -> UInt16? {
         guard let value = peekUInt16() else { return nil }
         offset += 2
         return value
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func readUInt32() -> UInt32? {
         guard let value = peekUInt32() else { return nil }
         offset += 4
         return value
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func readUInt64() -> UInt64? {
         guard remaining >= 8 else { return nil }
         let value = UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
@@ -67,7 +67,7 @@ public struct ByteCursor {
     }
 
     /// Advances past `count` bytes; `false` (and no move) when fewer remain.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func skip(_ count: Int) -> Bool {
         guard count >= 0, count <= remaining else { return false }
         offset += count
@@ -75,7 +75,7 @@ public struct ByteCursor {
     }
 
     /// A view of the next `count` bytes, consumed; `nil` when fewer remain.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func readSlice(_ count: Int) -> UnsafeRawBufferPointer? {
         guard count >= 0, count <= remaining else { return nil }
         let slice = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + count)])
