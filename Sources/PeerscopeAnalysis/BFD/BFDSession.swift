@@ -1,0 +1,125 @@
+import PeerscopeWire
+
+/// Something that happened in a BFD session, on one side, at one frame.
+public struct BFDEvent: Sendable {
+    public enum Kind: Sendable {
+        /// The first packet seen from this side (a capture may start mid-session, already Up).
+        case firstSeen(state: BFDState, diagnostic: BFDDiagnostic)
+        case stateChange(from: BFDState, to: BFDState, diagnostic: BFDDiagnostic)
+        case parametersChanged(from: BFDParameters, to: BFDParameters)
+        case poll
+        /// A Final, with the Poll it answers (frame and latency) when one was outstanding.
+        case final(pollFrame: Int?, latencyNanoseconds: Int64?)
+        /// Your Discriminator changed: the side learned (or lost) its peer.
+        case yourDiscriminator(from: UInt32, to: UInt32)
+        case authentication(from: String, to: String)
+        case sourcePortChanged(from: UInt16, to: UInt16)
+    }
+
+    public var frameNumber: Int
+    public var timeNanoseconds: Int64
+    /// 0 for side A, 1 for side B of the session.
+    public var side: Int
+    public var kind: Kind
+}
+
+/// One end of a BFD session, as seen from the packets it sent.
+public struct BFDSide: Sendable {
+    public let address: IPAddress
+    public let peerAddress: IPAddress
+    public let myDiscriminator: UInt32
+    public internal(set) var sourcePort: UInt16
+    public internal(set) var packets = 0
+    public internal(set) var first: BFDObservation
+    public internal(set) var last: BFDObservation
+    /// The latest packet that was part of the periodic schedule (see `BFDObservation.sameContent`).
+    public internal(set) var lastPeriodic: BFDObservation?
+    public internal(set) var ttlMinimum: UInt8
+    public internal(set) var ttlMaximum: UInt8
+    public internal(set) var gaps = GapStatistics()
+    public internal(set) var stateChanges = 0
+    public internal(set) var timesUp = 0
+    public internal(set) var upSinceNanoseconds: Int64?
+    public internal(set) var lastDownDiagnostic: BFDDiagnostic?
+    /// A Poll sent by this side that no Final from the peer has answered yet.
+    public internal(set) var outstandingPoll: BFDObservation?
+
+    init(_ observation: BFDObservation) {
+        address = observation.source
+        peerAddress = observation.destination
+        myDiscriminator = observation.packet.myDiscriminator
+        sourcePort = observation.sourcePort
+        first = observation
+        last = observation
+        ttlMinimum = observation.ttl
+        ttlMaximum = observation.ttl
+    }
+
+    public var state: BFDState { last.packet.state }
+    public var parameters: BFDParameters { BFDParameters(last.packet) }
+}
+
+/// A BFD session: two sides joined by their discriminators (or, before they know each other, by
+/// addresses and ports), with the timeline of what each did.
+public struct BFDSession: Sendable {
+    public let id: Int
+    public let transport: BFDTransport
+    /// The session this one replaced (same addresses, a side came back with a new discriminator).
+    public internal(set) var previousSessionID: Int?
+    /// Side A is the one with the lower address, so output is stable whichever spoke first.
+    public internal(set) var sides: [BFDSide?] = [nil, nil]
+    public internal(set) var events: [BFDEvent] = []
+    public internal(set) var echoPackets = 0
+
+    init(id: Int, transport: BFDTransport, previous: Int?) {
+        self.id = id
+        self.transport = transport
+        previousSessionID = previous
+    }
+
+    public var a: BFDSide? { sides[0] }
+    public var b: BFDSide? { sides[1] }
+
+    /// The addresses of the two ends, A first.
+    public var addresses: (IPAddress, IPAddress)? {
+        if let a { return (a.address, a.peerAddress) }
+        if let b { return (b.peerAddress, b.address) }
+        return nil
+    }
+
+    public var packets: Int { (a?.packets ?? 0) + (b?.packets ?? 0) }
+
+    /// RFC 5880 §6.8.2/§6.8.3: the interval `side` transmits at is the larger of its Desired Min TX
+    /// and the peer's Required Min RX; nil until `side` has been seen. With the peer unseen, the
+    /// sender's own Desired Min TX (a lower bound) is returned and `peerKnown` is false.
+    public func negotiatedTxInterval(from side: Int) -> (interval: Microseconds, peerKnown: Bool)? {
+        guard let sender = sides[side] else { return nil }
+        guard let receiver = sides[1 - side] else { return (sender.parameters.desiredMinTxInterval, false) }
+        return (max(sender.parameters.desiredMinTxInterval, receiver.parameters.requiredMinRxInterval), true)
+    }
+
+    /// RFC 5880 §6.8.4 (asynchronous mode): the detection time the *receiver* of `side`'s packets
+    /// applies is the sender's Detect Mult times max(receiver's Required Min RX, sender's Desired Min TX).
+    public func detectionTime(forPacketsFrom side: Int) -> Microseconds? {
+        guard let sender = sides[side], let receiver = sides[1 - side] else { return nil }
+        let interval = max(receiver.parameters.requiredMinRxInterval, sender.parameters.desiredMinTxInterval)
+        let product = UInt64(sender.parameters.detectMultiplier) * UInt64(interval)
+        return Microseconds(clamping: product)
+    }
+
+    /// Up→Down→Up cycles per side.
+    public func flaps(side: Int) -> Int {
+        var count = 0
+        var wasUpThenDown = false
+        for event in events where event.side == side {
+            if case .stateChange(let from, let to, _) = event.kind {
+                if from == .up, to != .up { wasUpThenDown = true }
+                if to == .up, wasUpThenDown {
+                    count += 1
+                    wasUpThenDown = false
+                }
+            }
+        }
+        return count
+    }
+}

@@ -1,0 +1,187 @@
+import PeerscopeWire
+
+/// What the rules see for each control packet: the packet, the session it joined, and the facts
+/// that were true just before it (the sender's previous packet, the peer's latest one, the interval
+/// in force) — computed once here so no rule repeats the bookkeeping.
+public struct BFDPacketContext: Sendable {
+    public var sessionID: Int
+    /// 0 = side A, 1 = side B.
+    public var side: Int
+    public var observation: BFDObservation
+    /// The same side's previous packet in this session.
+    public var previous: BFDObservation?
+    /// The peer's latest packet before this one.
+    public var peerLast: BFDObservation?
+    /// Part of the periodic schedule: not a Final, and the same content as the previous packet.
+    public var isPeriodic: Bool
+    /// The gap since the previous packet, when both it and this one are periodic.
+    public var periodicGapNanoseconds: Int64?
+    /// The negotiated interval this side transmits at, in force before this packet.
+    public var negotiatedTxInterval: Microseconds?
+    /// False when the peer has not been seen, so the interval is only the sender's Desired Min TX.
+    public var peerParametersKnown: Bool
+    /// The Poll (from the peer) that this packet's Final answers.
+    public var answeredPoll: BFDObservation?
+}
+
+/// Demultiplexes BFD control packets into sessions (RFC 5880 §6.3 from the outside): by transport,
+/// address pair and discriminators; packets with Your Discriminator 0 join by address pair and the
+/// sender's discriminator. A side that comes back with a new discriminator starts a new session
+/// linked to the old one. Memory grows with sessions and state changes, never with packets.
+public struct BFDSessionTracker: Sendable {
+    public private(set) var sessions: [BFDSession] = []
+    public private(set) var unattachedEchoPackets = 0
+
+    private struct PairKey: Hashable {
+        var transport: BFDTransport
+        var low: IPAddress
+        var high: IPAddress
+    }
+
+    private var pairs: [PairKey: [Int]] = [:]
+    private var byAddress: [IPAddress: Int] = [:]
+
+    public init() {}
+
+    public mutating func observe(_ observation: BFDObservation, _ body: (BFDPacketContext, BFDSession) -> Void = { _, _ in }) {
+        let slot = observation.source < observation.destination ? 0 : 1
+        let index = sessionIndex(for: observation, slot: slot)
+        let context = sessions[index].record(observation, slot: slot)
+        body(context, sessions[index])
+    }
+
+    /// Echo packets (RFC 5881 §4) are addressed by the sender to itself; they count toward the
+    /// latest session that has the sender's address as one of its ends.
+    public mutating func observeEcho(source: IPAddress, destination: IPAddress) {
+        if let index = byAddress[source] ?? byAddress[destination] {
+            sessions[index].echoPackets += 1
+        } else {
+            unattachedEchoPackets += 1
+        }
+    }
+
+    private mutating func sessionIndex(for observation: BFDObservation, slot: Int) -> Int {
+        let key = PairKey(transport: observation.transport,
+                          low: min(observation.source, observation.destination),
+                          high: max(observation.source, observation.destination))
+        let mine = observation.packet.myDiscriminator
+        let yours = observation.packet.yourDiscriminator
+        let candidates = (pairs[key] ?? []).reversed()
+        func disc(_ index: Int, _ side: Int) -> UInt32? { sessions[index].sides[side]?.myDiscriminator }
+
+        if yours != 0 {
+            if let found = candidates.first(where: { disc($0, slot) == mine && disc($0, 1 - slot) == yours }) {
+                return found
+            }
+            if let found = candidates.first(where: { disc($0, slot) == mine && disc($0, 1 - slot) == nil }) {
+                return found
+            }
+            if let found = candidates.first(where: { disc($0, 1 - slot) == yours && disc($0, slot) == nil }) {
+                return found
+            }
+        } else {
+            if let found = candidates.first(where: { disc($0, slot) == mine }) { return found }
+            if let found = candidates.first(where: { disc($0, slot) == nil }) { return found }
+        }
+        return newSession(key: key, observation: observation)
+    }
+
+    private mutating func newSession(key: PairKey, observation: BFDObservation) -> Int {
+        let index = sessions.count
+        sessions.append(BFDSession(id: index + 1, transport: observation.transport,
+                                   previous: pairs[key]?.last.map { sessions[$0].id }))
+        pairs[key, default: []].append(index)
+        byAddress[observation.source] = index
+        byAddress[observation.destination] = index
+        return index
+    }
+}
+
+extension BFDSession {
+    /// Adds one packet to the side in `slot`, records what changed, and returns the rule context.
+    mutating func record(_ observation: BFDObservation, slot: Int) -> BFDPacketContext {
+        let packet = observation.packet
+        let peerLast = sides[1 - slot]?.last
+        let negotiated = negotiatedTxInterval(from: slot)
+        var context = BFDPacketContext(sessionID: id, side: slot, observation: observation, previous: nil,
+                                       peerLast: peerLast, isPeriodic: false, periodicGapNanoseconds: nil,
+                                       negotiatedTxInterval: negotiated?.interval,
+                                       peerParametersKnown: negotiated?.peerKnown ?? false, answeredPoll: nil)
+        func event(_ kind: BFDEvent.Kind) {
+            events.append(BFDEvent(frameNumber: observation.frameNumber, timeNanoseconds: observation.timeNanoseconds,
+                                   side: slot, kind: kind))
+        }
+
+        guard var side = sides[slot] else {
+            var side = BFDSide(observation)
+            side.packets = 1
+            side.lastPeriodic = observation
+            if packet.state == .up {
+                side.timesUp = 1
+                side.upSinceNanoseconds = observation.timeNanoseconds
+            }
+            if packet.poll { side.outstandingPoll = observation }
+            sides[slot] = side
+            event(.firstSeen(state: packet.state, diagnostic: packet.diagnostic))
+            if packet.poll { event(.poll) }
+            context.isPeriodic = !packet.final
+            return context
+        }
+
+        let previous = side.last
+        context.previous = previous
+        if previous.packet.state != packet.state {
+            event(.stateChange(from: previous.packet.state, to: packet.state, diagnostic: packet.diagnostic))
+            side.stateChanges += 1
+            if packet.state == .up {
+                side.timesUp += 1
+                side.upSinceNanoseconds = observation.timeNanoseconds
+            } else if previous.packet.state == .up {
+                side.upSinceNanoseconds = nil
+                side.lastDownDiagnostic = packet.diagnostic
+            }
+        }
+        let parameters = BFDParameters(packet)
+        if parameters != side.parameters { event(.parametersChanged(from: side.parameters, to: parameters)) }
+        if previous.packet.yourDiscriminator != packet.yourDiscriminator {
+            event(.yourDiscriminator(from: previous.packet.yourDiscriminator, to: packet.yourDiscriminator))
+        }
+        if previous.sourcePort != observation.sourcePort {
+            event(.sourcePortChanged(from: previous.sourcePort, to: observation.sourcePort))
+        }
+        let oldAuth = Self.authSummary(previous.packet)
+        let newAuth = Self.authSummary(packet)
+        if oldAuth != newAuth { event(.authentication(from: oldAuth, to: newAuth)) }
+        if packet.poll, !previous.packet.poll {
+            event(.poll)
+            side.outstandingPoll = observation
+        }
+        if packet.final {
+            let poll = sides[1 - slot]?.outstandingPoll
+            context.answeredPoll = poll
+            event(.final(pollFrame: poll?.frameNumber,
+                         latencyNanoseconds: poll.map { observation.timeNanoseconds - $0.timeNanoseconds }))
+            sides[1 - slot]?.outstandingPoll = nil
+        }
+
+        context.isPeriodic = !packet.final && observation.sameContent(as: previous)
+        if context.isPeriodic, side.lastPeriodic?.frameNumber == previous.frameNumber {
+            let gap = observation.timeNanoseconds - previous.timeNanoseconds
+            context.periodicGapNanoseconds = gap
+            if let interval = negotiated?.interval { side.gaps.add(gapNanoseconds: gap, intervalMicroseconds: interval) }
+        }
+        if context.isPeriodic { side.lastPeriodic = observation }
+        side.packets += 1
+        side.last = observation
+        side.ttlMinimum = min(side.ttlMinimum, observation.ttl)
+        side.ttlMaximum = max(side.ttlMaximum, observation.ttl)
+        side.sourcePort = observation.sourcePort
+        sides[slot] = side
+        return context
+    }
+
+    static func authSummary(_ packet: BFDControlPacket) -> String {
+        guard let auth = packet.authentication else { return "none" }
+        return "\(auth.type) key \(auth.keyID)"
+    }
+}
