@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "PeerscopeWire", targets: ["PeerscopeWire"]),
         .library(name: "PeerscopeCapture", targets: ["PeerscopeCapture"]),
         .library(name: "PeerscopeAnalysis", targets: ["PeerscopeAnalysis"]),
+        .library(name: "PeerscopeConformance", targets: ["PeerscopeConformance"]),
         .library(name: "PeerscopeReport", targets: ["PeerscopeReport"]),
     ],
     dependencies: [
@@ -27,8 +28,13 @@ let package = Package(
         .target(name: "PeerscopeCapture", dependencies: ["CPcap", "PeerscopeWire"]),
         // Frame → protocol records (the dissector); later sessions and timelines.
         .target(name: "PeerscopeAnalysis", dependencies: ["PeerscopeWire", "PeerscopeCapture"]),
+        // The rule catalog and its evaluation over sessions and packets.
+        .target(
+            name: "PeerscopeConformance",
+            dependencies: ["PeerscopeAnalysis", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // Renderers: router-style text, JSON Lines (later tables, JUnit, HTML).
-        .target(name: "PeerscopeReport", dependencies: ["PeerscopeAnalysis"]),
+        .target(name: "PeerscopeReport", dependencies: ["PeerscopeAnalysis", "PeerscopeConformance"]),
         .executableTarget(
             name: "peerscope",
             dependencies: [

@@ -36,15 +36,14 @@ public enum FrameDecoder {
             guard let transport = BFDTransport.classify(sourcePort: udp.sourcePort,
                                                         destinationPort: udp.destinationPort)
             else { return .otherUDP(udp) }
-            if transport == .echo { return .bfdEcho(BFDEchoPacket(payloadLength: dissection.payloadLength)) }
             let payload = UnsafeRawBufferPointer(
                 rebasing: frame.bytes[dissection.payloadOffset..<(dissection.payloadOffset + dissection.payloadLength)])
+            if transport == .echo { return .bfdEcho(BFDEchoPacket(payload: payload)) }
             do {
                 return .bfdControl(try BFDControlPacket.decode(payload), transport)
             } catch {
-                var located = error
-                located.offset += dissection.payloadOffset
-                return .bfdMalformed(located, transport)
+                // The offset stays relative to the BFD packet: "bfd: … at byte 3" is its Length field.
+                return .bfdMalformed(error, transport)
             }
         case .tcp(let tcp):
             if tcp.sourcePort == bgpPort || tcp.destinationPort == bgpPort { return .bgpSegment(tcp) }

@@ -126,9 +126,23 @@ public struct BFDControlPacket: Hashable, Sendable {
 }
 
 /// A BFD Echo packet (RFC 5880 §6.4, RFC 5881 §4): the contents are the sender's private business,
-/// so only the length is kept (and the bytes can be compared by whoever holds the buffer).
+/// so only the length and a digest are kept — enough to pair a packet with its looped-back copy.
 public struct BFDEchoPacket: Hashable, Sendable {
     public var payloadLength: Int
+    /// FNV-1a over the payload: equal for an echo packet and its copy coming back.
+    public var payloadDigest: UInt64
 
-    public init(payloadLength: Int) { self.payloadLength = payloadLength }
+    public init(payloadLength: Int, payloadDigest: UInt64 = 0) {
+        self.payloadLength = payloadLength
+        self.payloadDigest = payloadDigest
+    }
+
+    public init(payload: UnsafeRawBufferPointer) {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in payload {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        self.init(payloadLength: payload.count, payloadDigest: hash)
+    }
 }

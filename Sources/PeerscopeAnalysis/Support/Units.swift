@@ -41,3 +41,26 @@ public enum Units {
         return text.isEmpty ? "\(whole)" : "\(whole).\(text)"
     }
 }
+
+extension Units {
+    /// A duration in nanoseconds in the unit that reads best: `12.345 ms`, `1.2 s`, `850 µs`.
+    public static func duration(nanoseconds value: Int64) -> String {
+        let magnitude = value.magnitude
+        let sign = value < 0 ? "-" : ""
+        if magnitude >= 1_000_000_000 { return sign + fixed(magnitude, per: 1_000_000_000, decimals: 3) + " s" }
+        if magnitude >= 1_000_000 { return sign + fixed(magnitude, per: 1_000_000, decimals: 3) + " ms" }
+        if magnitude >= 1_000 { return sign + fixed(magnitude, per: 1_000, decimals: 1) + " µs" }
+        return sign + "\(magnitude) ns"
+    }
+
+    private static func fixed(_ value: UInt64, per unit: UInt64, decimals: Int) -> String {
+        var scale: UInt64 = 1
+        for _ in 0..<decimals { scale *= 10 }
+        let scaled = (value * scale + unit / 2) / unit
+        let whole = scaled / scale
+        var fraction = String(scaled % scale)
+        fraction = String(repeating: "0", count: decimals - fraction.count) + fraction
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        return fraction.isEmpty ? "\(whole)" : "\(whole).\(fraction)"
+    }
+}

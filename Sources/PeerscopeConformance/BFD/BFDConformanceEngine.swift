@@ -1,0 +1,130 @@
+import PeerscopeAnalysis
+import PeerscopeWire
+
+/// Settings of a conformance run.
+public struct CheckOptions: Sendable {
+    /// Slack every timing check allows on top of the capture's timestamp resolution (default 1 ms).
+    public var slackNanoseconds: Int64 = 1_000_000
+    /// The capture's timestamp resolution (1 µs for classic pcap).
+    public var resolutionNanoseconds: Int64 = 1_000
+    /// Authentication keys by Key ID, for digest and password verification.
+    public var keys: [UInt8: [UInt8]] = [:]
+
+    public init() {}
+
+    /// The tolerance a timing check uses.
+    public var toleranceNanoseconds: Int64 { slackNanoseconds + resolutionNanoseconds }
+    public var toleranceText: String { "±" + Units.duration(nanoseconds: toleranceNanoseconds) }
+}
+
+/// Evaluates the BFD rules of CONFORMANCE.md §1–5 and §8 over the packet contexts the session
+/// tracker produces, in one pass. Per-session rule state is small and fixed; findings fold repeats.
+public struct BFDConformanceEngine {
+    public internal(set) var findings = FindingSink()
+    let options: CheckOptions
+    var sessionState: [Int: SessionRuleState] = [:]
+    var echoState: [IPAddress: EchoSenderState] = [:]
+    /// Time of the first frame of the capture: findings report times relative to it.
+    public var originNanoseconds: Int64 = 0
+
+    public init(options: CheckOptions = CheckOptions()) {
+        self.options = options
+    }
+
+    /// One control packet, after the tracker placed it in `session`.
+    public mutating func packet(_ context: BFDPacketContext, session: BFDSession) {
+        var state = sessionState[context.sessionID] ?? SessionRuleState()
+        checkFormat(context, session: session)
+        checkTransport(context, session: session, state: &state)
+        checkAuthentication(context, session: session, state: &state)
+        checkStateMachine(context, session: session, state: &state)
+        checkTimers(context, session: session, state: &state)
+        gatherDetectionEvidence(context, state: &state)
+        sessionState[context.sessionID] = state
+    }
+
+    /// After the last frame: rules that need the whole session (flaps, jitter, pending detections).
+    public mutating func finish(sessions: [BFDSession], lastFrameTime: Int64) {
+        for session in sessions {
+            var state = sessionState[session.id] ?? SessionRuleState()
+            finishTimers(session: session, state: &state, lastFrameTime: lastFrameTime)
+            finishSession(session: session, state: state)
+            sessionState[session.id] = state
+        }
+        checkPortUniqueness(sessions)
+        finishEcho(sessions: sessions)
+    }
+
+    // MARK: helpers shared by the rule files
+
+    func sideName(_ session: BFDSession, _ side: Int) -> String? {
+        session.sides[side]?.address.description
+    }
+
+    func relative(_ time: Int64) -> Int64 { time - originNanoseconds }
+
+    mutating func report(_ ruleID: String, _ context: BFDPacketContext, session: BFDSession, level: RuleLevel? = nil,
+                         kind: String = "", frames: [Int]? = nil, measured: String? = nil, expected: String? = nil,
+                         tolerance: String? = nil, _ message: String) {
+        findings.add(Finding(ruleID, level: level, session: session.id, side: sideName(session, context.side),
+                             frames: frames ?? [context.observation.frameNumber], measured: measured,
+                             expected: expected, tolerance: tolerance, message: message,
+                             relativeTimeNanoseconds: relative(context.observation.timeNanoseconds)),
+                     kind: kind)
+    }
+}
+
+/// Per-session memory of the rules: a few values per side.
+struct SessionRuleState {
+    var sides = [SideRuleState(), SideRuleState()]
+    /// (A→B interval, detection at B, B→A interval, detection at A) last reported.
+    var negotiation: [UInt32]?
+    var handshakeReported = false
+    var multihopAuthReported = false
+}
+
+struct SideRuleState {
+    /// The negotiated interval this side used at its previous packet.
+    var lastNegotiatedTx: Microseconds?
+    /// The interval in force before this side raised its Desired Min TX while Up, until its Poll is
+    /// answered (RFC 5880 §6.8.3: keep the old rate until the Final).
+    var pollHoldInterval: Microseconds?
+    /// The peer has sent Init since this side last entered Down.
+    var peerInitSinceDown = false
+    var peerDownSinceDown = false
+    var lastSequence: UInt32?
+    var lastKeyID: UInt8?
+    var authNotVerifiedReported = false
+    /// When the peer first advertised Required Min RX 0.
+    var peerZeroRxSince: Int64?
+    /// When the peer first signalled AdminDown while this side was not Down.
+    var peerAdminDownSince: Int64?
+    /// A diag-1 Down by this side that looked early; judged when more packets show whether the
+    /// capture point was upstream of the loss.
+    var pendingEarlyDetection: PendingDetection?
+    /// Transitions triggered by the peer, waiting for this side's announcement (§6.8.7).
+    var trigger: (state: BFDState, frame: Int, time: Int64)?
+}
+
+struct PendingDetection {
+    var frame: Int
+    var time: Int64
+    var lastPeerFrame: Int
+    var lastPeerTime: Int64
+    var detectionTime: Microseconds
+    var latency: Int64
+    /// Evidence that this side did not hear packets the capture shows from the peer.
+    var notHearingEvidence: [Int] = []
+    /// Peer packets after the Down that kept saying Up, i.e. the peer did not hear the Down either.
+    var peerIgnoredDown: [Int] = []
+}
+
+struct EchoSenderState {
+    var originals = 0
+    var looped = 0
+    var lastOriginalTime: Int64?
+    var outstanding: [UInt64: Int64] = [:]
+    var roundTrips: [Int64] = []
+    var fastFrames: [Int] = []
+    var sessionID: Int?
+}

@@ -1,0 +1,77 @@
+/// One observation about a capture, tied to a rule of the catalog and to the frames that show it.
+public struct Finding: Sendable {
+    public let rule: Rule
+    /// The catalog level, unless the evidence makes it worse (a late packet that reaches the
+    /// detection time is an error, not a warning).
+    public var level: RuleLevel
+    public var sessionID: Int?
+    /// The address of the side the finding is about, when it is about one side.
+    public var side: String?
+    /// Frame numbers (1-based, as Wireshark counts them) that show it; the first few when repeated.
+    public var frames: [Int]
+    public var measured: String?
+    public var expected: String?
+    /// The slack a timing check allowed.
+    public var tolerance: String?
+    public var message: String
+    /// How many times the same finding occurred (same rule, session, side and kind).
+    public var occurrences = 1
+    /// Time of the first occurrence, ns since the first frame.
+    public var relativeTimeNanoseconds: Int64?
+
+    public init(_ ruleID: String, level: RuleLevel? = nil, session: Int? = nil, side: String? = nil,
+                frames: [Int], measured: String? = nil, expected: String? = nil, tolerance: String? = nil,
+                message: String, relativeTimeNanoseconds: Int64? = nil) {
+        rule = RuleCatalog.rule(ruleID)
+        self.level = level ?? rule.level
+        sessionID = session
+        self.side = side
+        self.frames = frames
+        self.measured = measured
+        self.expected = expected
+        self.tolerance = tolerance
+        self.message = message
+        self.relativeTimeNanoseconds = relativeTimeNanoseconds
+    }
+}
+
+/// Collects findings, folding repeats: the same rule, session, side and `kind` become one finding
+/// with a count and its first frames, so a million bad packets make one line, not a million.
+public struct FindingSink: Sendable {
+    public static let framesKept = 8
+
+    private struct Key: Hashable {
+        var rule: String
+        var session: Int?
+        var side: String?
+        var kind: String
+    }
+
+    private var order: [Key] = []
+    private var byKey: [Key: Finding] = [:]
+
+    public init() {}
+
+    /// Adds `finding`; `kind` separates findings of one rule that should not fold together.
+    public mutating func add(_ finding: Finding, kind: String = "") {
+        let key = Key(rule: finding.rule.id, session: finding.sessionID, side: finding.side, kind: kind)
+        if var existing = byKey[key] {
+            existing.occurrences += 1
+            if existing.frames.count < Self.framesKept {
+                existing.frames.append(contentsOf: finding.frames.prefix(Self.framesKept - existing.frames.count))
+            }
+            if finding.level < existing.level { existing.level = finding.level }
+            byKey[key] = existing
+        } else {
+            order.append(key)
+            byKey[key] = finding
+        }
+    }
+
+    /// In the order they were first seen.
+    public var all: [Finding] { order.compactMap { byKey[$0] } }
+
+    public func count(of ruleID: String) -> Int { all.filter { $0.rule.id == ruleID }.count }
+
+    public var worstLevel: RuleLevel? { all.map(\.level).min() }
+}
