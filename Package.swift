@@ -38,7 +38,7 @@ let package = Package(
         .executableTarget(
             name: "peerscope",
             dependencies: [
-                "PeerscopeWire", "PeerscopeCapture", "PeerscopeAnalysis", "PeerscopeReport",
+                "PeerscopeWire", "PeerscopeCapture", "PeerscopeAnalysis", "PeerscopeConformance", "PeerscopeReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

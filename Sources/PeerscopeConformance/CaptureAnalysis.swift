@@ -1,0 +1,90 @@
+import PeerscopeAnalysis
+import PeerscopeCapture
+import PeerscopeWire
+
+/// One pass over one capture: frames → decoder → BFD session tracker → rule engine, plus the
+/// capture-quality findings (§8). What `sessions`, `timeline` and `check` all stand on.
+public struct CaptureAnalysis {
+    public let path: String
+    public private(set) var tracker = BFDSessionTracker()
+    public private(set) var engine: BFDConformanceEngine
+    public private(set) var tally = DecodeTally()
+    public private(set) var firstTimestampNanoseconds: Int64?
+    public private(set) var lastTimestampNanoseconds: Int64?
+    public let resolution: TimestampResolution
+    /// Set when the file ended mid-record: everything before the cut was analysed.
+    public private(set) var readError: CaptureError?
+
+    /// Opens and reads `path`. Unusable input throws; a file cut mid-record does not (see `readError`).
+    public init(path: String, filter: String? = nil, options: CheckOptions = CheckOptions()) throws(CaptureError) {
+        let reader = try CaptureReader(path: path, filter: filter)
+        self.path = path
+        resolution = reader.resolution
+        var effective = options
+        effective.resolutionNanoseconds = reader.resolution.nanoseconds
+        engine = BFDConformanceEngine(options: effective)
+        var decoder = CaptureDecoder()
+        var tracker = BFDSessionTracker()
+        var engine = self.engine
+        var first: Int64?
+        var last: Int64?
+        do {
+            try decoder.run(reader) { frame, decoded, dissection, origin in
+                if first == nil {
+                    first = origin
+                    engine.originNanoseconds = origin
+                }
+                last = frame.timestampNanoseconds
+                switch decoded {
+                case .bfdControl:
+                    guard let observation = BFDObservation(frame: frame.number, time: frame.timestampNanoseconds,
+                                                           decoded: decoded, dissection: dissection)
+                    else { return }
+                    tracker.observe(observation) { context, session in engine.packet(context, session: session) }
+                case .bfdEcho(let echo):
+                    guard let network = dissection.network else { return }
+                    tracker.observeEcho(source: network.source, destination: network.destination)
+                    engine.echo(frame: frame.number, time: frame.timestampNanoseconds, source: network.source,
+                                ttl: network.ttl, echo: echo, tracker: tracker)
+                case .bfdMalformed(let error, let transport):
+                    engine.malformed(frame: frame.number, time: frame.timestampNanoseconds, error: error,
+                                     transport: transport, source: dissection.network?.source)
+                case .bgpSegment, .otherUDP, .otherTCP, .otherIP, .notIP, .undecodable:
+                    break
+                }
+            }
+        } catch {
+            readError = error
+        }
+        engine.finish(sessions: tracker.sessions, lastFrameTime: last ?? 0)
+        self.tracker = tracker
+        self.engine = engine
+        tally = decoder.tally
+        firstTimestampNanoseconds = first
+        lastTimestampNanoseconds = last
+    }
+
+    public var sessions: [BFDSession] { tracker.sessions }
+
+    /// Rule findings followed by capture-quality findings.
+    public var findings: [Finding] {
+        var all = engine.findings.all
+        if tally.snapped > 0 {
+            all.append(Finding("CAPTURE.TRUNCATED", frames: [], measured: "\(tally.snapped) frame(s)",
+                               message: "\(tally.snapped) frame(s) cut short by the capture's snaplen"))
+        }
+        if let readError {
+            all.append(Finding("CAPTURE.TRUNCATED", frames: [tally.frames], message: "The file ends mid-record: \(readError)"))
+        }
+        for (code, count) in tally.undecodable.sorted(by: { $0.key < $1.key }) {
+            all.append(Finding("CAPTURE.UNDECODABLE", frames: [], measured: "\(count) frame(s)",
+                               message: "\(count) frame(s) not decoded: \(code)"))
+        }
+        return all
+    }
+
+    public var durationNanoseconds: Int64 {
+        guard let first = firstTimestampNanoseconds, let last = lastTimestampNanoseconds else { return 0 }
+        return last - first
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import PeerscopeAnalysis
+import PeerscopeConformance
+import PeerscopeWire
+
+/// The JSON shapes `sessions --json` and `check --json` print: plain Codable values, stable keys.
+public struct FindingRecord: Codable, Sendable {
+    public var rule: String
+    public var level: String
+    public var reference: String
+    public var session: Int?
+    public var side: String?
+    public var frames: [Int]
+    public var time: Double?
+    public var measured: String?
+    public var expected: String?
+    public var tolerance: String?
+    public var message: String
+    public var occurrences: Int
+
+    public init(_ finding: Finding) {
+        rule = finding.rule.id
+        level = finding.level.rawValue
+        reference = finding.rule.reference
+        session = finding.sessionID
+        side = finding.side
+        frames = finding.frames
+        time = finding.relativeTimeNanoseconds.map { Double($0) / 1e9 }
+        measured = finding.measured
+        expected = finding.expected
+        tolerance = finding.tolerance
+        message = finding.message
+        occurrences = finding.occurrences
+    }
+}
+
+public struct SideRecord: Codable, Sendable {
+    public var address: String
+    public var peer: String
+    public var localDiscriminator: UInt32
+    public var remoteDiscriminator: UInt32
+    public var state: String
+    public var sourcePort: UInt16
+    public var ttlMin: UInt8
+    public var ttlMax: UInt8
+    public var desiredMinTxIntervalUs: UInt32
+    public var requiredMinRxIntervalUs: UInt32
+    public var requiredMinEchoRxIntervalUs: UInt32
+    public var detectMultiplier: UInt8
+    public var negotiatedTxIntervalUs: UInt32?
+    public var detectionTimeUs: UInt32?
+    public var packets: Int
+    public var stateChanges: Int
+    public var timesUp: Int
+    public var lastDownDiag: UInt8?
+    public var firstFrame: Int
+    public var lastFrame: Int
+}
+
+public struct SessionRecord: Codable, Sendable {
+    public var id: Int
+    public var type: String
+    public var previousSession: Int?
+    public var sides: [SideRecord]
+    public var echoPackets: Int
+
+    public init(_ session: BFDSession) {
+        id = session.id
+        type = session.transport.description
+        previousSession = session.previousSessionID
+        echoPackets = session.echoPackets
+        sides = (0..<2).compactMap { index in
+            guard let side = session.sides[index] else { return nil }
+            let parameters = side.parameters
+            return SideRecord(address: side.address.description, peer: side.peerAddress.description,
+                              localDiscriminator: side.myDiscriminator,
+                              remoteDiscriminator: side.last.packet.yourDiscriminator, state: side.state.description,
+                              sourcePort: side.sourcePort, ttlMin: side.ttlMinimum, ttlMax: side.ttlMaximum,
+                              desiredMinTxIntervalUs: parameters.desiredMinTxInterval,
+                              requiredMinRxIntervalUs: parameters.requiredMinRxInterval,
+                              requiredMinEchoRxIntervalUs: parameters.requiredMinEchoRxInterval,
+                              detectMultiplier: parameters.detectMultiplier,
+                              negotiatedTxIntervalUs: session.negotiatedTxInterval(from: index)?.interval,
+                              detectionTimeUs: session.detectionTime(forPacketsFrom: 1 - index),
+                              packets: side.packets, stateChanges: side.stateChanges, timesUp: side.timesUp,
+                              lastDownDiag: side.lastDownDiagnostic?.rawValue,
+                              firstFrame: side.first.frameNumber, lastFrame: side.last.frameNumber)
+        }
+    }
+}
+
+public struct CheckRecord: Codable, Sendable {
+    public var file: String
+    public var frames: Int
+    public var sessions: [SessionRecord]
+    public var findings: [FindingRecord]
+    public var summary: [String: Int]
+}
+
+public enum MachineReadable {
+    public static func json(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    public static func check(_ analysis: CaptureAnalysis, findings: [Finding]) -> CheckRecord {
+        var summary: [String: Int] = [:]
+        for level in RuleLevel.allCases { summary[level.rawValue] = findings.filter { $0.level == level }.count }
+        return CheckRecord(file: analysis.path, frames: analysis.tally.frames,
+                           sessions: analysis.sessions.map(SessionRecord.init),
+                           findings: findings.map(FindingRecord.init), summary: summary)
+    }
+
+    /// JUnit XML: one test suite per capture, one test case per rule that was evaluated; MUST
+    /// findings are failures, SHOULD and INFO go to system-out so they inform without failing CI.
+    public static func junit(_ runs: [(CaptureAnalysis, [Finding])], rules: [Rule]) -> String {
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"peerscope check\">\n"
+        for (analysis, findings) in runs {
+            let failures = rules.filter { rule in findings.contains { $0.rule.id == rule.id && $0.level == .must } }.count
+            xml += "  <testsuite name=\"\(escape(analysis.path))\" tests=\"\(rules.count)\" failures=\"\(failures)\" errors=\"0\">\n"
+            for rule in rules {
+                let mine = findings.filter { $0.rule.id == rule.id }
+                xml += "    <testcase classname=\"\(escape(rule.reference))\" name=\"\(escape(rule.id))\">\n"
+                let must = mine.filter { $0.level == .must }
+                if !must.isEmpty {
+                    let text = must.map(describe).joined(separator: "\n")
+                    xml += "      <failure message=\"\(escape(must[0].message))\" type=\"MUST\">\(escape(text))</failure>\n"
+                }
+                let other = mine.filter { $0.level != .must }
+                if !other.isEmpty {
+                    xml += "      <system-out>\(escape(other.map(describe).joined(separator: "\n")))</system-out>\n"
+                }
+                xml += "    </testcase>\n"
+            }
+            xml += "  </testsuite>\n"
+        }
+        return xml + "</testsuites>\n"
+    }
+
+    private static func describe(_ finding: Finding) -> String {
+        var text = "\(finding.level) \(finding.rule.id)"
+        if let session = finding.sessionID { text += " session \(session)" }
+        if let side = finding.side { text += " \(side)" }
+        if !finding.frames.isEmpty { text += " frames \(finding.frames.map(String.init).joined(separator: ","))" }
+        text += ": \(finding.message)"
+        if let measured = finding.measured { text += " (measured \(measured))" }
+        return text
+    }
+
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}

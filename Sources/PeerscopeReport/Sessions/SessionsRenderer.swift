@@ -1,0 +1,48 @@
+import PeerscopeAnalysis
+import PeerscopeConformance
+import PeerscopeWire
+
+/// `peerscope sessions`: one row per side, grouped by session, in the spirit of
+/// `show bfd neighbors details` — LD/RD, state, timers each way, detection time, counts, uptime.
+public struct SessionsRenderer {
+    public init() {}
+
+    public func lines(_ analysis: CaptureAnalysis) -> [String] {
+        var table = TextTable(header: ["ID", "TYPE", "LOCAL", "PEER", "LD/RD", "STATE", "PORT", "TTL", "TX", "MULT",
+                                       "DETECT", "PKTS", "CHANGES", "UP", "UP-FOR", "LAST-DOWN-DIAG"])
+        let end = analysis.lastTimestampNanoseconds ?? 0
+        for session in analysis.sessions {
+            for index in 0..<2 {
+                guard let side = session.sides[index] else { continue }
+                let negotiated = session.negotiatedTxInterval(from: index)
+                let detect = session.detectionTime(forPacketsFrom: 1 - index)
+                let upFor = side.upSinceNanoseconds.map { Units.duration(nanoseconds: end - $0) } ?? "-"
+                var type = session.transport.description
+                if let previous = session.previousSessionID { type += " (after #\(previous))" }
+                table.add([
+                    index == 0 || session.a == nil ? "\(session.id)" : "",
+                    index == 0 || session.a == nil ? type : "",
+                    side.address.description,
+                    side.peerAddress.description,
+                    "\(side.myDiscriminator)/\(side.last.packet.yourDiscriminator)",
+                    side.state.description,
+                    "\(side.sourcePort)",
+                    side.ttlMinimum == side.ttlMaximum ? "\(side.ttlMinimum)" : "\(side.ttlMinimum)-\(side.ttlMaximum)",
+                    negotiated.map { Units.interval(microseconds: $0.interval) + ($0.peerKnown ? "" : "?") } ?? "-",
+                    "\(side.parameters.detectMultiplier)",
+                    detect.map { Units.interval(microseconds: $0) } ?? "-",
+                    "\(side.packets)",
+                    "\(side.stateChanges)",
+                    "\(side.timesUp)",
+                    upFor,
+                    side.lastDownDiagnostic.map { "\($0.rawValue) \($0)" } ?? "-",
+                ])
+            }
+        }
+        var lines = table.lines
+        if analysis.sessions.isEmpty { lines = ["no BFD sessions in \(analysis.path)"] }
+        lines.append("")
+        lines.append("TX: the interval this side sends at, max(own Desired Min TX, peer's Required Min RX) (? = peer unseen); DETECT: the detection time this side applies to its peer.")
+        return lines
+    }
+}

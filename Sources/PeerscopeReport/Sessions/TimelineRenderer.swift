@@ -1,0 +1,72 @@
+import PeerscopeAnalysis
+import PeerscopeConformance
+import PeerscopeWire
+
+/// `peerscope timeline`: the events of each session in order, both sides in one column of time.
+public struct TimelineRenderer {
+    public var timeDecimals: Int
+
+    public init(timeDecimals: Int) { self.timeDecimals = timeDecimals }
+
+    public func lines(_ analysis: CaptureAnalysis, session only: Int? = nil) -> [String] {
+        let origin = analysis.firstTimestampNanoseconds ?? 0
+        var lines: [String] = []
+        for session in analysis.sessions where only == nil || session.id == only {
+            let names = ["A " + (session.a?.address.description ?? session.b?.peerAddress.description ?? "?"),
+                         "B " + (session.b?.address.description ?? session.a?.peerAddress.description ?? "?")]
+            var heading = "Session \(session.id)  \(session.transport)  \(names[0]) ⇄ \(names[1])"
+            if let previous = session.previousSessionID { heading += "  (replaces session \(previous))" }
+            lines.append(heading)
+            var table = TextTable(header: ["  FRAME", "TIME", "SIDE", "EVENT"])
+            for event in session.events {
+                table.add(["  \(event.frameNumber)",
+                           Units.relativeTime(nanoseconds: event.timeNanoseconds - origin, decimals: timeDecimals),
+                           event.side == 0 ? "A" : "B", describe(event.kind)])
+            }
+            lines += table.lines
+            for index in 0..<2 {
+                guard let side = session.sides[index] else { continue }
+                let gaps = side.gaps
+                if let median = gaps.ratioQuantile(0.5), let low = gaps.ratioQuantile(0.01), let high = gaps.ratioQuantile(0.99),
+                   let minimum = Optional(gaps.minimumNanoseconds), gaps.count > 0 {
+                    lines.append("  gaps \(index == 0 ? "A" : "B"): \(gaps.count) periodic, min \(Units.duration(nanoseconds: minimum)), max \(Units.duration(nanoseconds: gaps.maximumNanoseconds)); of the negotiated interval: p1 \(pct(low)), median \(pct(median)), p99 \(pct(high))")
+                }
+            }
+            if session.echoPackets > 0 { lines.append("  echo packets: \(session.echoPackets)") }
+            lines.append("")
+        }
+        if lines.isEmpty { lines = ["no BFD sessions" + (only.map { " with ID \($0)" } ?? "")] }
+        return lines
+    }
+
+    private func pct(_ ratio: Double) -> String { "\(Int((ratio * 100).rounded()))%" }
+
+    func describe(_ kind: BFDEvent.Kind) -> String {
+        switch kind {
+        case .firstSeen(let state, let diag):
+            "first packet: \(state) (diag \(diag.rawValue) \(diag))"
+        case .stateChange(let from, let to, let diag):
+            "\(from) → \(to) (diag \(diag.rawValue) \(diag))"
+        case .parametersChanged(let from, let to):
+            "timers: \(params(from)) → \(params(to))"
+        case .poll:
+            "Poll"
+        case .final(let pollFrame, let latency):
+            if let pollFrame, let latency {
+                "Final (answers Poll of frame \(pollFrame) after \(Units.duration(nanoseconds: latency)))"
+            } else {
+                "Final (no Poll outstanding)"
+            }
+        case .yourDiscriminator(let from, let to):
+            "Your Discriminator \(from) → \(to)"
+        case .authentication(let from, let to):
+            "authentication \(from) → \(to)"
+        case .sourcePortChanged(let from, let to):
+            "source port \(from) → \(to)"
+        }
+    }
+
+    private func params(_ value: BFDParameters) -> String {
+        "tx \(Units.interval(microseconds: value.desiredMinTxInterval)) rx \(Units.interval(microseconds: value.requiredMinRxInterval)) echo \(Units.interval(microseconds: value.requiredMinEchoRxInterval)) ×\(value.detectMultiplier)"
+    }
+}

@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import PeerscopeCapture
+import PeerscopeConformance
+import PeerscopeReport
+
+/// `peerscope check`: every finding with its rule, frames and RFC section; exit 1 on a MUST.
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check BFD conformance (RFC 5880/5881/5883) and report findings by session.",
+        discussion: """
+            Exit status: 0 when no MUST-level finding, 1 when there is one, 2 for unusable input. \
+            Timing checks allow --slack (default 1 ms) plus the capture's timestamp resolution, and \
+            a hole in the capture is reported as CAPTURE.GAP, never as the protocol's fault.
+            """)
+
+    enum Level: String, ExpressibleByArgument, CaseIterable {
+        case must, should, info
+        var ruleLevel: RuleLevel { RuleLevel(rawValue: rawValue)! }
+    }
+
+    @OptionGroup var capture: CaptureOptions
+
+    @Flag(help: "JSON: sessions, findings and a summary per file.")
+    var json = false
+
+    @Option(help: ArgumentHelp("Also write a JUnit XML report to this file.", valueName: "out.xml"))
+    var junit: String?
+
+    @Option(help: ArgumentHelp("Only these rule IDs (comma-separated; a prefix like BFD.TMR works).", valueName: "ids"))
+    var rules: String?
+
+    @Option(name: .customLong("min-level"), help: "Lowest level shown.")
+    var minLevel: Level = .info
+
+    @Option(name: .customLong("key"), help: ArgumentHelp("Authentication key as KEYID:SECRET (repeatable).", valueName: "id:secret"))
+    var keys: [String] = []
+
+    @Option(help: ArgumentHelp("Timing slack in milliseconds on top of the timestamp resolution.", valueName: "ms"))
+    var slack: Double = 1
+
+    func validate() throws {
+        for key in keys {
+            let parts = key.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2, UInt8(parts[0]) != nil, !parts[1].isEmpty else {
+                throw ValidationError("--key takes KEYID:SECRET with KEYID 0–255, got '\(key)'")
+            }
+        }
+        if let rules {
+            for id in rules.split(separator: ",") where !RuleCatalog.all.contains(where: { $0.id.hasPrefix(String(id)) }) {
+                throw ValidationError("unknown rule '\(id)' (see conformance/rules.json)")
+            }
+        }
+        guard slack >= 0, slack < 10_000 else { throw ValidationError("--slack must be between 0 and 10000 ms") }
+    }
+
+    func run() throws {
+        var options = CheckOptions()
+        options.slackNanoseconds = Int64(slack * 1_000_000)
+        for key in keys {
+            let parts = key.split(separator: ":", maxSplits: 1)
+            options.keys[UInt8(parts[0])!] = Array(parts[1].utf8)
+        }
+        let selected = rules.map { $0.split(separator: ",").map(String.init) }
+        func wanted(_ finding: Finding) -> Bool {
+            guard finding.level <= minLevel.ruleLevel else { return false }
+            guard let selected else { return true }
+            return selected.contains { finding.rule.id.hasPrefix($0) }
+        }
+        var runs: [(CaptureAnalysis, [Finding])] = []
+        var failed = false
+        let unusable = try analyzeEach(capture, options: options) { analysis in
+            let findings = analysis.findings.filter(wanted)
+            failed = failed || findings.contains { $0.level == .must }
+            runs.append((analysis, findings))
+            if json {
+                Console.line(MachineReadable.json(MachineReadable.check(analysis, findings: findings)))
+            } else {
+                if capture.files.count > 1 { Console.line("# \(analysis.path)") }
+                FindingsRenderer(timeDecimals: analysis.resolution == .nanoseconds ? 9 : 6)
+                    .lines(analysis, findings: findings).forEach(Console.line)
+            }
+        }
+        if let junit {
+            let catalog = RuleCatalog.all.filter { rule in
+                rule.id.hasPrefix("BFD.") || rule.id.hasPrefix("CAPTURE.")
+            }.filter { rule in selected.map { ids in ids.contains { rule.id.hasPrefix($0) } } ?? true }
+            let xml = MachineReadable.junit(runs, rules: catalog)
+            guard FileManager.default.createFile(atPath: junit, contents: Data(xml.utf8)) else {
+                Console.error("\(junit): cannot write the JUnit report")
+                throw ExitCode(2)
+            }
+        }
+        if unusable { throw ExitCode(2) }
+        if failed { throw ExitCode(1) }
+    }
+}
