@@ -53,6 +53,11 @@ let package = Package(
         ),
         .testTarget(name: "PeerscopeWireTests", dependencies: ["PeerscopeWire"]),
         .testTarget(name: "PeerscopeCaptureTests", dependencies: ["PeerscopeCapture", "PeerscopeWire"]),
+        .testTarget(
+            name: "PeerscopeConformanceTests",
+            dependencies: ["PeerscopeConformance", "PeerscopeAnalysis", "PeerscopeCapture", "PeerscopeWire",
+                           .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .testTarget(name: "PeerscopeAnalysisTests", dependencies: ["PeerscopeAnalysis", "PeerscopeCapture", "PeerscopeWire"]),
         .testTarget(
             name: "PeerscopeCLITests",

@@ -79,6 +79,9 @@ public struct BFDSessionTracker: Sendable {
             if let found = candidates.first(where: { disc($0, 1 - slot) == yours && disc($0, slot) == nil }) {
                 return found
             }
+            // The same sender naming a discriminator its peer never used: keep it in its session,
+            // where the reflection rule can see the mismatch.
+            if let found = candidates.first(where: { disc($0, slot) == mine }) { return found }
         } else {
             if let found = candidates.first(where: { disc($0, slot) == mine }) { return found }
             if let found = candidates.first(where: { disc($0, slot) == nil }) { return found }

@@ -51,7 +51,7 @@ extension BFDConformanceEngine {
     }
 
     /// Hops from the nearest common initial TTL (255, 128, 64) above the received value.
-    static func impliedHops(_ ttl: UInt8) -> Int {
+    public static func impliedHops(_ ttl: UInt8) -> Int {
         let initial = [64, 128, 255].first { Int(ttl) <= $0 } ?? 255
         return initial - Int(ttl)
     }

@@ -135,7 +135,7 @@ extension BFDConformanceEngine {
         state.negotiation = values
         report("BFD.TMR.NEGOTIATED", context, session: session, kind: values.map(String.init).joined(separator: "/"),
                measured: "\(a.address)→\(b.address) \(Units.interval(microseconds: ab.interval)) ×\(a.parameters.detectMultiplier) (detect \(Units.interval(microseconds: detectAtB))); \(b.address)→\(a.address) \(Units.interval(microseconds: ba.interval)) ×\(b.parameters.detectMultiplier) (detect \(Units.interval(microseconds: detectAtA)))",
-               "Negotiated: \(a.address) sends every \(Units.interval(microseconds: ab.interval)), \(b.address) detects after \(Units.interval(microseconds: detectAtB)); \(b.address) sends every \(Units.interval(microseconds: ba.interval)), \(a.address) detects after \(Units.interval(microseconds: detectAtA))")
+               "Negotiated intervals changed")
     }
 
     /// §6.8.4: a diag-1 Down is judged against the detection time since the last packet the side
