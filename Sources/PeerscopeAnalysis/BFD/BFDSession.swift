@@ -23,17 +23,30 @@ public struct BFDEvent: Sendable {
     public var kind: Kind
 }
 
+/// Where and when a packet was seen: what a timeline keeps of packets other than the latest.
+public struct PacketMark: Hashable, Sendable {
+    public var frameNumber: Int
+    public var timeNanoseconds: Int64
+
+    public init(_ observation: BFDObservation) {
+        frameNumber = observation.frameNumber
+        timeNanoseconds = observation.timeNanoseconds
+    }
+}
+
 /// One end of a BFD session, as seen from the packets it sent.
 public struct BFDSide: Sendable {
     public let address: IPAddress
+    /// `address` as text, made once: findings name sides on the per-packet path.
+    public let name: String
     public let peerAddress: IPAddress
     public let myDiscriminator: UInt32
     public internal(set) var sourcePort: UInt16
     public internal(set) var packets = 0
-    public internal(set) var first: BFDObservation
+    public internal(set) var first: PacketMark
     public internal(set) var last: BFDObservation
-    /// The latest packet that was part of the periodic schedule (see `BFDObservation.sameContent`).
-    public internal(set) var lastPeriodic: BFDObservation?
+    /// The frame of the latest packet that was part of the periodic schedule (see `BFDObservation.sameContent`).
+    public internal(set) var lastPeriodicFrame: Int?
     public internal(set) var ttlMinimum: UInt8
     public internal(set) var ttlMaximum: UInt8
     public internal(set) var gaps = GapStatistics()
@@ -42,14 +55,15 @@ public struct BFDSide: Sendable {
     public internal(set) var upSinceNanoseconds: Int64?
     public internal(set) var lastDownDiagnostic: BFDDiagnostic?
     /// A Poll sent by this side that no Final from the peer has answered yet.
-    public internal(set) var outstandingPoll: BFDObservation?
+    public internal(set) var outstandingPoll: PacketMark?
 
     init(_ observation: BFDObservation) {
         address = observation.source
+        name = observation.source.description
         peerAddress = observation.destination
         myDiscriminator = observation.packet.myDiscriminator
         sourcePort = observation.sourcePort
-        first = observation
+        first = PacketMark(observation)
         last = observation
         ttlMinimum = observation.ttl
         ttlMaximum = observation.ttl
@@ -67,7 +81,7 @@ public struct BFDSession: Sendable {
     /// The session this one replaced (same addresses, a side came back with a new discriminator).
     public internal(set) var previousSessionID: Int?
     /// Side A is the one with the lower address, so output is stable whichever spoke first.
-    public internal(set) var sides: [BFDSide?] = [nil, nil]
+    public internal(set) var sides = SidePair()
     public internal(set) var events: [BFDEvent] = []
     public internal(set) var echoPackets = 0
 
@@ -121,5 +135,20 @@ public struct BFDSession: Sendable {
             }
         }
         return count
+    }
+}
+
+/// The two sides of a session, indexed 0 (A) and 1 (B), stored inline and mutable in place.
+public struct SidePair: Sendable {
+    var first: BFDSide?
+    var second: BFDSide?
+
+    public subscript(index: Int) -> BFDSide? {
+        _read {
+            if index == 0 { yield first } else { yield second }
+        }
+        _modify {
+            if index == 0 { yield &first } else { yield &second }
+        }
     }
 }

@@ -21,7 +21,7 @@ public struct BFDPacketContext: Sendable {
     /// False when the peer has not been seen, so the interval is only the sender's Desired Min TX.
     public var peerParametersKnown: Bool
     /// The Poll (from the peer) that this packet's Final answers.
-    public var answeredPoll: BFDObservation?
+    public var answeredPoll: PacketMark?
 }
 
 /// Demultiplexes BFD control packets into sessions (RFC 5880 §6.3 from the outside): by transport,
@@ -115,15 +115,15 @@ extension BFDSession {
                                    side: slot, kind: kind))
         }
 
-        guard var side = sides[slot] else {
+        guard sides[slot] != nil else {
             var side = BFDSide(observation)
             side.packets = 1
-            side.lastPeriodic = observation
+            side.lastPeriodicFrame = observation.frameNumber
             if packet.state == .up {
                 side.timesUp = 1
                 side.upSinceNanoseconds = observation.timeNanoseconds
             }
-            if packet.poll { side.outstandingPoll = observation }
+            if packet.poll { side.outstandingPoll = PacketMark(observation) }
             sides[slot] = side
             event(.firstSeen(state: packet.state, diagnostic: packet.diagnostic))
             if packet.poll { event(.poll) }
@@ -131,6 +131,23 @@ extension BFDSession {
             return context
         }
 
+        let answeredPoll = packet.final ? sides[1 - slot]?.outstandingPoll : nil
+        if packet.final { sides[1 - slot]?.outstandingPoll = nil }
+        context.answeredPoll = answeredPoll
+        // The side is updated in place: copying it (and its gap histogram) per packet is the
+        // single largest cost of the analysis otherwise.
+        Self.update(&sides[slot]!, with: observation, negotiated: negotiated?.interval, answeredPoll: answeredPoll,
+                    context: &context, events: &events)
+        return context
+    }
+
+    private static func update(_ side: inout BFDSide, with observation: BFDObservation, negotiated: Microseconds?,
+                               answeredPoll: PacketMark?, context: inout BFDPacketContext, events: inout [BFDEvent]) {
+        let packet = observation.packet
+        func event(_ kind: BFDEvent.Kind) {
+            events.append(BFDEvent(frameNumber: observation.frameNumber, timeNanoseconds: observation.timeNanoseconds,
+                                   side: context.side, kind: kind))
+        }
         let previous = side.last
         context.previous = previous
         if previous.packet.state != packet.state {
@@ -152,35 +169,31 @@ extension BFDSession {
         if previous.sourcePort != observation.sourcePort {
             event(.sourcePortChanged(from: previous.sourcePort, to: observation.sourcePort))
         }
-        let oldAuth = Self.authSummary(previous.packet)
-        let newAuth = Self.authSummary(packet)
-        if oldAuth != newAuth { event(.authentication(from: oldAuth, to: newAuth)) }
+        if previous.packet.authentication?.type != packet.authentication?.type
+            || previous.packet.authentication?.keyID != packet.authentication?.keyID {
+            event(.authentication(from: BFDSession.authSummary(previous.packet), to: BFDSession.authSummary(packet)))
+        }
         if packet.poll, !previous.packet.poll {
             event(.poll)
-            side.outstandingPoll = observation
+            side.outstandingPoll = PacketMark(observation)
         }
         if packet.final {
-            let poll = sides[1 - slot]?.outstandingPoll
-            context.answeredPoll = poll
-            event(.final(pollFrame: poll?.frameNumber,
-                         latencyNanoseconds: poll.map { observation.timeNanoseconds - $0.timeNanoseconds }))
-            sides[1 - slot]?.outstandingPoll = nil
+            event(.final(pollFrame: answeredPoll?.frameNumber,
+                         latencyNanoseconds: answeredPoll.map { observation.timeNanoseconds - $0.timeNanoseconds }))
         }
 
         context.isPeriodic = !packet.final && observation.sameContent(as: previous)
-        if context.isPeriodic, side.lastPeriodic?.frameNumber == previous.frameNumber {
+        if context.isPeriodic, side.lastPeriodicFrame == previous.frameNumber {
             let gap = observation.timeNanoseconds - previous.timeNanoseconds
             context.periodicGapNanoseconds = gap
-            if let interval = negotiated?.interval { side.gaps.add(gapNanoseconds: gap, intervalMicroseconds: interval) }
+            if let negotiated { side.gaps.add(gapNanoseconds: gap, intervalMicroseconds: negotiated) }
         }
-        if context.isPeriodic { side.lastPeriodic = observation }
+        if context.isPeriodic { side.lastPeriodicFrame = observation.frameNumber }
         side.packets += 1
         side.last = observation
         side.ttlMinimum = min(side.ttlMinimum, observation.ttl)
         side.ttlMaximum = max(side.ttlMaximum, observation.ttl)
         side.sourcePort = observation.sourcePort
-        sides[slot] = side
-        return context
     }
 
     static func authSummary(_ packet: BFDControlPacket) -> String {

@@ -22,34 +22,42 @@ public struct CheckOptions: Sendable {
 public struct BFDConformanceEngine {
     public internal(set) var findings = FindingSink()
     let options: CheckOptions
-    var sessionState: [Int: SessionRuleState] = [:]
+    /// `options.toleranceText`, formatted once.
+    let toleranceText: String
+    /// Indexed by session ID − 1 (the tracker numbers sessions 1, 2, 3 … in order).
+    var sessionStates: [SessionRuleState] = []
     var echoState: [IPAddress: EchoSenderState] = [:]
     /// Time of the first frame of the capture: findings report times relative to it.
     public var originNanoseconds: Int64 = 0
 
     public init(options: CheckOptions = CheckOptions()) {
         self.options = options
+        toleranceText = options.toleranceText
     }
 
     /// One control packet, after the tracker placed it in `session`.
     public mutating func packet(_ context: BFDPacketContext, session: BFDSession) {
-        var state = sessionState[context.sessionID] ?? SessionRuleState()
+        while sessionStates.count < context.sessionID { sessionStates.append(SessionRuleState()) }
+        // Swapped out while the rules run, so it is uniquely referenced and changes in place.
+        var state = SessionRuleState()
+        swap(&state, &sessionStates[context.sessionID - 1])
+        defer { swap(&state, &sessionStates[context.sessionID - 1]) }
         checkFormat(context, session: session)
         checkTransport(context, session: session, state: &state)
         checkAuthentication(context, session: session, state: &state)
         checkStateMachine(context, session: session, state: &state)
         checkTimers(context, session: session, state: &state)
         gatherDetectionEvidence(context, state: &state)
-        sessionState[context.sessionID] = state
     }
 
     /// After the last frame: rules that need the whole session (flaps, jitter, pending detections).
     public mutating func finish(sessions: [BFDSession], lastFrameTime: Int64) {
+        while sessionStates.count < sessions.count { sessionStates.append(SessionRuleState()) }
         for session in sessions {
-            var state = sessionState[session.id] ?? SessionRuleState()
+            var state = sessionStates[session.id - 1]
             finishTimers(session: session, state: &state, lastFrameTime: lastFrameTime)
             finishSession(session: session, state: state)
-            sessionState[session.id] = state
+            sessionStates[session.id - 1] = state
         }
         checkPortUniqueness(sessions)
         finishEcho(sessions: sessions)
@@ -58,15 +66,23 @@ public struct BFDConformanceEngine {
     // MARK: helpers shared by the rule files
 
     func sideName(_ session: BFDSession, _ side: Int) -> String? {
-        session.sides[side]?.address.description
+        session.sides[side]?.name
     }
 
     func relative(_ time: Int64) -> Int64 { time - originNanoseconds }
 
     mutating func report(_ ruleID: String, _ context: BFDPacketContext, session: BFDSession, level: RuleLevel? = nil,
-                         kind: String = "", frames: [Int]? = nil, measured: String? = nil, expected: String? = nil,
-                         tolerance: String? = nil, _ message: String) {
-        findings.add(Finding(ruleID, level: level, session: session.id, side: sideName(session, context.side),
+                         kind: @autoclosure () -> String = "", frames: [Int]? = nil,
+                         measured: @autoclosure () -> String? = nil, expected: @autoclosure () -> String? = nil,
+                         tolerance: String? = nil, _ message: @autoclosure () -> String) {
+        let side = sideName(session, context.side)
+        let kind = kind()
+        if findings.repeatExisting(rule: ruleID, session: session.id, side: side, kind: kind,
+                                   frame: context.observation.frameNumber, level: level) {
+            return
+        }
+        let measured = measured(), expected = expected(), message = message()
+        findings.add(Finding(ruleID, level: level, session: session.id, side: side,
                              frames: frames ?? [context.observation.frameNumber], measured: measured,
                              expected: expected, tolerance: tolerance, message: message,
                              relativeTimeNanoseconds: relative(context.observation.timeNanoseconds)),
@@ -76,7 +92,7 @@ public struct BFDConformanceEngine {
 
 /// Per-session memory of the rules: a few values per side.
 struct SessionRuleState {
-    var sides = [SideRuleState(), SideRuleState()]
+    var sides = RuleStatePair()
     /// (A→B interval, detection at B, B→A interval, detection at A) last reported.
     var negotiation: [UInt32]?
     var handshakeReported = false
@@ -127,4 +143,19 @@ struct EchoSenderState {
     var roundTrips: [Int64] = []
     var fastFrames: [Int] = []
     var sessionID: Int?
+}
+
+/// The two sides' rule state, inline (no array to copy or allocate per session).
+struct RuleStatePair {
+    var first = SideRuleState()
+    var second = SideRuleState()
+
+    subscript(index: Int) -> SideRuleState {
+        _read {
+            if index == 0 { yield first } else { yield second }
+        }
+        _modify {
+            if index == 0 { yield &first } else { yield &second }
+        }
+    }
 }

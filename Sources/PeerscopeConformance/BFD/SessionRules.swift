@@ -118,7 +118,7 @@ extension BFDConformanceEngine {
                       time - last < Int64(peerEchoRx) * 1_000 - options.toleranceNanoseconds {
                 findings.add(Finding("BFD.IP.ECHO.RATE", session: session.id, side: source.description, frames: [frame],
                                      measured: Units.duration(nanoseconds: time - last),
-                                     expected: "≥ \(Units.interval(microseconds: peerEchoRx))", tolerance: options.toleranceText,
+                                     expected: "≥ \(Units.interval(microseconds: peerEchoRx))", tolerance: toleranceText,
                                      message: "Echo packets sent faster than the peer's Required Min Echo RX",
                                      relativeTimeNanoseconds: relative(time)))
             }

@@ -126,7 +126,7 @@ extension BFDConformanceEngine {
         if delay > interval / 2 + options.toleranceNanoseconds, delay > 10_000_000 {
             report("BFD.FSM.IMMEDIATE", context, session: session, frames: [trigger.frame, context.observation.frameNumber],
                    measured: Units.duration(nanoseconds: delay), expected: "≤ half the TX interval",
-                   tolerance: options.toleranceText,
+                   tolerance: toleranceText,
                    "State change \(from)→\(to) announced \(Units.duration(nanoseconds: delay)) after the peer's \(trigger.state)")
         }
     }
@@ -135,8 +135,9 @@ extension BFDConformanceEngine {
         guard let a = session.a, let b = session.b, context.peerLast?.packet.state == .up || context.peerLast?.packet.state == .`init`
         else { return }
         let start = min(a.first.timeNanoseconds, b.first.timeNanoseconds)
+        let name = sideName(session, context.side) ?? "?"
         report("BFD.FSM.HANDSHAKE", context, session: session, kind: "up-\(context.observation.frameNumber)",
                measured: Units.duration(nanoseconds: context.observation.timeNanoseconds - start),
-               "\(sideName(session, context.side) ?? "?") Up at frame \(context.observation.frameNumber), \(Units.duration(nanoseconds: context.observation.timeNanoseconds - start)) after the session's first packet")
+               "\(name) Up at frame \(context.observation.frameNumber), \(Units.duration(nanoseconds: context.observation.timeNanoseconds - start)) after the session's first packet")
     }
 }

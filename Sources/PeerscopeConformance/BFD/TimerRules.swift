@@ -70,22 +70,24 @@ extension BFDConformanceEngine {
         let holding = state.sides[me].pollHoldInterval
         let intervalNs = Int64(interval) * 1_000
         let ratio = Double(gap) / Double(intervalNs)
-        let measured = "\(Units.duration(nanoseconds: gap)) (\(Int((ratio * 100).rounded()))% of \(Units.interval(microseconds: interval)))"
+        func measured() -> String {
+            "\(Units.duration(nanoseconds: gap)) (\(Int((ratio * 100).rounded()))% of \(Units.interval(microseconds: interval)))"
+        }
         if gap < intervalNs * 3 / 4 - tolerance {
-            report("BFD.TMR.TX.FAST", context, session: session, frames: frames, measured: measured,
-                   expected: "≥ 75% of the negotiated interval", tolerance: options.toleranceText,
+            report("BFD.TMR.TX.FAST", context, session: session, frames: frames, measured: measured(),
+                   expected: "≥ 75% of the negotiated interval", tolerance: toleranceText,
                    "Periodic packets sent faster than the negotiated interval allows")
         }
         if packet.detectMultiplier == 1, gap > intervalNs * 9 / 10 + tolerance {
-            report("BFD.TMR.TX.JITTER.MULT1", context, session: session, frames: frames, measured: measured,
-                   expected: "≤ 90% with Detect Mult 1", tolerance: options.toleranceText,
+            report("BFD.TMR.TX.JITTER.MULT1", context, session: session, frames: frames, measured: measured(),
+                   expected: "≤ 90% with Detect Mult 1", tolerance: toleranceText,
                    "With Detect Mult 1 every gap must be at most 90% of the interval")
         }
         if let holding, packet.state == .up {
             let limit = Int64(holding) * 1_000
             if gap > limit + tolerance, gap > intervalNs / 2 {
                 report("BFD.TMR.POLL.HOLD", context, session: session, frames: frames, measured: Units.duration(nanoseconds: gap),
-                       expected: "≤ \(Units.interval(microseconds: holding)) until the Final", tolerance: options.toleranceText,
+                       expected: "≤ \(Units.interval(microseconds: holding)) until the Final", tolerance: toleranceText,
                        "Slowed down before the Poll Sequence completed")
             }
         }
@@ -105,8 +107,8 @@ extension BFDConformanceEngine {
         if let detection, gap >= detection - tolerance {
             if peerDetected {
                 report("BFD.TMR.TX.SLOW", context, session: session, level: .must,
-                       kind: "detection", frames: frames, measured: measured,
-                       expected: "< detection time \(Units.duration(nanoseconds: detection))", tolerance: options.toleranceText, "Silence long enough for the peer's detection time to expire, and it did")
+                       kind: "detection", frames: frames, measured: measured(),
+                       expected: "< detection time \(Units.duration(nanoseconds: detection))", tolerance: toleranceText, "Silence long enough for the peer's detection time to expire, and it did")
             } else {
                 findings.add(Finding("CAPTURE.GAP", session: session.id, side: sideName(session, me), frames: frames,
                                      measured: Units.duration(nanoseconds: gap),
@@ -116,8 +118,8 @@ extension BFDConformanceEngine {
                                      relativeTimeNanoseconds: relative(previous.timeNanoseconds)))
             }
         } else {
-            report("BFD.TMR.TX.SLOW", context, session: session, frames: frames, measured: measured,
-                   expected: "≤ 100% of the negotiated interval", tolerance: options.toleranceText,
+            report("BFD.TMR.TX.SLOW", context, session: session, frames: frames, measured: measured(),
+                   expected: "≤ 100% of the negotiated interval", tolerance: toleranceText,
                    "Periodic packet later than the negotiated interval")
         }
     }
@@ -160,12 +162,12 @@ extension BFDConformanceEngine {
             report("BFD.TMR.DETECT.LATE", context, session: session, frames: [peer.frameNumber, context.observation.frameNumber],
                    measured: Units.duration(nanoseconds: latency),
                    expected: "≤ detection time \(Units.interval(microseconds: detection)) + one interval",
-                   tolerance: options.toleranceText, "Detected the loss later than the detection time allows")
+                   tolerance: toleranceText, "Detected the loss later than the detection time allows")
         } else {
             report("BFD.TMR.DETECT.LATE", context, session: session, level: .info, kind: "ok",
                    frames: [peer.frameNumber, context.observation.frameNumber],
                    measured: Units.duration(nanoseconds: latency), expected: "detection time \(Units.interval(microseconds: detection))",
-                   tolerance: options.toleranceText,
+                   tolerance: toleranceText,
                    "Detection latency \(Units.duration(nanoseconds: latency)) against a detection time of \(Units.interval(microseconds: detection))")
         }
     }
@@ -199,7 +201,7 @@ extension BFDConformanceEngine {
                                          frames: [pending.lastPeerFrame, pending.frame],
                                          measured: Units.duration(nanoseconds: pending.latency),
                                          expected: "≥ detection time \(Units.interval(microseconds: pending.detectionTime))",
-                                         tolerance: options.toleranceText,
+                                         tolerance: toleranceText,
                                          message: "Declared Down (diag 1) before the detection time had passed since the peer's last packet",
                                          relativeTimeNanoseconds: relative(pending.time)))
                 } else {

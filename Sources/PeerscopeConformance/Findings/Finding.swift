@@ -40,7 +40,7 @@ public struct Finding: Sendable {
 public struct FindingSink: Sendable {
     public static let framesKept = 8
 
-    private struct Key: Hashable {
+    struct Key: Hashable {
         var rule: String
         var session: Int?
         var side: String?
@@ -66,6 +66,18 @@ public struct FindingSink: Sendable {
             order.append(key)
             byKey[key] = finding
         }
+    }
+
+    /// Counts one more occurrence of an existing finding without building it again; false when
+    /// there is none yet. Keeps a run over a misbehaving device from formatting a message per packet.
+    mutating func repeatExisting(rule: String, session: Int?, side: String?, kind: String, frame: Int, level: RuleLevel?) -> Bool {
+        let key = Key(rule: rule, session: session, side: side, kind: kind)
+        guard var existing = byKey[key] else { return false }
+        existing.occurrences += 1
+        if existing.frames.count < Self.framesKept { existing.frames.append(frame) }
+        if let level, level < existing.level { existing.level = level }
+        byKey[key] = existing
+        return true
     }
 
     /// In the order they were first seen.
