@@ -21,13 +21,31 @@ extension BFDConformanceEngine {
         let to = packet.state
         let diag = packet.diagnostic
         var problem: String?
+        /// A change the diagram allows only through a Down the side never sent (it went Down and
+        /// out again between two packets): legal inside, but the Down was not announced (§6.8.7).
+        var unannouncedDown: String?
         switch (from, to) {
         case (_, .adminDown):
-            if diag != .administrativelyDown { problem = "entered AdminDown with diag \(diag.rawValue), not 7" }
+            // §6.8.16 asks for "an appropriate" diag: 0 (No Diagnostic) explains nothing.
+            if diag == .none {
+                report("BFD.FSM.DIAG.DOWN", context, session: session, kind: "admin", measured: "AdminDown with diag 0",
+                       expected: "a diag that explains it (7 Administratively Down, 5 Path Down …)",
+                       "Entered AdminDown with diag 0 (No Diagnostic)")
+            }
         case (.adminDown, .down):
             break
-        case (.adminDown, _):
-            problem = "left AdminDown for \(to) without passing through Down"
+        case (.adminDown, .`init`), (.up, .`init`):
+            if peerState == .down {
+                unannouncedDown = "went \(from)→Init: the Down in between (then the peer's Down) was never sent"
+            } else {
+                problem = "went \(from)→Init while the peer's latest packet said \(peerState?.description ?? "nothing")"
+            }
+        case (.adminDown, .up):
+            if state.sides[me].peerInitSinceDown || peerState == .`init` {
+                unannouncedDown = "went AdminDown→Up: the Down in between was never sent"
+            } else {
+                problem = "left AdminDown for Up without passing through Down or hearing the peer's Init"
+            }
         case (.down, .`init`):
             if peerSeen, !state.sides[me].peerDownSinceDown {
                 problem = "went Down→Init without the peer having sent Down"
@@ -48,10 +66,13 @@ extension BFDConformanceEngine {
                 report("BFD.FSM.DIAG.DOWN", context, session: session, measured: "diag 0", expected: "a diag that explains the Down",
                        "Went Up→Down with diag 0 (No Diagnostic)")
             }
-        case (.up, .`init`):
-            problem = "went Up→Init, which the state machine has no edge for"
         default:
             break
+        }
+        if let unannouncedDown {
+            report("BFD.FSM.IMMEDIATE", context, session: session, kind: "unannounced",
+                   frames: [previous.frameNumber, observation.frameNumber], measured: "\(from)→\(to)",
+                   expected: "every state change announced", unannouncedDown)
         }
         if let problem {
             report("BFD.FSM.TRANSITION", context, session: session, kind: "\(from)-\(to)",
