@@ -37,6 +37,18 @@ public struct Dissection: Sendable {
     public var payloadTruncated = false
 
     public init() {}
+
+    /// Makes the value ready for the next frame by clearing what a dissection sets, cheaper than
+    /// assigning a fresh value on the per-frame path.
+    @inline(__always)
+    public mutating func reset() {
+        encapsulation.reset()
+        network = nil
+        transport = .notIP(etherType: 0)
+        payloadOffset = 0
+        payloadLength = 0
+        payloadTruncated = false
+    }
 }
 
 /// Walks link → tags/labels/tunnels → IP → UDP/TCP without copying. Every length field is checked
@@ -68,19 +80,19 @@ public enum Dissector {
         switch linkType {
         case .ethernet:
             let header = try EthernetHeader.decode(&cursor)
-            try result.encapsulation.push(.ethernet, at: 0)
+            try result.encapsulation.pushKind(.ethernet, at: 0)
             next = .etherType(header.etherType, top: true)
         case .linuxSLL:
             let header = try LinuxSLLHeader.decode(&cursor)
-            try result.encapsulation.push(.linuxSLL, at: 0)
+            try result.encapsulation.pushKind(.linuxSLL, at: 0)
             next = .etherType(header.protocolType, top: true)
         case .linuxSLL2:
             let header = try LinuxSLL2Header.decode(&cursor)
-            try result.encapsulation.push(.linuxSLL2, at: 0)
+            try result.encapsulation.pushKind(.linuxSLL2, at: 0)
             next = .etherType(header.protocolType, top: true)
         case .null, .loop:
             let header = try LoopbackHeader.decode(&cursor, networkOrder: linkType == .loop)
-            try result.encapsulation.push(.loopback, at: 0)
+            try result.encapsulation.pushKind(.loopback, at: 0)
             if header.isIPv4 {
                 next = .ipv4
             } else if header.isIPv6 {
@@ -90,13 +102,13 @@ public enum Dissector {
                 return
             }
         case .raw:
-            try result.encapsulation.push(.raw, at: 0)
+            try result.encapsulation.pushKind(.raw, at: 0)
             next = try ipByVersionNibble(cursor, layer: .link)
         case .ipv4:
-            try result.encapsulation.push(.raw, at: 0)
+            try result.encapsulation.pushKind(.raw, at: 0)
             next = .ipv4
         case .ipv6:
-            try result.encapsulation.push(.raw, at: 0)
+            try result.encapsulation.pushKind(.raw, at: 0)
             next = .ipv6
         case .other(let dlt):
             throw WireError(.link, .unsupported(UInt32(bitPattern: dlt)), at: 0)
@@ -108,7 +120,7 @@ public enum Dissector {
             case .etherType(let type, let top):
                 if EtherType.isVLANTag(type) {
                     let tag = try VLANTag.decode(&cursor, tpid: type)
-                    try result.encapsulation.push(.vlan(id: tag.vlanID, tpid: type), at: start)
+                    try result.encapsulation.pushKind(type == EtherType.vlan ? .vlan : .qinq, value: UInt32(type) << 16 | UInt32(tag.vlanID), at: start)
                     next = .etherType(tag.etherType, top: top)
                 } else if type == EtherType.ipv4 {
                     next = .ipv4
@@ -125,11 +137,11 @@ public enum Dissector {
                 }
             case .mpls:
                 let entry = try MPLSLabelStackEntry.decode(&cursor)
-                try result.encapsulation.push(.mpls(label: entry.label), at: start)
+                try result.encapsulation.pushKind(.mpls, value: entry.label, at: start)
                 if entry.bottomOfStack { next = try ipByVersionNibble(cursor, layer: .mpls) }
             case .ipv4:
                 let header = try IPv4Header.decode(&cursor)
-                try result.encapsulation.push(.ipv4, at: start)
+                try result.encapsulation.pushKind(.ipv4, at: start)
                 // Ethernet pads short frames: the IP total length, not the frame, ends the packet.
                 cursor = try bounded(cursor, frame: frame, from: start, end: start + header.totalLength, layer: .ipv4,
                                      snapped: snapped, result: &result)
@@ -144,7 +156,7 @@ public enum Dissector {
                 }
             case .ipv6:
                 let header = try IPv6Header.decode(&cursor)
-                try result.encapsulation.push(.ipv6, at: start)
+                try result.encapsulation.pushKind(.ipv6, at: start)
                 if header.payloadLength > 0 {
                     cursor = try bounded(cursor, frame: frame, from: start, end: cursor.offset + header.payloadLength,
                                          layer: .ipv6, snapped: snapped, result: &result)
@@ -160,21 +172,25 @@ public enum Dissector {
                 }
             case .gre:
                 let header = try GREHeader.decode(&cursor)
-                try result.encapsulation.push(.gre(key: header.key), at: start)
+                if let key = header.key {
+                    try result.encapsulation.pushKind(.greKeyed, value: key, at: start)
+                } else {
+                    try result.encapsulation.pushKind(.gre, at: start)
+                }
                 switch header.protocolType {
                 case EtherType.ipv4: next = .ipv4
                 case EtherType.ipv6: next = .ipv6
                 case EtherType.mplsUnicast, EtherType.mplsMulticast: next = .mpls
                 case EtherType.transparentEthernet:
                     let inner = try EthernetHeader.decode(&cursor)
-                    try result.encapsulation.push(.ethernet, at: start + header.headerLength)
+                    try result.encapsulation.pushKind(.ethernet, at: start + header.headerLength)
                     next = .etherType(inner.etherType, top: false)
                 default:
                     throw WireError(.gre, .unsupported(UInt32(header.protocolType)), at: start)
                 }
             case .udp:
                 let header = try UDPHeader.decode(&cursor)
-                try result.encapsulation.push(.udp, at: start)
+                try result.encapsulation.pushKind(.udp, at: start)
                 result.transport = .udp(header)
                 result.payloadOffset = cursor.offset
                 let declaredPayload = header.length - UDPHeader.length
@@ -190,7 +206,7 @@ public enum Dissector {
                 return
             case .tcp:
                 let header = try TCPHeader.decode(&cursor)
-                try result.encapsulation.push(.tcp, at: start)
+                try result.encapsulation.pushKind(.tcp, at: start)
                 result.transport = .tcp(header)
                 finish(&result, cursor: cursor)
                     return

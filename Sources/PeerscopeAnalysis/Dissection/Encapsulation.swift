@@ -59,46 +59,53 @@ public struct Encapsulation: Sendable {
 
     public init() {}
 
-    private enum Kind: UInt64 {
+    enum Kind: UInt64 {
         case ethernet, linuxSLL, linuxSLL2, loopback, raw, vlan, qinq, mpls, ipv4, ipv6, gre, greKeyed, udp, tcp
+    }
+
+    /// Clears the stack for the next frame without touching the value table's storage.
+    @inline(__always)
+    mutating func reset() {
+        kinds = 0
+        count = 0
+        valueCount = 0
+        ipDepth = 0
     }
 
     @inline(__always)
     mutating func push(_ layer: EncapsulationLayer, at offset: Int) throws(WireError) {
-        guard count < Self.capacity else { throw WireError(.link, .tooDeep, at: offset) }
-        let kind: Kind
-        var value: UInt32?
         switch layer {
-        case .ethernet: kind = .ethernet
-        case .linuxSLL: kind = .linuxSLL
-        case .linuxSLL2: kind = .linuxSLL2
-        case .loopback: kind = .loopback
-        case .raw: kind = .raw
+        case .ethernet: try pushKind(Kind.ethernet, at: offset)
+        case .linuxSLL: try pushKind(Kind.linuxSLL, at: offset)
+        case .linuxSLL2: try pushKind(Kind.linuxSLL2, at: offset)
+        case .loopback: try pushKind(Kind.loopback, at: offset)
+        case .raw: try pushKind(Kind.raw, at: offset)
         case .vlan(let id, let tpid):
-            kind = tpid == EtherType.vlan ? .vlan : .qinq
-            value = UInt32(tpid) << 16 | UInt32(id)
-        case .mpls(let label):
-            kind = .mpls
-            value = label
-        case .ipv4:
-            kind = .ipv4
-            ipDepth += 1
-        case .ipv6:
-            kind = .ipv6
-            ipDepth += 1
+            try pushKind(tpid == EtherType.vlan ? Kind.vlan : Kind.qinq, value: UInt32(tpid) << 16 | UInt32(id), at: offset)
+        case .mpls(let label): try pushKind(Kind.mpls, value: label, at: offset)
+        case .ipv4: try pushKind(Kind.ipv4, at: offset)
+        case .ipv6: try pushKind(Kind.ipv6, at: offset)
         case .gre(let key):
-            kind = key == nil ? .gre : .greKeyed
-            value = key
-        case .udp: kind = .udp
-        case .tcp: kind = .tcp
+            if let key { try pushKind(Kind.greKeyed, value: key, at: offset) } else { try pushKind(Kind.gre, at: offset) }
+        case .udp: try pushKind(Kind.udp, at: offset)
+        case .tcp: try pushKind(Kind.tcp, at: offset)
         }
-        if let value {
-            guard valueCount < Self.valueCapacity else { throw WireError(.link, .tooDeep, at: offset) }
-            values[valueCount] = value
-            valueCount += 1
-        }
+    }
+
+    @inline(__always)
+    mutating func pushKind(_ kind: Kind, at offset: Int) throws(WireError) {
+        guard count < Self.capacity else { throw WireError(.link, .tooDeep, at: offset) }
+        if kind == .ipv4 || kind == .ipv6 { ipDepth += 1 }
         kinds |= kind.rawValue << (4 * UInt64(count))
         count += 1
+    }
+
+    @inline(__always)
+    mutating func pushKind(_ kind: Kind, value: UInt32, at offset: Int) throws(WireError) {
+        guard valueCount < Self.valueCapacity else { throw WireError(.link, .tooDeep, at: offset) }
+        values[valueCount] = value
+        valueCount += 1
+        try pushKind(kind, at: offset)
     }
 
     public subscript(index: Int) -> EncapsulationLayer {

@@ -25,7 +25,7 @@ public enum FrameDecoder {
     /// is undecodable). Nothing is allocated and nothing is copied out of the frame.
     @inlinable
     public static func decode(_ frame: Frame, into dissection: inout Dissection) -> DecodedFrame {
-        dissection = Dissection()
+        dissection.reset()
         do {
             try Dissector.dissect(frame.bytes, linkType: frame.linkType, snapped: frame.isTruncated, into: &dissection)
         } catch {

@@ -62,14 +62,14 @@ public struct BFDControlPacket: Hashable, Sendable {
         let version = first >> 5
         // §6.8.6: a version the receiver does not speak is discarded; versions are not wire-compatible.
         guard version == 1 else { throw WireError(.bfd, .badVersion(version), at: 0) }
-        guard payload.count >= mandatoryLength,
-              let second = cursor.readUInt8(), let multiplier = cursor.readUInt8(),
-              let length = cursor.readUInt8(), let mine = cursor.readUInt32(),
-              let yours = cursor.readUInt32(), let desiredTx = cursor.readUInt32(),
-              let requiredRx = cursor.readUInt32(), let requiredEcho = cursor.readUInt32()
-        else {
+        guard payload.count >= mandatoryLength else {
             throw WireError(.bfd, .truncated(needed: mandatoryLength, available: payload.count), at: 0)
         }
+        // One length check for the fixed 24 bytes, then direct reads (the cursor is at byte 1).
+        let second = cursor.byte(at: 0), multiplier = cursor.byte(at: 1), length = cursor.byte(at: 2)
+        let mine = cursor.word32(at: 3), yours = cursor.word32(at: 7), desiredTx = cursor.word32(at: 11)
+        let requiredRx = cursor.word32(at: 15), requiredEcho = cursor.word32(at: 19)
+        cursor.offset = mandatoryLength
         let flags = BFDFlags(rawValue: second)
         let minimum = flags.contains(.authenticationPresent) ? mandatoryLength + 2 : mandatoryLength
         // §6.8.6: Length below the minimum, or beyond the payload, means the packet is discarded.

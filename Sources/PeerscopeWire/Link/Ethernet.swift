@@ -17,18 +17,15 @@ public struct EthernetHeader: Hashable, Sendable {
     }
 
     public static func decode(_ cursor: inout ByteCursor) throws(WireError) -> EthernetHeader {
-        let start = cursor.offset
-        guard cursor.remaining >= length,
-              let dHigh = cursor.readUInt16(), let dLow = cursor.readUInt32(),
-              let sHigh = cursor.readUInt16(), let sLow = cursor.readUInt32(),
-              let type = cursor.readUInt16()
-        else {
-            throw WireError(.ethernet, .truncated(needed: length, available: cursor.remaining), at: start)
+        guard cursor.remaining >= length else {
+            throw WireError(.ethernet, .truncated(needed: length, available: cursor.remaining), at: cursor.offset)
         }
-        return EthernetHeader(
-            destination: UInt64(dHigh) << 32 | UInt64(dLow),
-            source: UInt64(sHigh) << 32 | UInt64(sLow),
-            etherType: type)
+        let header = EthernetHeader(
+            destination: UInt64(cursor.word16(at: 0)) << 32 | UInt64(cursor.word32(at: 2)),
+            source: UInt64(cursor.word16(at: 6)) << 32 | UInt64(cursor.word32(at: 8)),
+            etherType: cursor.word16(at: 12))
+        cursor.offset += length
+        return header
     }
 
     public func encode(into bytes: inout [UInt8]) {
@@ -62,10 +59,12 @@ public struct VLANTag: Hashable, Sendable {
     }
 
     public static func decode(_ cursor: inout ByteCursor, tpid: UInt16) throws(WireError) -> VLANTag {
-        let start = cursor.offset
-        guard let tci = cursor.readUInt16(), let type = cursor.readUInt16() else {
-            throw WireError(.vlan, .truncated(needed: length, available: cursor.remaining), at: start)
+        guard cursor.remaining >= length else {
+            throw WireError(.vlan, .truncated(needed: length, available: cursor.remaining), at: cursor.offset)
         }
+        let tci = cursor.word16(at: 0)
+        let type = cursor.word16(at: 2)
+        cursor.offset += length
         return VLANTag(tpid: tpid, priority: UInt8(tci >> 13), dropEligible: tci & 0x1000 != 0,
                        vlanID: tci & 0x0FFF, etherType: type)
     }

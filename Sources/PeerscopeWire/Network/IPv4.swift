@@ -43,32 +43,31 @@ public struct IPv4Header: Hashable, Sendable {
 
     public static func decode(_ cursor: inout ByteCursor) throws(WireError) -> IPv4Header {
         let start = cursor.offset
-        guard cursor.remaining >= minimumLength,
-              let versionIHL = cursor.readUInt8(), let tos = cursor.readUInt8(),
-              let totalLength = cursor.readUInt16(), let identification = cursor.readUInt16(),
-              let flagsOffset = cursor.readUInt16(), let ttl = cursor.readUInt8(),
-              let protocolNumber = cursor.readUInt8(), let checksum = cursor.readUInt16(),
-              let source = cursor.readUInt32(), let destination = cursor.readUInt32()
-        else {
+        guard cursor.remaining >= minimumLength else {
             throw WireError(.ipv4, .truncated(needed: minimumLength, available: cursor.remaining), at: start)
         }
+        let versionIHL = cursor.byte(at: 0)
         guard versionIHL >> 4 == 4 else { throw WireError(.ipv4, .badVersion(versionIHL >> 4), at: start) }
         let headerLength = Int(versionIHL & 0x0F) * 4
         guard headerLength >= minimumLength else {
             throw WireError(.ipv4, .badHeaderLength(headerLength), at: start)
         }
-        guard Int(totalLength) >= headerLength else {
-            throw WireError(.ipv4, .lengthTooSmall(declared: Int(totalLength), minimum: headerLength), at: start)
+        let totalLength = Int(cursor.word16(at: 2))
+        guard totalLength >= headerLength else {
+            throw WireError(.ipv4, .lengthTooSmall(declared: totalLength, minimum: headerLength), at: start)
         }
-        guard cursor.skip(headerLength - minimumLength) else {
-            throw WireError(.ipv4, .truncated(needed: headerLength, available: cursor.remaining + minimumLength),
-                            at: start)
+        guard cursor.remaining >= headerLength else {
+            throw WireError(.ipv4, .truncated(needed: headerLength, available: cursor.remaining), at: start)
         }
-        return IPv4Header(source: IPv4Address(source), destination: IPv4Address(destination),
-                          protocolNumber: protocolNumber, ttl: ttl, totalLength: Int(totalLength),
-                          headerLength: headerLength, typeOfService: tos, identification: identification,
-                          dontFragment: flagsOffset & 0x4000 != 0, moreFragments: flagsOffset & 0x2000 != 0,
-                          fragmentOffset: flagsOffset & 0x1FFF, checksum: checksum)
+        let flagsOffset = cursor.word16(at: 6)
+        let header = IPv4Header(
+            source: IPv4Address(cursor.word32(at: 12)), destination: IPv4Address(cursor.word32(at: 16)),
+            protocolNumber: cursor.byte(at: 9), ttl: cursor.byte(at: 8), totalLength: totalLength,
+            headerLength: headerLength, typeOfService: cursor.byte(at: 1), identification: cursor.word16(at: 4),
+            dontFragment: flagsOffset & 0x4000 != 0, moreFragments: flagsOffset & 0x2000 != 0,
+            fragmentOffset: flagsOffset & 0x1FFF, checksum: cursor.word16(at: 10))
+        cursor.offset += headerLength
+        return header
     }
 
     /// Writes a header for `payloadLength` bytes with `options` (padded to 4 bytes), computing

@@ -66,6 +66,29 @@ public struct ByteCursor {
         return value
     }
 
+    // Unchecked reads: for decoders that checked `remaining` once for a whole fixed header. The
+    // caller guarantees `offset + relative + size <= bytes.count`; release builds read directly.
+
+    @inlinable @inline(__always)
+    public func byte(at relative: Int) -> UInt8 {
+        bytes.load(fromByteOffset: offset + relative, as: UInt8.self)
+    }
+
+    @inlinable @inline(__always)
+    public func word16(at relative: Int) -> UInt16 {
+        UInt16(bigEndian: bytes.loadUnaligned(fromByteOffset: offset + relative, as: UInt16.self))
+    }
+
+    @inlinable @inline(__always)
+    public func word32(at relative: Int) -> UInt32 {
+        UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: offset + relative, as: UInt32.self))
+    }
+
+    @inlinable @inline(__always)
+    public func word64(at relative: Int) -> UInt64 {
+        UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: offset + relative, as: UInt64.self))
+    }
+
     /// Advances past `count` bytes; `false` (and no move) when fewer remain.
     @inlinable @inline(__always)
     public mutating func skip(_ count: Int) -> Bool {

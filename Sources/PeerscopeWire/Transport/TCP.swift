@@ -31,14 +31,14 @@ public struct TCPHeader: Hashable, Sendable {
 
     public static func decode(_ cursor: inout ByteCursor) throws(WireError) -> TCPHeader {
         let start = cursor.offset
-        guard let sourcePort = cursor.readUInt16(), let destinationPort = cursor.readUInt16(),
-              let sequence = cursor.readUInt32(), let acknowledgment = cursor.readUInt32(),
-              let offsetByte = cursor.readUInt8(), let flags = cursor.readUInt8(),
-              let window = cursor.readUInt16(), let checksum = cursor.readUInt16(),
-              let urgent = cursor.readUInt16()
-        else {
+        guard cursor.remaining >= minimumLength else {
             throw WireError(.tcp, .truncated(needed: minimumLength, available: cursor.remaining), at: start)
         }
+        let sourcePort = cursor.word16(at: 0), destinationPort = cursor.word16(at: 2)
+        let sequence = cursor.word32(at: 4), acknowledgment = cursor.word32(at: 8)
+        let offsetByte = cursor.byte(at: 12), flags = cursor.byte(at: 13)
+        let window = cursor.word16(at: 14), checksum = cursor.word16(at: 16), urgent = cursor.word16(at: 18)
+        cursor.offset += minimumLength
         let headerLength = Int(offsetByte >> 4) * 4
         guard headerLength >= minimumLength else {
             throw WireError(.tcp, .badHeaderLength(headerLength), at: start)

@@ -17,11 +17,12 @@ public struct UDPHeader: Hashable, Sendable {
 
     public static func decode(_ cursor: inout ByteCursor) throws(WireError) -> UDPHeader {
         let start = cursor.offset
-        guard let sourcePort = cursor.readUInt16(), let destinationPort = cursor.readUInt16(),
-              let length = cursor.readUInt16(), let checksum = cursor.readUInt16()
-        else {
+        guard cursor.remaining >= Self.length else {
             throw WireError(.udp, .truncated(needed: Self.length, available: cursor.remaining), at: start)
         }
+        let sourcePort = cursor.word16(at: 0), destinationPort = cursor.word16(at: 2)
+        let length = cursor.word16(at: 4), checksum = cursor.word16(at: 6)
+        cursor.offset += Self.length
         guard Int(length) >= Self.length else {
             throw WireError(.udp, .lengthTooSmall(declared: Int(length), minimum: Self.length), at: start)
         }
