@@ -10,13 +10,14 @@ public struct SessionsRenderer {
     public func lines(_ analysis: CaptureAnalysis) -> [String] {
         var table = TextTable(header: ["ID", "TYPE", "LOCAL", "PEER", "LD/RD", "STATE", "PORT", "TTL", "TX", "MULT",
                                        "DETECT", "PKTS", "CHANGES", "UP", "UP-FOR", "LAST-DOWN-DIAG"])
-        let end = analysis.lastTimestampNanoseconds ?? 0
         for session in analysis.sessions {
             for index in 0..<2 {
                 guard let side = session.sides[index] else { continue }
                 let negotiated = session.negotiatedTxInterval(from: index)
                 let detect = session.detectionTime(forPacketsFrom: 1 - index)
-                let upFor = side.upSinceNanoseconds.map { Units.duration(nanoseconds: end - $0) } ?? "-"
+                // Up until the side's last packet, not the end of the file: a side that fell silent
+                // is not known to be Up after its last word.
+                let upFor = side.upSinceNanoseconds.map { Units.duration(nanoseconds: side.last.timeNanoseconds - $0) } ?? "-"
                 var type = session.transport.description
                 if let previous = session.previousSessionID { type += " (after #\(previous))" }
                 table.add([
@@ -42,7 +43,7 @@ public struct SessionsRenderer {
         var lines = table.lines
         if analysis.sessions.isEmpty { lines = ["no BFD sessions in \(analysis.path)"] }
         lines.append("")
-        lines.append("TX: the interval this side sends at, max(own Desired Min TX, peer's Required Min RX) (? = peer unseen); DETECT: the detection time this side applies to its peer.")
+        lines.append("TX: the interval this side sends at, max(own Desired Min TX, peer's Required Min RX) (? = peer unseen); DETECT: the detection time this side applies to its peer; UP-FOR: up to the side's last packet.")
         return lines
     }
 }
