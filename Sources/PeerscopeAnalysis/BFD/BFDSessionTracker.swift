@@ -39,6 +39,9 @@ public struct BFDSessionTracker: Sendable {
     }
 
     private var pairs: [PairKey: [Int]] = [:]
+    /// Each session's two discriminators (nil until that side is seen), kept beside the sessions so
+    /// demultiplexing never touches (or copies) a whole session.
+    private var discriminators: [(UInt32?, UInt32?)] = []
     private var byAddress: [IPAddress: Int] = [:]
 
     public init() {}
@@ -46,6 +49,9 @@ public struct BFDSessionTracker: Sendable {
     public mutating func observe(_ observation: BFDObservation, _ body: (BFDPacketContext, BFDSession) -> Void = { _, _ in }) {
         let slot = observation.source < observation.destination ? 0 : 1
         let index = sessionIndex(for: observation, slot: slot)
+        if slot == 0 { discriminators[index].0 = observation.packet.myDiscriminator } else {
+            discriminators[index].1 = observation.packet.myDiscriminator
+        }
         let context = sessions[index].record(observation, slot: slot)
         body(context, sessions[index])
     }
@@ -67,7 +73,7 @@ public struct BFDSessionTracker: Sendable {
         let mine = observation.packet.myDiscriminator
         let yours = observation.packet.yourDiscriminator
         let candidates = (pairs[key] ?? []).reversed()
-        func disc(_ index: Int, _ side: Int) -> UInt32? { sessions[index].sides[side]?.myDiscriminator }
+        func disc(_ index: Int, _ side: Int) -> UInt32? { side == 0 ? discriminators[index].0 : discriminators[index].1 }
 
         if yours != 0 {
             if let found = candidates.first(where: { disc($0, slot) == mine && disc($0, 1 - slot) == yours }) {
@@ -94,6 +100,7 @@ public struct BFDSessionTracker: Sendable {
         sessions.append(BFDSession(id: index + 1, transport: observation.transport,
                                    previous: pairs[key]?.last.map { sessions[$0].id }))
         pairs[key, default: []].append(index)
+        discriminators.append((nil, nil))
         byAddress[observation.source] = index
         byAddress[observation.destination] = index
         return index
@@ -104,6 +111,9 @@ extension BFDSession {
     /// Adds one packet to the side in `slot`, records what changed, and returns the rule context.
     mutating func record(_ observation: BFDObservation, slot: Int) -> BFDPacketContext {
         let packet = observation.packet
+        defer {
+            if slot == 0 { parameters.0 = BFDParameters(packet) } else { parameters.1 = BFDParameters(packet) }
+        }
         let peerLast = sides[1 - slot]?.last
         let negotiated = negotiatedTxInterval(from: slot)
         var context = BFDPacketContext(sessionID: id, side: slot, observation: observation, previous: nil,

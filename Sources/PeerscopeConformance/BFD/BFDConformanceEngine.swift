@@ -93,10 +93,17 @@ public struct BFDConformanceEngine {
 /// Per-session memory of the rules: a few values per side.
 struct SessionRuleState {
     var sides = RuleStatePair()
-    /// (A→B interval, detection at B, B→A interval, detection at A) last reported.
-    var negotiation: [UInt32]?
+    /// The negotiated values last reported.
+    var negotiation: NegotiatedValues?
     var handshakeReported = false
     var multihopAuthReported = false
+}
+
+struct NegotiatedValues: Equatable {
+    var aToB: Microseconds
+    var detectAtB: Microseconds
+    var bToA: Microseconds
+    var detectAtA: Microseconds
 }
 
 struct SideRuleState {

@@ -129,14 +129,15 @@ extension BFDConformanceEngine {
         guard let ab = session.negotiatedTxInterval(from: 0), ab.peerKnown,
               let ba = session.negotiatedTxInterval(from: 1),
               let detectAtB = session.detectionTime(forPacketsFrom: 0),
-              let detectAtA = session.detectionTime(forPacketsFrom: 1),
-              let a = session.a, let b = session.b
+              let detectAtA = session.detectionTime(forPacketsFrom: 1)
         else { return }
-        let values = [ab.interval, detectAtB, ba.interval, detectAtA]
+        let values = NegotiatedValues(aToB: ab.interval, detectAtB: detectAtB, bToA: ba.interval, detectAtA: detectAtA)
         guard values != state.negotiation else { return }
         state.negotiation = values
-        report("BFD.TMR.NEGOTIATED", context, session: session, kind: values.map(String.init).joined(separator: "/"),
-               measured: "\(a.address)→\(b.address) \(Units.interval(microseconds: ab.interval)) ×\(a.parameters.detectMultiplier) (detect \(Units.interval(microseconds: detectAtB))); \(b.address)→\(a.address) \(Units.interval(microseconds: ba.interval)) ×\(b.parameters.detectMultiplier) (detect \(Units.interval(microseconds: detectAtA)))",
+        let a = session.sides[0]?.name ?? "?", b = session.sides[1]?.name ?? "?"
+        let multA = session.sides[0]?.last.packet.detectMultiplier ?? 0, multB = session.sides[1]?.last.packet.detectMultiplier ?? 0
+        report("BFD.TMR.NEGOTIATED", context, session: session, kind: "\(values.aToB)/\(values.detectAtB)/\(values.bToA)/\(values.detectAtA)",
+               measured: "\(a)→\(b) \(Units.interval(microseconds: ab.interval)) ×\(multA) (detect \(Units.interval(microseconds: detectAtB))); \(b)→\(a) \(Units.interval(microseconds: ba.interval)) ×\(multB) (detect \(Units.interval(microseconds: detectAtA)))",
                "Negotiated intervals changed")
     }
 
