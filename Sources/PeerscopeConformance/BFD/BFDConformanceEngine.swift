@@ -27,6 +27,12 @@ public struct BFDConformanceEngine {
     /// Indexed by session ID − 1 (the tracker numbers sessions 1, 2, 3 … in order).
     var sessionStates: [SessionRuleState] = []
     var echoState: [IPAddress: EchoSenderState] = [:]
+    /// Diag-1 Downs that came sooner than the detection time, waiting for evidence about where the
+    /// capture was taken. Judged across sessions: a side that re-creates its session after the
+    /// Down (new discriminator) is still the same router.
+    var pendingDetections: [PendingDetection] = []
+    /// The latest state each address sent, kept only while a detection is pending.
+    var latestState: [IPAddress: (state: BFDState, time: Int64)] = [:]
     /// Time of the first frame of the capture: findings report times relative to it.
     public var originNanoseconds: Int64 = 0
 
@@ -47,12 +53,13 @@ public struct BFDConformanceEngine {
         checkAuthentication(context, session: session, state: &state)
         checkStateMachine(context, session: session, state: &state)
         checkTimers(context, session: session, state: &state)
-        gatherDetectionEvidence(context, state: &state)
+        if !pendingDetections.isEmpty { gatherDetectionEvidence(context) }
     }
 
     /// After the last frame: rules that need the whole session (flaps, jitter, pending detections).
     public mutating func finish(sessions: [BFDSession], lastFrameTime: Int64) {
         while sessionStates.count < sessions.count { sessionStates.append(SessionRuleState()) }
+        finishDetections(sessions: sessions)
         for session in sessions {
             var state = sessionStates[session.id - 1]
             finishTimers(session: session, state: &state, lastFrameTime: lastFrameTime)
@@ -122,14 +129,18 @@ struct SideRuleState {
     var peerZeroRxSince: Int64?
     /// When the peer first signalled AdminDown while this side was not Down.
     var peerAdminDownSince: Int64?
-    /// A diag-1 Down by this side that looked early; judged when more packets show whether the
-    /// capture point was upstream of the loss.
-    var pendingEarlyDetection: PendingDetection?
+    /// The peer's timers as of its last packet while Up or Init: what this side's detection time
+    /// rests on (a peer's Down packet that led to a diag-1 Down was, by definition, not heard).
+    var peerParametersWhileUp: BFDParameters?
     /// Transitions triggered by the peer, waiting for this side's announcement (§6.8.7).
     var trigger: (state: BFDState, frame: Int, time: Int64)?
 }
 
 struct PendingDetection {
+    var sessionID: Int
+    var side: Int
+    var detector: IPAddress
+    var peer: IPAddress
     var frame: Int
     var time: Int64
     var lastPeerFrame: Int

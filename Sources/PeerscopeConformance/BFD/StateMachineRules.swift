@@ -95,6 +95,9 @@ extension BFDConformanceEngine {
         // This packet is a trigger for the *peer* side.
         let other = 1 - context.side
         let packet = context.observation.packet
+        if packet.state == .up || packet.state == .`init` {
+            state.sides[other].peerParametersWhileUp = BFDParameters(packet)
+        }
         switch packet.state {
         case .`init`: state.sides[other].peerInitSinceDown = true
         case .down: state.sides[other].peerDownSinceDown = true

@@ -148,17 +148,23 @@ extension BFDConformanceEngine {
         let me = context.side
         guard to == .down, from == .up || from == .`init`,
               context.observation.packet.diagnostic == .controlDetectionTimeExpired,
-              let peer = context.peerLast, let detection = session.detectionTime(forPacketsFrom: 1 - me)
+              let peer = context.peerLast,
+              let peerParameters = state.sides[me].peerParametersWhileUp,
+              let mine = context.previous.map({ BFDParameters($0.packet) })
         else { return }
+        let detection = Microseconds(clamping: UInt64(peerParameters.detectMultiplier)
+            * UInt64(max(mine.requiredMinRxInterval, peerParameters.desiredMinTxInterval)))
         let latency = context.observation.timeNanoseconds - peer.timeNanoseconds
         let detectionNs = Int64(detection) * 1_000
         let tolerance = options.toleranceNanoseconds
-        let peerInterval = Int64(session.negotiatedTxInterval(from: 1 - me)?.interval ?? 0) * 1_000
+        let peerInterval = Int64(max(peerParameters.desiredMinTxInterval, mine.requiredMinRxInterval)) * 1_000
         if latency < detectionNs - tolerance {
-            state.sides[me].pendingEarlyDetection = PendingDetection(
-                frame: context.observation.frameNumber, time: context.observation.timeNanoseconds,
-                lastPeerFrame: peer.frameNumber, lastPeerTime: peer.timeNanoseconds, detectionTime: detection,
-                latency: latency)
+            pendingDetections.append(PendingDetection(
+                sessionID: session.id, side: me, detector: context.observation.source,
+                peer: context.observation.destination, frame: context.observation.frameNumber,
+                time: context.observation.timeNanoseconds, lastPeerFrame: peer.frameNumber,
+                lastPeerTime: peer.timeNanoseconds, detectionTime: detection, latency: latency))
+            latestState[context.observation.source] = (.down, context.observation.timeNanoseconds)
         } else if latency > detectionNs + peerInterval + tolerance {
             report("BFD.TMR.DETECT.LATE", context, session: session, frames: [peer.frameNumber, context.observation.frameNumber],
                    measured: Units.duration(nanoseconds: latency),
@@ -173,48 +179,54 @@ extension BFDConformanceEngine {
         }
     }
 
-    /// Collects evidence for pending early detections from the packets that follow.
-    mutating func gatherDetectionEvidence(_ context: BFDPacketContext, state: inout SessionRuleState) {
-        let me = context.side
-        let packet = context.observation.packet
-        // The detecting side (me) keeps Down while the peer's packets say Down or Init: it does not hear them.
-        if var pending = state.sides[me].pendingEarlyDetection, let peer = context.peerLast,
-           peer.timeNanoseconds > pending.time, packet.state == .down,
-           peer.packet.state == .down || peer.packet.state == .`init` {
-            pending.notHearingEvidence.append(context.observation.frameNumber)
-            state.sides[me].pendingEarlyDetection = pending
+    /// Evidence, from the packets after an early-looking Down, that the capture shows packets the
+    /// detecting side never received: it stays Down while its peer says Down or Init (it would
+    /// have moved on had it heard them), or the peer keeps saying Up (it never heard the Down).
+    mutating func gatherDetectionEvidence(_ context: BFDPacketContext) {
+        let observation = context.observation
+        let state = observation.packet.state
+        latestState[observation.source] = (state, observation.timeNanoseconds)
+        for index in pendingDetections.indices {
+            let pending = pendingDetections[index]
+            guard observation.timeNanoseconds > pending.time else { continue }
+            if observation.source == pending.detector, state == .down,
+               let peer = latestState[pending.peer], peer.time > pending.time,
+               peer.state == .down || peer.state == .`init` {
+                pendingDetections[index].notHearingEvidence.append(observation.frameNumber)
+            }
+            if observation.source == pending.peer, state == .up,
+               observation.timeNanoseconds > pending.time + 2 * Int64(pending.detectionTime) * 1_000 / 3 {
+                pendingDetections[index].peerIgnoredDown.append(observation.frameNumber)
+            }
         }
-        // The peer keeps saying Up well after the Down: it did not hear the Down either.
-        if var pending = state.sides[1 - me].pendingEarlyDetection, packet.state == .up,
-           context.observation.timeNanoseconds > pending.time + 2 * Int64(context.negotiatedTxInterval ?? 0) * 1_000 {
-            pending.peerIgnoredDown.append(context.observation.frameNumber)
-            state.sides[1 - me].pendingEarlyDetection = pending
+    }
+
+    mutating func finishDetections(sessions: [BFDSession]) {
+        for pending in pendingDetections {
+            let name = pending.detector.description
+            let evidence = pending.notHearingEvidence + pending.peerIgnoredDown
+            if evidence.isEmpty {
+                findings.add(Finding("BFD.TMR.DETECT.EARLY", session: pending.sessionID, side: name,
+                                     frames: [pending.lastPeerFrame, pending.frame],
+                                     measured: Units.duration(nanoseconds: pending.latency),
+                                     expected: "≥ detection time \(Units.interval(microseconds: pending.detectionTime))",
+                                     tolerance: toleranceText,
+                                     message: "Declared Down (diag 1) before the detection time had passed since the peer's last packet",
+                                     relativeTimeNanoseconds: relative(pending.time)))
+            } else {
+                let lossStart = pending.time - Int64(pending.detectionTime) * 1_000
+                findings.add(Finding("CAPTURE.UPSTREAM_LOSS", session: pending.sessionID, side: name,
+                                     frames: [pending.lastPeerFrame, pending.frame] + Array(evidence.prefix(4)),
+                                     measured: "detection latency ≥ \(Units.interval(microseconds: pending.detectionTime)) (lower bound; \(Units.duration(nanoseconds: pending.latency)) after the last captured packet)",
+                                     message: "Packets from \(pending.peer) after t=\(Units.relativeTime(nanoseconds: relative(lossStart), decimals: 3)) s were not received by \(name): the capture point is upstream of the loss",
+                                     relativeTimeNanoseconds: relative(lossStart)))
+            }
         }
+        pendingDetections = []
     }
 
     mutating func finishTimers(session: BFDSession, state: inout SessionRuleState, lastFrameTime: Int64) {
         for side in 0..<2 {
-            if let pending = state.sides[side].pendingEarlyDetection {
-                let name = sideName(session, side)
-                let evidence = pending.notHearingEvidence + pending.peerIgnoredDown
-                if evidence.isEmpty {
-                    findings.add(Finding("BFD.TMR.DETECT.EARLY", session: session.id, side: name,
-                                         frames: [pending.lastPeerFrame, pending.frame],
-                                         measured: Units.duration(nanoseconds: pending.latency),
-                                         expected: "≥ detection time \(Units.interval(microseconds: pending.detectionTime))",
-                                         tolerance: toleranceText,
-                                         message: "Declared Down (diag 1) before the detection time had passed since the peer's last packet",
-                                         relativeTimeNanoseconds: relative(pending.time)))
-                } else {
-                    let lossStart = pending.time - Int64(pending.detectionTime) * 1_000
-                    findings.add(Finding("CAPTURE.UPSTREAM_LOSS", session: session.id, side: name,
-                                         frames: [pending.lastPeerFrame, pending.frame] + Array(evidence.prefix(4)),
-                                         measured: "detection latency ≥ \(Units.interval(microseconds: pending.detectionTime)) (lower bound; \(Units.duration(nanoseconds: pending.latency)) after the last captured packet)",
-                                         message: "Packets from the peer after t=\(Units.duration(nanoseconds: relative(lossStart))) were not received by \(name ?? "this side"): the capture point is upstream of the loss",
-                                         relativeTimeNanoseconds: relative(lossStart)))
-                }
-            }
-            state.sides[side].pendingEarlyDetection = nil
             // A Poll never answered although the peer kept talking.
             if let poll = session.sides[side]?.outstandingPoll, let peer = session.sides[1 - side]?.last,
                peer.timeNanoseconds > poll.timeNanoseconds + 1_000_000_000 {
