@@ -1,0 +1,23 @@
+HOPS=1
+source "$(dirname "${BASH_SOURCE[0]}")/../multihop.inc"
+python3 "$(dirname "${BASH_SOURCE[0]}")/../manifest.py" "$OUT/$NAME.json" <<JSON
+{
+  "scenario": "$NAME",
+  "description": "As multihop, but FRR keeps its default multihop minimum TTL of 254: BIRD sends multihop BFD with TTL 64, its packets reach FRR with TTL 63, FRR discards them, and the session never comes up although BGP is Established.",
+  "daemons": $(lab_versions),
+  "topology": {"r1": {"namespace": "ps-r1", "daemon": "frr", "address": "$A", "asn": 65001},
+               "m1": {"namespace": "ps-m1", "role": "router"},
+               "r2": {"namespace": "ps-r2", "daemon": "bird", "address": "$B", "asn": 65002}},
+  "bfd": {"r1": {"desired_min_tx_us": 300000, "required_min_rx_us": 300000, "multiplier": 3, "minimum_ttl": 254},
+          "r2": {"desired_min_tx_us": 300000, "required_min_rx_us": 300000, "multiplier": 3}},
+  "captures": [{"file": "$NAME.pcap", "where": "FRR's interface psr1e0, both directions"}],
+  "faults": [],
+  "observed": {"frr_bfd_status": "$FRR_BFD"},
+  "facts": [
+    {"id": "ttl-63", "text": "BIRD's packets arrive with TTL 63 (sent with 64, one hop)", "check": {"kind": "bfd_ttl", "src": "$B", "ttl": 63}},
+    {"id": "never-up-r1", "text": "FRR never goes Up (it discards BIRD's packets)", "check": {"kind": "bfd_never_up", "src": "$A"}},
+    {"id": "never-up-r2", "text": "BIRD never goes Up either", "check": {"kind": "bfd_never_up", "src": "$B"}},
+    {"id": "bgp-up", "text": "BGP is Established regardless (keepalives flow)", "check": {"kind": "bgp_messages", "type": 4, "min": 3, "decoder": "tshark"}}
+  ]
+}
+JSON

@@ -1,0 +1,24 @@
+HOPS=1 MIN_TTL=60
+source "$(dirname "${BASH_SOURCE[0]}")/../multihop.inc"
+python3 "$(dirname "${BASH_SOURCE[0]}")/../manifest.py" "$OUT/$NAME.json" <<JSON
+{
+  "scenario": "$NAME",
+  "description": "Multihop BFD (RFC 5883, UDP 4784) between FRR and BIRD through one router namespace (ps-m1, forwarding), under multihop eBGP. BIRD sends multihop BFD with TTL 64; FRR's minimum TTL is lowered to 60 so the session comes up (see multihop-ttl for the default).",
+  "daemons": $(lab_versions),
+  "topology": {"r1": {"namespace": "ps-r1", "daemon": "frr", "address": "$A", "asn": 65001},
+               "m1": {"namespace": "ps-m1", "role": "router", "addresses": ["198.51.100.2/30", "203.0.113.1/30"]},
+               "r2": {"namespace": "ps-r2", "daemon": "bird", "address": "$B", "asn": 65002}},
+  "bfd": {"r1": {"desired_min_tx_us": 300000, "required_min_rx_us": 300000, "multiplier": 3, "minimum_ttl": 60},
+          "r2": {"desired_min_tx_us": 300000, "required_min_rx_us": 300000, "multiplier": 3}},
+  "captures": [{"file": "$NAME.pcap", "where": "FRR's interface psr1e0, both directions"}],
+  "faults": [],
+  "observed": {"frr_bfd_status": "$FRR_BFD"},
+  "facts": [
+    {"id": "port-4784", "text": "multihop control packets go to UDP 4784", "check": {"kind": "bfd_ports", "dport": 4784}},
+    {"id": "up-r1", "text": "FRR's multihop session comes Up", "check": {"kind": "bfd_state_seen", "src": "$A", "state": "Up"}},
+    {"id": "up-r2", "text": "BIRD's multihop session comes Up", "check": {"kind": "bfd_state_seen", "src": "$B", "state": "Up"}},
+    {"id": "ttl-r2", "text": "BIRD's packets arrive one hop down from TTL 64 (TTL 63)", "check": {"kind": "bfd_ttl", "src": "$B", "ttl": 63}},
+    {"id": "ttl-r1", "text": "FRR sends multihop BFD with TTL 255", "check": {"kind": "bfd_ttl", "src": "$A", "ttl": 255}}
+  ]
+}
+JSON
