@@ -53,7 +53,8 @@ public struct BFDSessionTracker: Sendable {
             discriminators[index].1 = observation.packet.myDiscriminator
         }
         let context = sessions[index].record(observation, slot: slot)
-        body(context, sessions[index])
+        // Lent through a buffer pointer so the session is borrowed, not copied, for the rules.
+        sessions.withUnsafeBufferPointer { body(context, $0[index]) }
     }
 
     /// Echo packets (RFC 5881 §4) are addressed by the sender to itself; they count toward the
