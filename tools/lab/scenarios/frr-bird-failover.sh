@@ -1,28 +1,29 @@
+# As frr-bird-v4, then silent loss on the link: BFD detection-time expiry on both sides.
 FAMILY=4 FAULT=silent
-source "$(dirname "${BASH_SOURCE[0]}")/../frr-bird.inc"
-python3 "$(dirname "${BASH_SOURCE[0]}")/../manifest.py" "$OUT/$NAME.json" <<JSON
+source "$LAB_DIR/frr-bird.inc"
+python3 "$LAB_DIR/manifest.py" "$OUT/$NAME.json" <<JSON
 {
   "scenario": "$NAME",
-  "description": "As frr-bird-v4, then the link silently drops everything (bridge port detached, carrier up): both sides detect the loss by BFD (diag 1), FRR tears BGP down. Captured at both bridge ports' ingress (what each side sent, upstream of the loss) and on BIRD's interface.",
+  "description": "As frr-bird-v4; then the link silently drops everything (r2's bridge port detached from the bridge, carrier up on both routers): both sides detect the loss by BFD (Down, diag 1 Control Detection Time Expired) and FRR tears BGP down because of BFD. The main capture is upstream of the loss (each bridge port's ingress); the two extra captures are each router's own interface.",
   "daemons": $(lab_versions),
-  "topology": {"r1": {"namespace": "ps-r1", "daemon": "frr", "address": "$A", "asn": 65001},
-               "r2": {"namespace": "ps-r2", "daemon": "bird", "address": "$B", "asn": 65002},
-               "switch": {"namespace": "ps-sw", "bridge": "psbr0", "ports": ["pssw1", "pssw2"]}},
-  "bfd": {"r1": {"desired_min_tx_us": 300000, "required_min_rx_us": 300000, "multiplier": 3},
-          "r2": {"desired_min_tx_us": 200000, "required_min_rx_us": 500000, "multiplier": 5}},
-  "detection_time_us": {"at_r1": 1500000, "at_r2": 1500000, "why": "at FRR: BIRD's mult 5 x max(FRR rx 300 ms, BIRD tx 200 ms); at BIRD: FRR's mult 3 x max(BIRD rx 500 ms, FRR tx 300 ms)"},
-  "bgp": {"hold_time": 9, "keepalive": 3},
-  "captures": [{"file": "$NAME.pcap", "where": "ingress of both bridge ports, merged: what each router sent (upstream of the loss)"}$EXTRA_CAPTURES],
-  "faults": [{"what": "$FAULT_TEXT", "epoch_ns": $FAULT_NS}],
-  "observed": {"frr_bgp_after": "$FRR_BGP_STATE"},
+  "topology": $TOPOLOGY,
+  "bfd": $BFD_CONFIG,
+  "bgp": $BGP_CONFIG,
+  "captures": [$MAIN_CAPTURE$EXTRA_CAPTURES],
+  "faults": [{"what": "$FAULT_TEXT", "command": "ip -n ps-sw link set pssw2 nomaster", "epoch_ns": $FAULT_NS}],
+  "observed": {"frr_bgp_at_end": "$FRR_BGP_STATE"},
   "facts": [
-    {"id": "bfd-up-both", "text": "BFD Up on both sides before the fault", "check": {"kind": "bfd_state_seen", "src": "$A", "state": "Up", "before_fault": 0}},
-    {"id": "bfd-up-r2", "text": "BIRD Up before the fault", "check": {"kind": "bfd_state_seen", "src": "$B", "state": "Up", "before_fault": 0}},
-    {"id": "diag1-r1", "text": "FRR declares Down with diag 1 (detection time expired) after the fault", "check": {"kind": "bfd_down_after_fault", "src": "$A", "diag": 1, "fault": 0, "within": 4.0}},
-    {"id": "diag1-r2", "text": "BIRD declares Down with diag 1 after the fault", "check": {"kind": "bfd_down_after_fault", "src": "$B", "diag": 1, "fault": 0, "within": 4.0}},
-    {"id": "detect-r1", "text": "FRR detects the loss one detection time (1.5 s) after the last packet it heard: 1.5 s minus up to one BIRD interval (300 ms) after the fault", "check": {"kind": "bfd_detection_latency", "src": "$A", "fault": 0, "min": 1.15, "max": 1.8}},
-    {"id": "detect-r2", "text": "BIRD detects the loss one detection time (1.5 s) after the last packet it heard: 1.5 s minus up to one FRR interval (500 ms) after the fault", "check": {"kind": "bfd_detection_latency", "src": "$B", "fault": 0, "min": 0.95, "max": 1.8}},
-    {"id": "bgp-teardown", "text": "FRR's BGP session is torn down because of BFD (NOTIFICATION or FIN/RST from FRR within 1 s of its BFD Down)", "check": {"kind": "bgp_teardown_after_bfd_down", "src": "$A", "within": 1.0, "decoder": "tshark"}}
+    {"id": "up-r1", "text": "FRR is Up before the fault", "check": {"kind": "bfd_seen", "src": "$A", "before_fault": 0, "match": {"bfd.sta_name": "Up"}}},
+    {"id": "up-r2", "text": "BIRD is Up before the fault", "check": {"kind": "bfd_seen", "src": "$B", "before_fault": 0, "match": {"bfd.sta_name": "Up"}}},
+    {"id": "diag1-r1", "text": "FRR sends Down with diag 1 (Control Detection Time Expired) within 4 s of the fault", "check": {"kind": "bfd_seen", "src": "$A", "after_fault": 0, "within": 4.0, "match": {"bfd.sta_name": "Down", "bfd.diag": 1}}},
+    {"id": "diag1-r2", "text": "BIRD sends Down with diag 1 within 4 s of the fault", "check": {"kind": "bfd_seen", "src": "$B", "after_fault": 0, "within": 4.0, "match": {"bfd.sta_name": "Down", "bfd.diag": 1}}},
+    {"id": "detect-r1", "text": "FRR's detection time is 1.5 s (BIRD's mult 5 x 300 ms): its Down comes 1.5 s minus up to one BIRD interval (300 ms) after the fault, plus slack", "check": {"kind": "bfd_latency", "src": "$A", "fault": 0, "match": {"bfd.sta_name": "Down", "bfd.diag": 1}, "min": 1.1, "max": 2.0}},
+    {"id": "detect-r2", "text": "BIRD's detection time is 1.5 s (FRR's mult 3 x 500 ms): its Down comes 1.5 s minus up to one FRR interval (500 ms) after the fault, plus slack", "check": {"kind": "bfd_latency", "src": "$B", "fault": 0, "match": {"bfd.sta_name": "Down", "bfd.diag": 1}, "min": 0.9, "max": 2.0}},
+    {"id": "r1-stays-down", "text": "FRR never comes back Up after its Down (it hears nothing)", "check": {"kind": "bfd_none", "src": "$A", "after_fault": 0, "delay": 2.0, "match": {"bfd.sta_name": "Up"}}},
+    {"id": "bgp-teardown-r1", "text": "FRR tears BGP down because of BFD: NOTIFICATION, FIN or RST from FRR within 1 s of its BFD Down", "decoder": "tshark", "check": {"kind": "bgp_teardown", "src": "$A", "diag": 1, "within": 1.0}},
+    {"id": "at-r1-deaf", "text": "capture at r1's own interface: nothing from BIRD arrives after the fault (+0.1 s)", "check": {"kind": "bfd_seen", "capture": 1, "src": "$B", "after_fault": 0, "delay": 0.1, "max": 0}},
+    {"id": "at-r1-sends", "text": "capture at r1's own interface: FRR's own packets keep going out after the fault", "check": {"kind": "bfd_seen", "capture": 1, "src": "$A", "after_fault": 0, "delay": 0.1, "min": 3}},
+    {"id": "at-r2-deaf", "text": "capture at r2's own interface: nothing from FRR arrives after the fault (+0.1 s)", "check": {"kind": "bfd_seen", "capture": 2, "src": "$A", "after_fault": 0, "delay": 0.1, "max": 0}}
   ]
 }
 JSON

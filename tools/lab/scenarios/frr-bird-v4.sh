@@ -1,28 +1,32 @@
+# Single-hop IPv4 eBGP between FRR and BIRD with BFD, asymmetric timers; no fault.
 FAMILY=4 FAULT=none
-source "$(dirname "${BASH_SOURCE[0]}")/../frr-bird.inc"
-python3 "$(dirname "${BASH_SOURCE[0]}")/../manifest.py" "$OUT/$NAME.json" <<JSON
+source "$LAB_DIR/frr-bird.inc"
+python3 "$LAB_DIR/manifest.py" "$OUT/$NAME.json" <<JSON
 {
   "scenario": "$NAME",
-  "description": "Single-hop IPv4 eBGP between FRR and BIRD with BFD; asymmetric timers, so the negotiated interval differs per direction. BFD enabled on the FRR neighbor after BGP is Established (no FRR re-creation flap).",
+  "description": "Single-hop IPv4 eBGP between FRR (r1) and BIRD (r2) with BFD; asymmetric timers (FRR 300/300 ms x3, BIRD 200 tx / 500 rx x5), so the negotiated interval differs per direction. BFD is enabled on the FRR neighbor after BGP is Established (no FRR re-creation flap).",
   "daemons": $(lab_versions),
-  "topology": {"r1": {"namespace": "ps-r1", "daemon": "frr", "address": "$A", "asn": 65001, "interface": "psr1e0"},
-               "r2": {"namespace": "ps-r2", "daemon": "bird", "address": "$B", "asn": 65002, "interface": "psr2e0"},
-               "switch": {"namespace": "ps-sw", "bridge": "psbr0", "ports": ["pssw1", "pssw2"]}},
-  "bfd": {"r1": {"desired_min_tx_us": 300000, "required_min_rx_us": 300000, "multiplier": 3},
-          "r2": {"desired_min_tx_us": 200000, "required_min_rx_us": 500000, "multiplier": 5, "idle_tx_us": 1000000}},
-  "bgp": {"hold_time": 9, "keepalive": 3},
-  "captures": [{"file": "$NAME.pcap", "where": "ingress of both bridge ports, merged: what each router sent"}],
+  "topology": $TOPOLOGY,
+  "bfd": $BFD_CONFIG,
+  "bgp": $BGP_CONFIG,
+  "captures": [$MAIN_CAPTURE],
   "faults": [],
-  "observed": {"frr_bgp": "$FRR_BGP_STATE"},
+  "observed": {"frr_bgp_at_end": "$FRR_BGP_STATE"},
   "facts": [
-    {"id": "bfd-up-r1", "text": "FRR sends BFD Up", "check": {"kind": "bfd_state_seen", "src": "$A", "state": "Up"}},
-    {"id": "bfd-up-r2", "text": "BIRD sends BFD Up", "check": {"kind": "bfd_state_seen", "src": "$B", "state": "Up"}},
-    {"id": "timers-r1", "text": "FRR advertises 300/300 ms x3 while Up", "check": {"kind": "bfd_params", "src": "$A", "desired_tx": 300000, "required_rx": 300000, "mult": 3}},
-    {"id": "timers-r2", "text": "BIRD advertises 200/500 ms x5 while Up", "check": {"kind": "bfd_params", "src": "$B", "desired_tx": 200000, "required_rx": 500000, "mult": 5}},
-    {"id": "ttl-255", "text": "single-hop BFD is sent with TTL 255", "check": {"kind": "bfd_ttl", "ttl": 255}},
-    {"id": "port-3784", "text": "control packets go to UDP 3784", "check": {"kind": "bfd_ports", "dport": 3784}},
-    {"id": "one-session", "text": "one BFD session, no flap", "check": {"kind": "bfd_discriminators", "src": "$A", "count": 1}},
-    {"id": "bgp-keepalives", "text": "BGP keepalives flow both ways", "check": {"kind": "bgp_messages", "type": 4, "min": 4, "decoder": "tshark"}}
+    {"id": "bfd-up-r1", "text": "FRR sends BFD state Up", "check": {"kind": "bfd_seen", "src": "$A", "match": {"bfd.sta_name": "Up"}}},
+    {"id": "bfd-up-r2", "text": "BIRD sends BFD state Up", "check": {"kind": "bfd_seen", "src": "$B", "match": {"bfd.sta_name": "Up"}}},
+    {"id": "timers-r1", "text": "FRR advertises desired min tx 300 ms, required min rx 300 ms, multiplier 3 while Up", "check": {"kind": "bfd_params", "src": "$A", "desired_tx": 300000, "required_rx": 300000, "mult": 3}},
+    {"id": "timers-r2", "text": "BIRD advertises desired min tx 200 ms, required min rx 500 ms, multiplier 5 while Up", "check": {"kind": "bfd_params", "src": "$B", "desired_tx": 200000, "required_rx": 500000, "mult": 5}},
+    {"id": "ttl-255", "text": "single-hop BFD is sent with TTL 255 (RFC 5881 GTSM)", "check": {"kind": "bfd_all", "match": {"ip.ttl": 255}}},
+    {"id": "port-3784", "text": "control packets go to UDP 3784", "check": {"kind": "bfd_all", "match": {"udp.dstport": 3784}}},
+    {"id": "no-auth", "text": "no authentication section", "check": {"kind": "bfd_all", "match": {"bfd.flags.a": false}}},
+    {"id": "one-session-r1", "text": "FRR uses one discriminator (no flap: bfd enabled after Established)", "check": {"kind": "bfd_distinct", "src": "$A", "field": "bfd.my_discriminator", "count": 1}},
+    {"id": "one-session-r2", "text": "BIRD uses one discriminator", "check": {"kind": "bfd_distinct", "src": "$B", "field": "bfd.my_discriminator", "count": 1}},
+    {"id": "never-down-r2", "text": "BIRD never sends AdminDown", "check": {"kind": "bfd_none", "src": "$B", "match": {"bfd.sta_name": "AdminDown"}}},
+    {"id": "bgp-open-r1", "text": "FRR sends a BGP OPEN", "decoder": "tshark", "check": {"kind": "bgp_messages", "src": "$A", "type": 1, "min": 1}},
+    {"id": "bgp-keepalives", "text": "BGP KEEPALIVEs flow (keepalive 3 s)", "decoder": "tshark", "check": {"kind": "bgp_messages", "type": 4, "min": 4}},
+    {"id": "bgp-announce-r1", "text": "FRR announces 198.51.100.0/24", "decoder": "tshark", "check": {"kind": "bgp_prefixes", "src": "$A", "which": "announced", "min": 1, "max": 1}},
+    {"id": "bgp-no-notification", "text": "no BGP NOTIFICATION", "decoder": "tshark", "check": {"kind": "bgp_messages", "type": 3, "max": 0}}
   ]
 }
 JSON
