@@ -1,6 +1,9 @@
+import Foundation
 import PeerscopeAnalysis
+import PeerscopeCapture
 import PeerscopeConformance
 import PeerscopeWire
+import Testing
 
 /// A plausible two-router BFD exchange in virtual time, built packet by packet, that a test bends
 /// in exactly one place. It feeds the tracker and the rule engine directly (sans I/O).
@@ -110,6 +113,9 @@ struct Exchange {
         now = end
     }
 
+    /// Runs the rules on the packets directly, and again on a pcap file of the same packets
+    /// encoded on the wire (Ethernet/IP/UDP) through the whole capture path; both must agree, so
+    /// every rule test is also a test of the synthetic capture.
     func run(options: CheckOptions = CheckOptions()) -> (findings: [Finding], sessions: [BFDSession]) {
         var tracker = BFDSessionTracker()
         var engine = BFDConformanceEngine(options: options)
@@ -117,7 +123,34 @@ struct Exchange {
             tracker.observe(observation) { context, session in engine.packet(context, session: session) }
         }
         engine.finish(sessions: tracker.sessions, lastFrameTime: packets.last?.timeNanoseconds ?? 0)
-        return (engine.findings.all, tracker.sessions)
+        let direct = engine.findings.all
+        if let fromCapture = try? viaCapture(options: options) {
+            let a = direct.map { "\($0.rule.id) \($0.level) \($0.frames)" }
+            let b = fromCapture.map { "\($0.rule.id) \($0.level) \($0.frames)" }
+            #expect(a == b, "findings differ between the packets and their capture")
+        } else {
+            Issue.record("could not write or read the exchange's capture")
+        }
+        return (direct, tracker.sessions)
+    }
+
+    /// Writes the exchange as a nanosecond pcap built with `FrameBuilder` and analyses the file.
+    func viaCapture(options: CheckOptions) throws -> [Finding] {
+        let path = NSTemporaryDirectory() + "peerscope-exchange-\(UUID().uuidString).pcap"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            let writer = try CaptureWriter(path: path, format: .pcap, linkType: .ethernet)
+            for observation in packets {
+                var builder = FrameBuilder.udp(from: observation.source, observation.sourcePort,
+                                               to: observation.destination, observation.destinationPort)
+                builder.ttl = observation.ttl
+                writer.write(timestampNanoseconds: 1_700_000_000_000_000_000 + observation.timeNanoseconds,
+                             bytes: builder.build(payload: observation.packet.encoded))
+            }
+        }
+        var exact = options
+        exact.resolutionNanoseconds = 1_000
+        return try CaptureAnalysis(path: path, options: exact).findings
     }
 
     /// The rule IDs found at MUST or SHOULD level.

@@ -27,8 +27,12 @@ struct TransportAuthRuleTests {
         source.a.port = 3784
         source.handshake()
         #expect(source.problems().contains("BFD.IP.PORT.SRC"))
+        // A sender that swapped its ports: from 3784 to an ephemeral port (still BFD, as Wireshark sees it).
         var destination = Exchange()
-        destination.everyPacket = { $0.destinationPort = 3785 }
+        destination.everyPacket = { observation in
+            observation.destinationPort = observation.sourcePort
+            observation.sourcePort = BFDTransport.singleHopPort
+        }
         destination.handshake()
         #expect(destination.problems().contains("BFD.IP.PORT.DST"))
         var unstable = Exchange.clean(seconds: 2)
@@ -60,6 +64,7 @@ struct TransportAuthRuleTests {
         other.handshake()
         separate.packets += other.packets
         separate.packets.sort { $0.timeNanoseconds < $1.timeNanoseconds }
+        for index in separate.packets.indices { separate.packets[index].frameNumber = index + 1 }
         #expect(!separate.problems().contains("BFD.IP.PORT.UNIQUE"))
     }
 
