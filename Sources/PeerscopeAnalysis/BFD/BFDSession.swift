@@ -4,7 +4,7 @@ import PeerscopeWire
 public struct BFDEvent: Sendable {
     public enum Kind: Sendable {
         /// The first packet seen from this side (a capture may start mid-session, already Up).
-        case firstSeen(state: BFDState, diagnostic: BFDDiagnostic)
+        case firstSeen(state: BFDState, diagnostic: BFDDiagnostic, parameters: BFDParameters)
         case stateChange(from: BFDState, to: BFDState, diagnostic: BFDDiagnostic)
         case parametersChanged(from: BFDParameters, to: BFDParameters)
         case poll

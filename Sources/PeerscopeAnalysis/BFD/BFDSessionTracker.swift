@@ -136,7 +136,7 @@ extension BFDSession {
             }
             if packet.poll { side.outstandingPoll = PacketMark(observation) }
             sides[slot] = side
-            event(.firstSeen(state: packet.state, diagnostic: packet.diagnostic))
+            event(.firstSeen(state: packet.state, diagnostic: packet.diagnostic, parameters: BFDParameters(packet)))
             if packet.poll { event(.poll) }
             context.isPeriodic = !packet.final
             return context

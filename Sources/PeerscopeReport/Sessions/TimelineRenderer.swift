@@ -18,10 +18,20 @@ public struct TimelineRenderer {
             if let previous = session.previousSessionID { heading += "  (replaces session \(previous))" }
             lines.append(heading)
             var table = TextTable(header: ["  FRAME", "TIME", "SIDE", "EVENT"])
+            // Replays each side's timers so every change shows what was negotiated from then on.
+            var timers: [BFDParameters?] = [nil, nil]
             for event in session.events {
-                table.add(["  \(event.frameNumber)",
-                           Units.relativeTime(nanoseconds: event.timeNanoseconds - origin, decimals: timeDecimals),
-                           event.side == 0 ? "A" : "B", describe(event.kind)])
+                let time = Units.relativeTime(nanoseconds: event.timeNanoseconds - origin, decimals: timeDecimals)
+                table.add(["  \(event.frameNumber)", time, event.side == 0 ? "A" : "B", describe(event.kind)])
+                switch event.kind {
+                case .firstSeen(_, _, let parameters), .parametersChanged(_, let parameters):
+                    timers[event.side] = parameters
+                    if let a = timers[0], let b = timers[1] {
+                        table.add(["", "", "", "negotiated: " + negotiation(a, b)])
+                    }
+                default:
+                    break
+                }
             }
             lines += table.lines
             for index in 0..<2 {
@@ -43,7 +53,7 @@ public struct TimelineRenderer {
 
     func describe(_ kind: BFDEvent.Kind) -> String {
         switch kind {
-        case .firstSeen(let state, let diag):
+        case .firstSeen(let state, let diag, _):
             "first packet: \(state) (diag \(diag.rawValue) \(diag))"
         case .stateChange(let from, let to, let diag):
             "\(from) → \(to) (diag \(diag.rawValue) \(diag))"
@@ -64,6 +74,16 @@ public struct TimelineRenderer {
         case .sourcePortChanged(let from, let to):
             "source port \(from) → \(to)"
         }
+    }
+
+    /// Each direction's interval (RFC 5880 §6.8.2/§6.8.3) and the receiver's detection time (§6.8.4).
+    private func negotiation(_ a: BFDParameters, _ b: BFDParameters) -> String {
+        let ab = max(a.desiredMinTxInterval, b.requiredMinRxInterval)
+        let ba = max(b.desiredMinTxInterval, a.requiredMinRxInterval)
+        let detectB = UInt64(a.detectMultiplier) * UInt64(max(b.requiredMinRxInterval, a.desiredMinTxInterval))
+        let detectA = UInt64(b.detectMultiplier) * UInt64(max(a.requiredMinRxInterval, b.desiredMinTxInterval))
+        return "A→B every \(Units.interval(microseconds: ab)), B detects after \(Units.interval(microseconds: Int64(detectB))); "
+            + "B→A every \(Units.interval(microseconds: ba)), A detects after \(Units.interval(microseconds: Int64(detectA)))"
     }
 
     private func params(_ value: BFDParameters) -> String {

@@ -6,7 +6,9 @@ public struct FrameBuilder: Sendable {
         case ethernet(source: UInt64, destination: UInt64)
         case linuxSLL(packetType: UInt16, address: UInt64)
         case linuxSLL2(interfaceIndex: UInt32, packetType: UInt8, address: UInt64)
-        /// BSD loopback with the family in little-endian host order (as Linux/x86 writes it).
+        /// BSD loopback (DLT_NULL) with the family in little-endian host order, as an x86 writer
+        /// leaves it. IPv6 is written as BSD's AF_INET6 (24): the link-type registry and Wireshark
+        /// only know the BSD values (24, 28, 30), never Linux's 10.
         case null
         case raw
     }
@@ -160,7 +162,7 @@ public struct FrameBuilder: Sendable {
             LinuxSLL2Header(protocolType: type, interfaceIndex: interfaceIndex, packetType: packetType,
                             address: address << 16).encode(into: &header)
         case .null:
-            let family: UInt32 = source.version == 4 ? 2 : 10
+            let family: UInt32 = source.version == 4 ? 2 : 24
             header = [UInt8(family & 0xFF), 0, 0, 0]
         case .raw:
             break
