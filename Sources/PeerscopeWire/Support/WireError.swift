@@ -15,7 +15,7 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     public enum Layer: String, Sendable, CaseIterable {
-        case link, ethernet, vlan, sll, sll2, null, mpls, gre, ipv4, ipv6, udp, tcp, bfd
+        case link, ethernet, vlan, sll, sll2, null, mpls, gre, ipv4, ipv6, udp, tcp, bfd, bgp
     }
 
     public enum Reason: Hashable, Sendable {
@@ -39,6 +39,10 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
         case greRoutingPresent
         /// More encapsulation layers than the decoder follows (a loop or a hostile frame).
         case tooDeep
+        /// A BGP path attribute whose length does not fit its type (RFC 7606 §7).
+        case badAttributeLength(type: UInt8, length: Int)
+        /// An NLRI prefix length beyond the address family's width.
+        case badPrefixLength(Int)
 
         /// A short, stable code used for counts and JSON.
         public var code: String {
@@ -53,6 +57,8 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
             case .unsupported: "unsupported"
             case .greRoutingPresent: "gre_routing_present"
             case .tooDeep: "too_deep"
+            case .badAttributeLength: "bad_attribute_length"
+            case .badPrefixLength: "bad_prefix_length"
             }
         }
     }
@@ -83,6 +89,10 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
             detail = "GRE routing present (RFC 1701), not followed"
         case .tooDeep:
             detail = "too many nested encapsulations"
+        case .badAttributeLength(let type, let length):
+            detail = "path attribute \(type) with length \(length)"
+        case .badPrefixLength(let length):
+            detail = "prefix length \(length) beyond the address family"
         }
         return "\(layer.rawValue): \(detail) at byte \(offset)"
     }

@@ -1,0 +1,253 @@
+/// BGP OPEN (RFC 4271 §4.2) with optional parameters carrying capabilities (RFC 5492):
+///
+///     | version | my AS (16) | hold time (16) | BGP identifier (32) | opt param len | params … |
+///
+/// Parameter type 2 holds capabilities (code, length, value); RFC 9072's extended parameter length
+/// (opt param len 255, then type 255 and a 16-bit length) is understood too.
+public struct BGPOpen: Hashable, Sendable {
+    public var version: UInt8
+    public var myAS: UInt16
+    public var holdTime: UInt16
+    public var identifier: IPv4Address
+    public var capabilities: [BGPCapability]
+    /// Optional parameters other than capabilities (type, bytes), kept raw.
+    public var otherParameters: [BGPRawParameter]
+
+    public init(version: UInt8 = 4, myAS: UInt16, holdTime: UInt16, identifier: IPv4Address,
+                capabilities: [BGPCapability] = [], otherParameters: [BGPRawParameter] = []) {
+        self.version = version
+        self.myAS = myAS
+        self.holdTime = holdTime
+        self.identifier = identifier
+        self.capabilities = capabilities
+        self.otherParameters = otherParameters
+    }
+
+    /// The 4-octet AS number when the capability is present (RFC 6793), else My AS.
+    public var autonomousSystem: UInt32 {
+        for capability in capabilities {
+            if case .fourOctetAS(let asn) = capability { return asn }
+        }
+        return UInt32(myAS)
+    }
+
+    /// `body` is the message after the 19-byte header.
+    public static func decode(_ body: UnsafeRawBufferPointer) throws(WireError) -> BGPOpen {
+        var cursor = ByteCursor(body)
+        guard cursor.remaining >= 10 else {
+            throw WireError(.bgp, .truncated(needed: 10, available: cursor.remaining), at: 0)
+        }
+        var open = BGPOpen(version: cursor.byte(at: 0), myAS: cursor.word16(at: 1), holdTime: cursor.word16(at: 3),
+                           identifier: IPv4Address(cursor.word32(at: 5)))
+        var parametersLength = Int(cursor.byte(at: 9))
+        cursor.offset = 10
+        var extended = false
+        // RFC 9072: length 255 followed by a parameter of type 255 means 16-bit lengths follow.
+        if parametersLength == 255, cursor.peekUInt8() == 255, let long = cursor.peekUInt16(at: 1) {
+            extended = true
+            parametersLength = Int(long)
+            cursor.offset += 3
+        }
+        guard parametersLength <= cursor.remaining else {
+            throw WireError(.bgp, .lengthBeyondData(declared: parametersLength, available: cursor.remaining), at: 9)
+        }
+        let end = cursor.offset + parametersLength
+        while cursor.offset < end {
+            let start = cursor.offset
+            guard let type = cursor.readUInt8(),
+                  let length = extended ? cursor.readUInt16().map(Int.init) : cursor.readUInt8().map(Int.init),
+                  cursor.offset + length <= end, let value = cursor.readSlice(length)
+            else { throw WireError(.bgp, .truncated(needed: 2, available: end - start), at: start) }
+            if type == 2 {
+                open.capabilities += try BGPCapability.decodeList(value, offset: start)
+            } else {
+                open.otherParameters.append(BGPRawParameter(type: type, value: Array(value)))
+            }
+        }
+        return open
+    }
+
+    public func encode(into bytes: inout [UInt8]) {
+        var parameters: [UInt8] = []
+        for capability in capabilities {
+            var value: [UInt8] = []
+            capability.encode(into: &value)
+            parameters.append(2)
+            parameters.append(UInt8(value.count))
+            parameters += value
+        }
+        for parameter in otherParameters {
+            parameters.append(parameter.type)
+            parameters.append(UInt8(parameter.value.count))
+            parameters += parameter.value
+        }
+        bytes.append(version)
+        bytes.appendUInt16(myAS)
+        bytes.appendUInt16(holdTime)
+        bytes.appendUInt32(identifier.value)
+        bytes.append(UInt8(parameters.count))
+        bytes += parameters
+    }
+}
+
+public struct BGPRawParameter: Hashable, Sendable {
+    public var type: UInt8
+    public var value: [UInt8]
+}
+
+/// Address family and subsequent address family (RFC 4760).
+public struct BGPAddressFamily: Hashable, Sendable, CustomStringConvertible {
+    public var afi: UInt16
+    public var safi: UInt8
+
+    public init(afi: UInt16, safi: UInt8) {
+        self.afi = afi
+        self.safi = safi
+    }
+
+    public static let ipv4Unicast = BGPAddressFamily(afi: 1, safi: 1)
+    public static let ipv6Unicast = BGPAddressFamily(afi: 2, safi: 1)
+
+    public var description: String {
+        let family = afi == 1 ? "ipv4" : afi == 2 ? "ipv6" : "afi\(afi)"
+        let sub = safi == 1 ? "unicast" : safi == 2 ? "multicast" : safi == 128 ? "vpn" : "safi\(safi)"
+        return "\(family)-\(sub)"
+    }
+}
+
+/// One capability (RFC 5492 and the registries of the extensions peerscope reports).
+public enum BGPCapability: Hashable, Sendable {
+    case multiprotocol(BGPAddressFamily)
+    case routeRefresh
+    case extendedNextHop([UInt8])
+    case extendedMessage
+    case gracefulRestart(flags: UInt8, restartTime: UInt16, families: [UInt8])
+    case fourOctetAS(UInt32)
+    /// RFC 7911: per family, 1 receive, 2 send, 3 both.
+    case addPath([(family: BGPAddressFamily, mode: UInt8)])
+    case enhancedRouteRefresh
+    case longLivedGracefulRestart([UInt8])
+    case fqdn(hostname: String, domain: String)
+    case unknown(code: UInt8, value: [UInt8])
+
+    public var code: UInt8 {
+        switch self {
+        case .multiprotocol: 1
+        case .routeRefresh: 2
+        case .extendedNextHop: 5
+        case .extendedMessage: 6
+        case .gracefulRestart: 64
+        case .fourOctetAS: 65
+        case .addPath: 69
+        case .enhancedRouteRefresh: 70
+        case .longLivedGracefulRestart: 71
+        case .fqdn: 73
+        case .unknown(let code, _): code
+        }
+    }
+
+    public var name: String {
+        switch self {
+        case .multiprotocol(let family): "multiprotocol \(family)"
+        case .routeRefresh: "route-refresh"
+        case .extendedNextHop: "extended-next-hop"
+        case .extendedMessage: "extended-message"
+        case .gracefulRestart(_, let time, _): "graceful-restart \(time)s"
+        case .fourOctetAS(let asn): "4-octet-as \(asn)"
+        case .addPath(let families): "add-path " + families.map { "\($0.family)/\($0.mode)" }.joined(separator: ",")
+        case .enhancedRouteRefresh: "enhanced-route-refresh"
+        case .longLivedGracefulRestart: "long-lived-graceful-restart"
+        case .fqdn(let host, let domain): "fqdn \(host)\(domain.isEmpty ? "" : "." + domain)"
+        case .unknown(let code, _): "capability \(code)"
+        }
+    }
+
+    static func decodeList(_ bytes: UnsafeRawBufferPointer, offset: Int) throws(WireError) -> [BGPCapability] {
+        var cursor = ByteCursor(bytes)
+        var list: [BGPCapability] = []
+        while cursor.remaining > 0 {
+            let start = cursor.offset
+            guard let code = cursor.readUInt8(), let length = cursor.readUInt8(), let value = cursor.readSlice(Int(length))
+            else { throw WireError(.bgp, .truncated(needed: 2, available: cursor.remaining), at: offset + start) }
+            list.append(decode(code: code, value))
+        }
+        return list
+    }
+
+    static func decode(code: UInt8, _ value: UnsafeRawBufferPointer) -> BGPCapability {
+        var cursor = ByteCursor(value)
+        switch code {
+        case 1 where value.count == 4:
+            return .multiprotocol(BGPAddressFamily(afi: cursor.word16(at: 0), safi: cursor.byte(at: 3)))
+        case 2 where value.isEmpty: return .routeRefresh
+        case 5: return .extendedNextHop(Array(value))
+        case 6 where value.isEmpty: return .extendedMessage
+        case 64 where value.count >= 2:
+            let word = cursor.word16(at: 0)
+            return .gracefulRestart(flags: UInt8(word >> 12), restartTime: word & 0x0FFF, families: Array(value.dropFirst(2)))
+        case 65 where value.count == 4: return .fourOctetAS(cursor.word32(at: 0))
+        case 69 where value.count % 4 == 0:
+            var families: [(BGPAddressFamily, UInt8)] = []
+            while cursor.remaining >= 4 {
+                families.append((BGPAddressFamily(afi: cursor.word16(at: 0), safi: cursor.byte(at: 2)), cursor.byte(at: 3)))
+                cursor.offset += 4
+            }
+            return .addPath(families)
+        case 70 where value.isEmpty: return .enhancedRouteRefresh
+        case 71: return .longLivedGracefulRestart(Array(value))
+        case 73:
+            guard let hostLength = cursor.readUInt8(), let host = cursor.readSlice(Int(hostLength)),
+                  let domainLength = cursor.readUInt8(), let domain = cursor.readSlice(Int(domainLength))
+            else { return .unknown(code: code, value: Array(value)) }
+            return .fqdn(hostname: String(decoding: host, as: UTF8.self), domain: String(decoding: domain, as: UTF8.self))
+        default:
+            return .unknown(code: code, value: Array(value))
+        }
+    }
+
+    func encode(into bytes: inout [UInt8]) {
+        var value: [UInt8] = []
+        switch self {
+        case .multiprotocol(let family):
+            value.appendUInt16(family.afi)
+            value.append(0)
+            value.append(family.safi)
+        case .routeRefresh, .extendedMessage, .enhancedRouteRefresh:
+            break
+        case .extendedNextHop(let raw), .longLivedGracefulRestart(let raw), .unknown(_, let raw):
+            value = raw
+        case .gracefulRestart(let flags, let time, let families):
+            value.appendUInt16(UInt16(flags & 0xF) << 12 | (time & 0x0FFF))
+            value += families
+        case .fourOctetAS(let asn):
+            value.appendUInt32(asn)
+        case .addPath(let families):
+            for (family, mode) in families {
+                value.appendUInt16(family.afi)
+                value.append(family.safi)
+                value.append(mode)
+            }
+        case .fqdn(let host, let domain):
+            value.append(UInt8(host.utf8.count))
+            value += host.utf8
+            value.append(UInt8(domain.utf8.count))
+            value += domain.utf8
+        }
+        bytes.append(code)
+        bytes.append(UInt8(value.count))
+        bytes += value
+    }
+
+    public static func == (lhs: BGPCapability, rhs: BGPCapability) -> Bool {
+        var left: [UInt8] = [], right: [UInt8] = []
+        lhs.encode(into: &left)
+        rhs.encode(into: &right)
+        return left == right
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        var bytes: [UInt8] = []
+        encode(into: &bytes)
+        hasher.combine(bytes)
+    }
+}

@@ -1,0 +1,69 @@
+/// An NLRI prefix (RFC 4271 §4.3, RFC 4760), with the path identifier of RFC 7911 when add-path
+/// was negotiated for its family.
+public struct BGPPrefix: Hashable, Sendable, CustomStringConvertible {
+    public var address: IPAddress
+    public var length: UInt8
+    public var pathID: UInt32?
+
+    public init(address: IPAddress, length: UInt8, pathID: UInt32? = nil) {
+        self.address = address
+        self.length = length
+        self.pathID = pathID
+    }
+
+    public var description: String {
+        "\(address)/\(length)" + (pathID.map { " path \($0)" } ?? "")
+    }
+
+    /// Reads prefixes until the buffer ends; `afi` 1 for IPv4, 2 for IPv6.
+    static func decodeList(_ bytes: UnsafeRawBufferPointer, afi: UInt16, addPath: Bool,
+                           offset: Int) throws(WireError) -> [BGPPrefix] {
+        var cursor = ByteCursor(bytes)
+        var prefixes: [BGPPrefix] = []
+        let maximum = afi == 2 ? 128 : 32
+        while cursor.remaining > 0 {
+            let start = cursor.offset
+            var pathID: UInt32?
+            if addPath {
+                guard let id = cursor.readUInt32() else {
+                    throw WireError(.bgp, .truncated(needed: 4, available: cursor.remaining), at: offset + start)
+                }
+                pathID = id
+            }
+            guard let length = cursor.readUInt8() else {
+                throw WireError(.bgp, .truncated(needed: 1, available: 0), at: offset + start)
+            }
+            guard Int(length) <= maximum else { throw WireError(.bgp, .badPrefixLength(Int(length)), at: offset + start) }
+            let octets = (Int(length) + 7) / 8
+            guard let raw = cursor.readSlice(octets) else {
+                throw WireError(.bgp, .truncated(needed: octets, available: cursor.remaining), at: offset + start)
+            }
+            var padded = [UInt8](repeating: 0, count: afi == 2 ? 16 : 4)
+            for index in 0..<octets { padded[index] = raw[index] }
+            let address: IPAddress
+            if afi == 2 {
+                var high: UInt64 = 0, low: UInt64 = 0
+                for index in 0..<8 { high = high << 8 | UInt64(padded[index]) }
+                for index in 8..<16 { low = low << 8 | UInt64(padded[index]) }
+                address = .v6(IPv6Address(high: high, low: low))
+            } else {
+                address = .v4(IPv4Address(padded[0], padded[1], padded[2], padded[3]))
+            }
+            prefixes.append(BGPPrefix(address: address, length: length, pathID: pathID))
+        }
+        return prefixes
+    }
+
+    func encode(into bytes: inout [UInt8]) {
+        if let pathID { bytes.appendUInt32(pathID) }
+        bytes.append(length)
+        var full: [UInt8] = []
+        switch address {
+        case .v4(let v4): full.appendUInt32(v4.value)
+        case .v6(let v6):
+            full.appendUInt64(v6.high)
+            full.appendUInt64(v6.low)
+        }
+        bytes += full.prefix((Int(length) + 7) / 8)
+    }
+}
