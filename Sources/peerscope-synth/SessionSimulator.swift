@@ -37,6 +37,8 @@ struct SessionSimulator {
     var random: SplitMix
     var now: Int64 = 0
     var frames: [(time: Int64, bytes: [UInt8])] = []
+    /// When a side declared its peer dead (diag 1), so a scenario can time what follows (BGP).
+    var detectionExpiries: [(side: Int, time: Int64)] = []
 
     init(_ a: Router, _ b: Router, seed: UInt64) {
         routers = [a, b]
@@ -125,6 +127,7 @@ struct SessionSimulator {
                     routers[side].fast = false
                     routers[side].diagnostic = .controlDetectionTimeExpired
                     routers[side].yours = 0
+                    detectionExpiries.append((side, now))
                     send(side)
                     routers[side].nextSend = now + interval(side)
                 }
@@ -147,6 +150,12 @@ struct SessionSimulator {
         routers[0].nextSend = now
         routers[1].nextSend = now + 300_000_000
         run(until: now + 1_500_000_000)
+        pollToFastTimers()
+    }
+
+    /// Each side that is Up with sub-second timers leaves the 1 s slow-start rate with a Poll
+    /// answered by a Final (§6.8.3), as it does after every (re-)establishment.
+    mutating func pollToFastTimers() {
         for index in 0..<2 where routers[index].state == .up && routers[index].desiredTx < 1_000_000 {
             routers[index].fast = true
             send(index, flags: .poll)
