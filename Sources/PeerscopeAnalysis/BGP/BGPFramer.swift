@@ -1,0 +1,74 @@
+import PeerscopeWire
+
+/// Cuts a reassembled TCP byte stream into BGP messages, the way an incremental parser does:
+/// `append` bytes, then `next()` returns whole messages until it needs more. After a hole (or at a
+/// connection picked up mid-stream) it resynchronises on the next plausible header: the 16-byte
+/// all-ones marker, a length of 19–65535 and a known type.
+public struct BGPFramer: Sendable {
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var synchronised: Bool
+    public private(set) var resynchronisations = 0
+    /// Bytes thrown away while looking for a marker.
+    public private(set) var skippedBytes = 0
+
+    public init(startsAtMessageBoundary: Bool = true) {
+        synchronised = startsAtMessageBoundary
+    }
+
+    public mutating func append(_ bytes: [UInt8]) {
+        if start > 65_536, start * 2 > buffer.count {
+            buffer.removeFirst(start)
+            start = 0
+        }
+        buffer += bytes
+    }
+
+    /// The stream lost bytes: drop the partial message and look for the next header.
+    public mutating func hole() {
+        skippedBytes += buffer.count - start
+        buffer.removeAll(keepingCapacity: true)
+        start = 0
+        synchronised = false
+    }
+
+    /// The next whole message (its bytes, header included), or nil until more bytes arrive.
+    public mutating func next() -> [UInt8]? {
+        if !synchronised {
+            guard resynchronise() else { return nil }
+        }
+        guard buffer.count - start >= BGPHeader.length else { return nil }
+        let length = Int(buffer[start + 16]) << 8 | Int(buffer[start + 17])
+        guard length >= BGPHeader.length else {
+            // A corrupt length: skip this marker and hunt for the next one.
+            start += 1
+            skippedBytes += 1
+            synchronised = false
+            return next()
+        }
+        guard buffer.count - start >= length else { return nil }
+        let message = Array(buffer[start..<(start + length)])
+        start += length
+        return message
+    }
+
+    private mutating func resynchronise() -> Bool {
+        while buffer.count - start >= BGPHeader.length {
+            if isPlausibleHeader(at: start) {
+                synchronised = true
+                resynchronisations += 1
+                return true
+            }
+            start += 1
+            skippedBytes += 1
+        }
+        return false
+    }
+
+    private func isPlausibleHeader(at index: Int) -> Bool {
+        for offset in 0..<16 where buffer[index + offset] != 0xFF { return false }
+        let length = Int(buffer[index + 16]) << 8 | Int(buffer[index + 17])
+        let type = buffer[index + 18]
+        return length >= BGPHeader.length && (1...5).contains(type)
+    }
+}

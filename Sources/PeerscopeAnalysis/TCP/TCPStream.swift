@@ -1,0 +1,131 @@
+import PeerscopeWire
+
+/// What one direction of a TCP connection delivers to the protocol above it, in order.
+public enum TCPStreamEvent: Sendable, Equatable {
+    /// Bytes in sequence order (each byte delivered once: the first copy seen wins).
+    case data([UInt8])
+    /// `missing` bytes the capture never showed: the reader above must resynchronise.
+    case hole(missing: Int)
+    case fin
+    case reset
+}
+
+/// Reassembles one direction of a TCP connection (RFC 9293 sequence arithmetic): in-order data is
+/// passed through; out-of-order segments wait in a bounded buffer; retransmissions and overlaps
+/// deliver only their new bytes; a gap that never fills becomes a `.hole` so the BGP framer can
+/// resynchronise on the next marker. A connection already open when the capture starts begins at
+/// its first data segment.
+public struct TCPStream: Sendable {
+    /// Most bytes held out of order before the oldest gap is declared a hole.
+    public let bufferLimit: Int
+    public private(set) var nextSequence: UInt32?
+    public private(set) var retransmittedBytes = 0
+    public private(set) var holes = 0
+    public private(set) var bufferOverflows = 0
+    private var pending: [UInt32: [UInt8]] = [:]
+    private var pendingBytes = 0
+    private var finished = false
+
+    public init(bufferLimit: Int = 1 << 20) {
+        self.bufferLimit = bufferLimit
+    }
+
+    /// Signed distance from `b` to `a` in sequence space.
+    @inline(__always)
+    static func distance(_ a: UInt32, _ b: UInt32) -> Int { Int(Int32(bitPattern: a &- b)) }
+
+    /// Feeds one segment; returns what became deliverable.
+    public mutating func segment(sequence: UInt32, flags: TCPFlags, payload: UnsafeRawBufferPointer) -> [TCPStreamEvent] {
+        var events: [TCPStreamEvent] = []
+        if flags.contains(.rst) {
+            events.append(.reset)
+            finished = true
+            return events
+        }
+        var sequence = sequence
+        if flags.contains(.syn) {
+            nextSequence = sequence &+ 1
+            sequence &+= 1
+        }
+        if nextSequence == nil, !payload.isEmpty { nextSequence = sequence }
+        if var next = nextSequence, !payload.isEmpty {
+            var bytes = payload
+            let offset = Self.distance(sequence, next)
+            if offset < 0 {
+                // Retransmission or overlap: only bytes beyond what was delivered are new.
+                let overlap = min(-offset, bytes.count)
+                retransmittedBytes += overlap
+                bytes = UnsafeRawBufferPointer(rebasing: bytes[overlap...])
+                sequence = next
+            }
+            if !bytes.isEmpty {
+                if sequence == next {
+                    events.append(.data(Array(bytes)))
+                    next &+= UInt32(bytes.count)
+                    events += drain(&next)
+                } else if pending[sequence] == nil || pending[sequence]!.count < bytes.count {
+                    pendingBytes += bytes.count - (pending[sequence]?.count ?? 0)
+                    pending[sequence] = Array(bytes)
+                    while pendingBytes > bufferLimit {
+                        bufferOverflows += 1
+                        events += skipToEarliest(&next)
+                    }
+                }
+            }
+            nextSequence = next
+        }
+        if flags.contains(.fin) {
+            if var next = nextSequence, !pending.isEmpty {
+                // The connection ends with a gap: what is buffered follows a hole.
+                while !pending.isEmpty { events += skipToEarliest(&next) }
+                nextSequence = next
+            }
+            events.append(.fin)
+            finished = true
+        }
+        return events
+    }
+
+    /// At the end of the capture: whatever is still buffered follows holes.
+    public mutating func flush() -> [TCPStreamEvent] {
+        guard var next = nextSequence else { return [] }
+        var events: [TCPStreamEvent] = []
+        while !pending.isEmpty { events += skipToEarliest(&next) }
+        nextSequence = next
+        return events
+    }
+
+    private mutating func drain(_ next: inout UInt32) -> [TCPStreamEvent] {
+        var events: [TCPStreamEvent] = []
+        while true {
+            // A buffered segment may start at or before `next` (overlapping what was delivered).
+            guard let start = pending.keys.first(where: { Self.distance($0, next) <= 0
+                      && Self.distance($0 &+ UInt32(pending[$0]!.count), next) > 0 })
+                ?? pending.keys.first(where: { $0 == next })
+            else {
+                // Drop buffered segments entirely behind `next`.
+                for key in pending.keys where Self.distance(key &+ UInt32(pending[key]!.count), next) <= 0 {
+                    pendingBytes -= pending[key]!.count
+                    retransmittedBytes += pending[key]!.count
+                    pending[key] = nil
+                }
+                return events
+            }
+            let bytes = pending.removeValue(forKey: start)!
+            pendingBytes -= bytes.count
+            let skip = -Self.distance(start, next)
+            retransmittedBytes += skip
+            let fresh = Array(bytes[skip...])
+            events.append(.data(fresh))
+            next &+= UInt32(fresh.count)
+        }
+    }
+
+    private mutating func skipToEarliest(_ next: inout UInt32) -> [TCPStreamEvent] {
+        guard let earliest = pending.keys.min(by: { Self.distance($0, next) < Self.distance($1, next) }) else { return [] }
+        let missing = max(0, Self.distance(earliest, next))
+        holes += 1
+        next = earliest
+        return [.hole(missing: missing)] + drain(&next)
+    }
+}
