@@ -71,9 +71,16 @@ struct Bench: ParsableCommand {
     }
 }
 
-/// Unrelated traffic of a router link: TCP, UDP and ARP, prebuilt and picked at random.
+/// Unrelated traffic of a router link: TCP, DNS over UDP and ARP, picked at random. TCP and ARP
+/// are prebuilt; each DNS query gets its own transaction ID and source port, as a resolver's do,
+/// so tshark sees queries rather than one query retransmitted a million times.
 struct NoiseFrames {
-    let frames: [[UInt8]]
+    private let prebuilt: [[UInt8]]
+    private let resolver = IPAddress("192.0.2.10")!
+    private let server = IPAddress("192.0.2.53")!
+    /// www.example.net AAAA IN.
+    private let question: [UInt8] = [3] + Array("www".utf8) + [7] + Array("example".utf8) + [3] + Array("net".utf8)
+        + [0, 0, 28, 0, 1]
 
     init() {
         var frames: [[UInt8]] = []
@@ -82,16 +89,23 @@ struct NoiseFrames {
                                                          acknowledgmentNumber: 9, flags: [.ack])))
         frames.append(tcp.build(payload: Array(repeating: 0x17, count: 1_200)))
         frames.append(tcp.build(payload: []))
-        var udp = FrameBuilder.udp(from: IPAddress("192.0.2.10")!, 53_000, to: IPAddress("192.0.2.53")!, 53)
-        udp.ttl = 64
-        frames.append(udp.build(payload: Array(repeating: 0x42, count: 60)))
+        // ARP who-has 192.0.2.20 tell 192.0.2.10.
         var arp: [UInt8] = []
         EthernetHeader(destination: 0xFFFF_FFFF_FFFF, source: 0x0200_0000_0009, etherType: 0x0806).encode(into: &arp)
-        frames.append(arp + [0, 1, 8, 0, 6, 4, 0, 1] + Array(repeating: 0, count: 20))
-        self.frames = frames
+        frames.append(arp + [0, 1, 8, 0, 6, 4, 0, 1, 2, 0, 0, 0, 0, 9, 192, 0, 2, 10, 0, 0, 0, 0, 0, 0, 192, 0, 2, 20])
+        prebuilt = frames
     }
 
-    func frame(_ random: UInt64) -> [UInt8] { frames[Int(random % UInt64(frames.count))] }
+    /// One in four noise frames is a DNS query; the rest are the prebuilt TCP and ARP frames.
+    func frame(_ random: UInt64) -> [UInt8] {
+        let pick = Int(random % 4)
+        guard pick == 3 else { return prebuilt[pick] }
+        var query = FrameBuilder.udp(from: resolver, UInt16(49_152 + (random >> 8) % 16_384), to: server, 53)
+        query.ttl = 64
+        let transactionID = UInt16(truncatingIfNeeded: random >> 32)
+        return query.build(payload: [UInt8(transactionID >> 8), UInt8(transactionID & 0xFF), 1, 0, 0, 1, 0, 0, 0, 0, 0, 0]
+            + question)
+    }
 }
 
 /// A binary min-heap of (time, index): the next transmitter of many sessions.
