@@ -18,6 +18,8 @@ struct Decode: ParsableCommand {
 
     enum DisplayProtocol: String, ExpressibleByArgument, CaseIterable {
         case bfd
+        /// BGP messages reassembled from TCP port 179 (text lines; `--count` counts segments).
+        case bgp
     }
 
     @OptionGroup var capture: CaptureOptions
@@ -36,6 +38,7 @@ struct Decode: ParsableCommand {
 
     func validate() throws {
         if json && count { throw ValidationError("--json and --count cannot be combined") }
+        if json && display == .bgp { throw ValidationError("-Y bgp prints text lines only (JSON for BGP comes with the BGP analysis)") }
     }
 
     func run() throws {
@@ -57,10 +60,22 @@ struct Decode: ParsableCommand {
         var decoder = CaptureDecoder()
         let text = DecodeTextRenderer(timeDecimals: reader.resolution == .nanoseconds ? 9 : 6)
         let jsonRenderer = DecodeJSONRenderer()
+        let bgpRenderer = BGPLineRenderer(timeDecimals: text.timeDecimals)
+        var bgp = BGPStreamTracker()
         var readError: CaptureError?
         do throws(CaptureError) {
             if count {
                 try decoder.run(reader) { _, _, _, _ in }
+            } else if display == .bgp {
+                try decoder.run(reader) { frame, decoded, dissection, first in
+                    guard case .bgpSegment(let tcp) = decoded, let network = dissection.network else { return }
+                    let payload = UnsafeRawBufferPointer(
+                        rebasing: frame.bytes[dissection.payloadOffset..<(dissection.payloadOffset + dissection.payloadLength)])
+                    for record in bgp.observe(frameNumber: frame.number, time: frame.timestampNanoseconds,
+                                              network: network, tcp: tcp, payload: payload) {
+                        Console.line(bgpRenderer.line(record, firstTimestamp: first))
+                    }
+                }
             } else {
                 try decoder.run(reader) { frame, decoded, dissection, first in
                     guard let record = DecodeRecord(frame: frame, decoded: decoded, dissection: dissection,
