@@ -147,6 +147,12 @@ extension BFDConformanceEngine {
         guard let expectedTrigger, trigger.state == expectedTrigger else { return }
         let delay = context.observation.timeNanoseconds - trigger.time
         let interval = Int64(context.negotiatedTxInterval ?? 1_000_000) * 1_000
+        // If this side's own packets are missing from before the change (lost on the way, or by the
+        // capture), its announcement may have been sent and lost: the delay is not its fault.
+        if let previous = context.previous,
+           context.observation.timeNanoseconds - previous.timeNanoseconds > 2 * max(interval, 1_000_000_000) {
+            return
+        }
         if delay > interval / 2 + options.toleranceNanoseconds, delay > 10_000_000 {
             report("BFD.FSM.IMMEDIATE", context, session: session, frames: [trigger.frame, context.observation.frameNumber],
                    measured: Units.duration(nanoseconds: delay), expected: "≤ half the TX interval",
