@@ -43,15 +43,16 @@ public struct BFDObservation: Hashable, Sendable {
     /// True when everything but Poll/Final equals `other`: a periodic repeat, not a change
     /// (RFC 5880 §6.8.7 lets changes be sent at once, outside the periodic schedule).
     public func sameContent(as other: BFDObservation) -> Bool {
-        var mine = packet
-        var theirs = other.packet
-        mine.flags.subtract([.poll, .final])
-        theirs.flags.subtract([.poll, .final])
-        mine.authentication?.sequenceNumber = nil
-        mine.authentication?.data = AuthBytes()
-        theirs.authentication?.sequenceNumber = nil
-        theirs.authentication?.data = AuthBytes()
-        return mine == theirs
+        // Field by field, without copying either packet (this runs for every packet).
+        let a = packet, b = other.packet
+        let pollFinal = BFDFlags([.poll, .final]).rawValue
+        return a.state == b.state && a.diagnostic == b.diagnostic
+            && a.flags.rawValue & ~pollFinal == b.flags.rawValue & ~pollFinal
+            && a.detectMultiplier == b.detectMultiplier && a.length == b.length
+            && a.myDiscriminator == b.myDiscriminator && a.yourDiscriminator == b.yourDiscriminator
+            && a.desiredMinTxInterval == b.desiredMinTxInterval && a.requiredMinRxInterval == b.requiredMinRxInterval
+            && a.requiredMinEchoRxInterval == b.requiredMinEchoRxInterval && a.version == b.version
+            && a.authentication?.type == b.authentication?.type && a.authentication?.keyID == b.authentication?.keyID
     }
 }
 

@@ -126,7 +126,7 @@ extension BFDSession {
                                    side: slot, kind: kind))
         }
 
-        guard sides[slot] != nil else {
+        guard (slot == 0 ? parameters.0 : parameters.1) != nil else {
             var side = BFDSide(observation)
             side.packets = 1
             side.lastPeriodicFrame = observation.frameNumber
