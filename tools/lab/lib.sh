@@ -93,7 +93,7 @@ lab_spawn() {  # lab_spawn NS COMMAND... : start in background, remember the PID
 
 # Capture what arrives on an interface from its peer (-Q in), unbuffered, to FILE.
 lab_capture() {  # lab_capture NS IFACE FILE [direction] [filter]
-  lab_spawn "$1" tcpdump -i "$2" -Q "${4:-in}" -U -s 0 -w "$3" "${5:-udp or tcp port 179}"
+  lab_spawn "$1" tcpdump -i "$2" -Q "${4:-in}" -U -s 0 -w "$3" "${5-udp or tcp port 179}"
 }
 
 lab_stop_captures() {  # give tcpdump a moment to flush, then stop only the tcpdumps
