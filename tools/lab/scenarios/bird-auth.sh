@@ -33,7 +33,7 @@ lab_bird ps-a1 a1 "$(bird_config "$(addr 0 1)" psa1 2)"
 lab_bird ps-a2 a2 "$(bird_config "$(addr 0 2)" psa2 1)"
 all_up() { [[ $(lab_birdc a1 show bfd sessions | grep -c ' Up ') -ge 5 && $(lab_birdc a2 show bfd sessions | grep -c ' Up ') -ge 5 ]]; }
 lab_wait 30 "five authenticated BFD sessions Up" all_up
-sleep 6
+sleep 9
 lab_stop_captures
 mergecap -F pcap -w "$OUT/$NAME.pcap" "$LAB_TMP"/link*.pcap
 

@@ -64,7 +64,7 @@ bfd_up() { lab_vtysh t1 "show bfd peers json" | grep -q '"status":"up"'; }
 lab_wait 40 "BGP Established through the tunnel" bgp_established
 lab_vtysh t1 "configure terminal" "router bgp 65001" "neighbor $B bfd profile lab" "end" >/dev/null
 lab_wait 30 "BFD Up through the tunnel" bfd_up
-sleep 8
+sleep 10
 lab_stop_captures
 cp "$LAB_TMP/underlay.pcap" "$OUT/$NAME.pcap"
 
