@@ -7,6 +7,7 @@ LAB_PIDS=()
 LAB_NAMESPACES=()
 LAB_TMP=""
 LAB_LOCK=/run/lock/peerscope-lab.lock
+[[ -d /run/lock ]] || LAB_LOCK=/tmp/peerscope-lab.lock
 
 lab_fail() { echo "tools/lab: $*" >&2; exit 2; }
 
