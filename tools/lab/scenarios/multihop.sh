@@ -10,6 +10,8 @@ python3 "$(dirname "${BASH_SOURCE[0]}")/../manifest.py" "$OUT/$NAME.json" <<JSON
                "r2": {"namespace": "ps-r2", "daemon": "bird", "address": "$B", "asn": 65002}},
   "bfd": {"r1": {"desired_min_tx_us": 300000, "required_min_rx_us": 300000, "multiplier": 3, "minimum_ttl": 60},
           "r2": {"desired_min_tx_us": 300000, "required_min_rx_us": 300000, "multiplier": 3}},
+  "ttl": {"r1_frr_sends": 255, "r2_bird_sends": 64, "routers_on_path": 1, "r1_receives_from_r2": 63, "r2_receives_from_r1": 254,
+          "r1_frr_minimum_ttl": 60, "r1_frr_minimum_ttl_source": "minimum-ttl 60 in FRR's bfd profile", "r2_bird_accepts": "TTL 254 from FRR (it answers Init/Up); BIRD insists on 255 only for single hop"},
   "captures": [{"file": "$NAME.pcap", "where": "FRR's interface psr1e0, both directions"}],
   "faults": [],
   "observed": {"frr_bfd_status": "$FRR_BFD"},
