@@ -114,6 +114,8 @@ struct NegotiatedValues: Equatable {
 }
 
 struct SideRuleState {
+    /// The previous periodic gap (ns), to tell a catch-up after a late packet from a fast sender.
+    var lastGap: Int64?
     /// The negotiated interval this side used at its previous packet.
     var lastNegotiatedTx: Microseconds?
     /// The interval in force before this side raised its Desired Min TX while Up, until its Poll is
