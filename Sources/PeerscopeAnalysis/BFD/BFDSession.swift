@@ -35,7 +35,11 @@ public struct PacketMark: Hashable, Sendable {
 }
 
 /// One end of a BFD session, as seen from the packets it sent.
-public struct BFDSide: Sendable {
+///
+/// A reference: the tracker updates a side in place for every packet, and reads of the session by
+/// the rules must not copy it (that copy was the largest cost of `check`). Only the tracker, on one
+/// thread, mutates it, hence the unchecked Sendable.
+public final class BFDSide: @unchecked Sendable {
     public let address: IPAddress
     /// `address` as text, made once: findings name sides on the per-packet path.
     public let name: String

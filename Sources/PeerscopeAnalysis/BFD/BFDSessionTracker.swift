@@ -127,7 +127,7 @@ extension BFDSession {
         }
 
         guard (slot == 0 ? parameters.0 : parameters.1) != nil else {
-            var side = BFDSide(observation)
+            let side = BFDSide(observation)
             side.packets = 1
             side.lastPeriodicFrame = observation.frameNumber
             if packet.state == .up {
@@ -147,12 +147,12 @@ extension BFDSession {
         context.answeredPoll = answeredPoll
         // The side is updated in place: copying it (and its gap histogram) per packet is the
         // single largest cost of the analysis otherwise.
-        Self.update(&sides[slot]!, with: observation, negotiated: negotiated?.interval, answeredPoll: answeredPoll,
+        Self.update(sides[slot]!, with: observation, negotiated: negotiated?.interval, answeredPoll: answeredPoll,
                     context: &context, events: &events)
         return context
     }
 
-    private static func update(_ side: inout BFDSide, with observation: BFDObservation, negotiated: Microseconds?,
+    private static func update(_ side: BFDSide, with observation: BFDObservation, negotiated: Microseconds?,
                                answeredPoll: PacketMark?, context: inout BFDPacketContext, events: inout [BFDEvent]) {
         let packet = observation.packet
         func event(_ kind: BFDEvent.Kind) {

@@ -63,7 +63,8 @@ extension BFDConformanceEngine {
         else { return }
         let me = context.side
         let tolerance = options.toleranceNanoseconds
-        let frames = [previous.frameNumber, context.observation.frameNumber]
+        // Built only when a finding is reported: an array per packet would allocate on the hot path.
+        var frames: [Int] { [previous.frameNumber, context.observation.frameNumber] }
         let packet = context.observation.packet
         // While a rate change is settling, the lower of the old and new interval is the fair floor.
         if let last = state.sides[me].lastNegotiatedTx { interval = min(interval, last) }
