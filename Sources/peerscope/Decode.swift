@@ -65,7 +65,7 @@ struct Decode: ParsableCommand {
         var readError: CaptureError?
         do throws(CaptureError) {
             if count {
-                try decoder.run(reader) { _, _, _, _ in }
+                try decoder.count(reader)
             } else if display == .bgp {
                 try decoder.run(reader) { frame, decoded, dissection, first in
                     guard case .bgpSegment(let tcp) = decoded, let network = dissection.network else { return }

@@ -25,4 +25,13 @@ public struct CaptureDecoder {
             body(frame, decoded, dissection, first)
         }
     }
+
+    /// Counts every frame of `reader` by class, without building decoded values (`decode --count`).
+    public mutating func count(_ reader: CaptureReader) throws(CaptureError) {
+        var dissection = Dissection()
+        while let frame = try reader.next() {
+            if firstTimestampNanoseconds == nil { firstTimestampNanoseconds = frame.timestampNanoseconds }
+            tally.count(FrameDecoder.classify(frame, into: &dissection), snapped: frame.isTruncated)
+        }
+    }
 }

@@ -25,10 +25,14 @@ public struct DecodeTally: Sendable {
     public init() {}
 
     public mutating func count(_ decoded: DecodedFrame, snapped isSnapped: Bool) {
+        count(decoded.frameClass, snapped: isSnapped)
+    }
+
+    public mutating func count(_ frameClass: FrameClass, snapped isSnapped: Bool) {
         frames += 1
         if isSnapped { snapped += 1 }
-        switch decoded {
-        case .bfdControl(_, let transport):
+        switch frameClass {
+        case .bfdControl(let transport):
             switch transport {
             case .singleHop: controlSlots.0 += 1
             case .multihop: controlSlots.1 += 1

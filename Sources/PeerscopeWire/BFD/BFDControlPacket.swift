@@ -55,8 +55,35 @@ public struct BFDControlPacket: Hashable, Sendable {
     /// Decodes a BFD Control packet from a UDP payload. Bytes after `Length` are ignored, as a
     /// receiver would.
     public static func decode(_ payload: UnsafeRawBufferPointer) throws(WireError) -> BFDControlPacket {
-        var cursor = ByteCursor(payload)
-        guard let first = cursor.readUInt8() else {
+        let (flags, length) = try checkHeader(payload)
+        var cursor = ByteCursor(payload, offset: mandatoryLength)
+        var authentication: BFDAuthentication?
+        if flags.contains(.authenticationPresent) {
+            authentication = try BFDAuthentication.decode(&cursor, available: Int(length) - mandatoryLength)
+        }
+        let fields = ByteCursor(payload)
+        let first = fields.byte(at: 0)
+        return BFDControlPacket(
+            state: BFDState(rawValue: fields.byte(at: 1) >> 6)!, diagnostic: BFDDiagnostic(rawValue: first & 0x1F),
+            flags: flags, detectMultiplier: fields.byte(at: 2), myDiscriminator: fields.word32(at: 4),
+            yourDiscriminator: fields.word32(at: 8), desiredMinTxInterval: fields.word32(at: 12),
+            requiredMinRxInterval: fields.word32(at: 16), requiredMinEchoRxInterval: fields.word32(at: 20),
+            authentication: authentication, version: first >> 5, length: length)
+    }
+
+    /// The same checks as `decode` without building the packet: what counting needs.
+    public static func validate(_ payload: UnsafeRawBufferPointer) throws(WireError) {
+        let (flags, length) = try checkHeader(payload)
+        if flags.contains(.authenticationPresent) {
+            var cursor = ByteCursor(payload, offset: mandatoryLength)
+            _ = try BFDAuthentication.decode(&cursor, available: Int(length) - mandatoryLength)
+        }
+    }
+
+    /// Version, size and Length checks of RFC 5880 §6.8.6, in that order; returns flags and Length.
+    @inline(__always)
+    static func checkHeader(_ payload: UnsafeRawBufferPointer) throws(WireError) -> (BFDFlags, UInt8) {
+        guard let first = payload.first else {
             throw WireError(.bfd, .truncated(needed: mandatoryLength, available: 0), at: 0)
         }
         let version = first >> 5
@@ -65,12 +92,9 @@ public struct BFDControlPacket: Hashable, Sendable {
         guard payload.count >= mandatoryLength else {
             throw WireError(.bfd, .truncated(needed: mandatoryLength, available: payload.count), at: 0)
         }
-        // One length check for the fixed 24 bytes, then direct reads (the cursor is at byte 1).
-        let second = cursor.byte(at: 0), multiplier = cursor.byte(at: 1), length = cursor.byte(at: 2)
-        let mine = cursor.word32(at: 3), yours = cursor.word32(at: 7), desiredTx = cursor.word32(at: 11)
-        let requiredRx = cursor.word32(at: 15), requiredEcho = cursor.word32(at: 19)
-        cursor.offset = mandatoryLength
-        let flags = BFDFlags(rawValue: second)
+        let cursor = ByteCursor(payload)
+        let flags = BFDFlags(rawValue: cursor.byte(at: 1))
+        let length = cursor.byte(at: 3)
         let minimum = flags.contains(.authenticationPresent) ? mandatoryLength + 2 : mandatoryLength
         // §6.8.6: Length below the minimum, or beyond the payload, means the packet is discarded.
         guard Int(length) >= minimum else {
@@ -79,16 +103,7 @@ public struct BFDControlPacket: Hashable, Sendable {
         guard Int(length) <= payload.count else {
             throw WireError(.bfd, .lengthBeyondData(declared: Int(length), available: payload.count), at: 3)
         }
-        var authentication: BFDAuthentication?
-        if flags.contains(.authenticationPresent) {
-            authentication = try BFDAuthentication.decode(&cursor, available: Int(length) - mandatoryLength)
-        }
-        return BFDControlPacket(
-            state: BFDState(rawValue: second >> 6)!, diagnostic: BFDDiagnostic(rawValue: first & 0x1F),
-            flags: flags, detectMultiplier: multiplier, myDiscriminator: mine, yourDiscriminator: yours,
-            desiredMinTxInterval: desiredTx, requiredMinRxInterval: requiredRx,
-            requiredMinEchoRxInterval: requiredEcho, authentication: authentication,
-            version: version, length: length)
+        return (flags, length)
     }
 
     /// Writes every field as stored, including an inconsistent `length` if one was set.
