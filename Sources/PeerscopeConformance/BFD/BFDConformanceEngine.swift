@@ -102,7 +102,6 @@ struct SessionRuleState {
     var sides = RuleStatePair()
     /// The negotiated values last reported.
     var negotiation: NegotiatedValues?
-    var handshakeReported = false
     var multihopAuthReported = false
 }
 
@@ -161,7 +160,6 @@ struct EchoSenderState {
     var lastOriginalTime: Int64?
     var outstanding: [UInt64: Int64] = [:]
     var roundTrips: [Int64] = []
-    var fastFrames: [Int] = []
     var sessionID: Int?
 }
 

@@ -14,24 +14,10 @@ public struct JSONLine {
         text += "\":"
     }
 
-    public mutating func add(_ name: String, _ value: Int?) {
+    /// Any integer, written exactly (JSON numbers, no rounding through Double).
+    public mutating func add<Integer: BinaryInteger>(_ name: String, _ value: Integer?) {
         key(name)
-        text += value.map(String.init) ?? "null"
-    }
-
-    public mutating func add(_ name: String, _ value: Int64?) {
-        key(name)
-        text += value.map(String.init) ?? "null"
-    }
-
-    public mutating func add(_ name: String, _ value: UInt32?) {
-        key(name)
-        text += value.map(String.init) ?? "null"
-    }
-
-    public mutating func add(_ name: String, _ value: UInt8?) {
-        key(name)
-        text += value.map(String.init) ?? "null"
+        text += value.map { String($0) } ?? "null"
     }
 
     public mutating func add(_ name: String, _ value: Bool?) {
