@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "PeerscopeAnalysis", targets: ["PeerscopeAnalysis"]),
         .library(name: "PeerscopeConformance", targets: ["PeerscopeConformance"]),
         .library(name: "PeerscopeReport", targets: ["PeerscopeReport"]),
+        .library(name: "PeerscopeEndpoint", targets: ["PeerscopeEndpoint"]),
+        .library(name: "PeerscopeProbe", targets: ["PeerscopeProbe"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -35,10 +37,25 @@ let package = Package(
         ),
         // Renderers: router-style text, JSON Lines (later tables, JUnit, HTML).
         .target(name: "PeerscopeReport", dependencies: ["PeerscopeAnalysis", "PeerscopeConformance"]),
+        // Sans-IO state machines for the active tester: the BFD session of RFC 5880 §6.8 and the BGP
+        // FSM of RFC 4271 §8. Inputs are (event, now); outputs are actions. No sockets, no clock reads.
+        .target(
+            name: "PeerscopeEndpoint",
+            dependencies: ["PeerscopeWire", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // recvmsg/sendmsg with TTL and packet-info control messages (macros Swift cannot import).
+        .target(name: "CPeerscopeSocket"),
+        // The active tester: socket driver, monotonic clock, run recording, probe suites and verdicts.
+        .target(
+            name: "PeerscopeProbe",
+            dependencies: ["PeerscopeEndpoint", "PeerscopeWire", "PeerscopeCapture", "PeerscopeAnalysis",
+                           "PeerscopeConformance", "CPeerscopeSocket"]
+        ),
         .executableTarget(
             name: "peerscope",
             dependencies: [
                 "PeerscopeWire", "PeerscopeCapture", "PeerscopeAnalysis", "PeerscopeConformance", "PeerscopeReport",
+                "PeerscopeEndpoint", "PeerscopeProbe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -59,6 +76,14 @@ let package = Package(
                            .product(name: "Crypto", package: "swift-crypto")]
         ),
         .testTarget(name: "PeerscopeAnalysisTests", dependencies: ["PeerscopeAnalysis", "PeerscopeCapture", "PeerscopeWire"]),
+        .testTarget(
+            name: "PeerscopeEndpointTests",
+            dependencies: ["PeerscopeEndpoint", "PeerscopeWire", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .testTarget(
+            name: "PeerscopeProbeTests",
+            dependencies: ["PeerscopeProbe", "PeerscopeEndpoint", "PeerscopeWire", "PeerscopeCapture", "CPeerscopeSocket"]
+        ),
         .testTarget(
             name: "PeerscopeCLITests",
             dependencies: ["PeerscopeWire", "PeerscopeCapture", "PeerscopeAnalysis", "PeerscopeReport"]

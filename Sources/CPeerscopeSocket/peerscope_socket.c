@@ -1,0 +1,1 @@
+#include "peerscope_socket.h"

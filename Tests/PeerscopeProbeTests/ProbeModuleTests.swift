@@ -1,0 +1,7 @@
+import PeerscopeProbe
+import Testing
+
+@Test("the probe module links")
+func probeModuleLinks() {
+    #expect(Bool(true))
+}
