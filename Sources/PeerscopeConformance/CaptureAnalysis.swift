@@ -2,12 +2,17 @@ import PeerscopeAnalysis
 import PeerscopeCapture
 import PeerscopeWire
 
-/// One pass over one capture: frames → decoder → BFD session tracker → rule engine, plus the
-/// capture-quality findings (§8). What `sessions`, `timeline` and `check` all stand on.
+/// One pass over one capture: frames → decoder → BFD session tracker and BGP session tracker →
+/// rule engines, then the BFD→BGP failover correlation and the capture-quality findings (§8).
+/// What `sessions`, `timeline` and `check` all stand on.
 public struct CaptureAnalysis {
     public let path: String
     public private(set) var tracker = BFDSessionTracker()
     public private(set) var engine: BFDConformanceEngine
+    public private(set) var bgpTracker: BGPSessionTracker
+    public private(set) var bgpEngine: BGPConformanceEngine
+    /// One entry per BFD Up→Down, linked to the BGP session on the same address pair.
+    public private(set) var failovers: [Failover] = []
     public private(set) var tally = DecodeTally()
     public private(set) var firstTimestampNanoseconds: Int64?
     public private(set) var lastTimestampNanoseconds: Int64?
@@ -23,9 +28,13 @@ public struct CaptureAnalysis {
         var effective = options
         effective.resolutionNanoseconds = reader.resolution.nanoseconds
         engine = BFDConformanceEngine(options: effective)
+        bgpEngine = BGPConformanceEngine(options: effective)
+        bgpTracker = BGPSessionTracker(bufferLimit: options.tcpBufferLimit)
         var decoder = CaptureDecoder()
         var tracker = BFDSessionTracker()
         var engine = self.engine
+        var bgpTracker = self.bgpTracker
+        var bgpEngine = self.bgpEngine
         var first: Int64?
         var last: Int64?
         do {
@@ -33,6 +42,7 @@ public struct CaptureAnalysis {
                 if first == nil {
                     first = origin
                     engine.originNanoseconds = origin
+                    bgpEngine.originNanoseconds = origin
                 }
                 last = frame.timestampNanoseconds
                 switch decoded {
@@ -49,7 +59,15 @@ public struct CaptureAnalysis {
                 case .bfdMalformed(let error, let transport):
                     engine.malformed(frame: frame.number, time: frame.timestampNanoseconds, error: error,
                                      transport: transport, source: dissection.network?.source)
-                case .bgpSegment, .otherUDP, .otherTCP, .otherIP, .notIP, .undecodable:
+                case .bgpSegment(let tcp):
+                    guard let network = dissection.network else { return }
+                    let payload = UnsafeRawBufferPointer(
+                        rebasing: frame.bytes[dissection.payloadOffset..<(dissection.payloadOffset + dissection.payloadLength)])
+                    bgpTracker.observe(frameNumber: frame.number, time: frame.timestampNanoseconds, network: network,
+                                       tcp: tcp, payload: payload) { event, session, side in
+                        bgpEngine.event(event, session: session, side: side)
+                    }
+                case .otherUDP, .otherTCP, .otherIP, .notIP, .undecodable:
                     break
                 }
             }
@@ -57,18 +75,24 @@ public struct CaptureAnalysis {
             readError = error
         }
         engine.finish(sessions: tracker.sessions, lastFrameTime: last ?? 0)
+        bgpEngine.finish(sessions: bgpTracker.sessions)
+        failovers = FailoverCorrelator.correlate(bfd: tracker.sessions, bgp: bgpTracker.sessions)
+        bgpEngine.judge(failovers: failovers, bfd: tracker.sessions, bgp: bgpTracker.sessions)
         self.tracker = tracker
         self.engine = engine
+        self.bgpTracker = bgpTracker
+        self.bgpEngine = bgpEngine
         tally = decoder.tally
         firstTimestampNanoseconds = first
         lastTimestampNanoseconds = last
     }
 
     public var sessions: [BFDSession] { tracker.sessions }
+    public var bgpSessions: [BGPSession] { bgpTracker.sessions }
 
     /// Rule findings followed by capture-quality findings.
     public var findings: [Finding] {
-        var all = engine.findings.all
+        var all = engine.findings.all + bgpEngine.findings.all
         if tally.snapped > 0 {
             all.append(Finding("CAPTURE.TRUNCATED", frames: [], measured: "\(tally.snapped) frame(s)",
                                message: "\(tally.snapped) frame(s) cut short by the capture's snaplen"))

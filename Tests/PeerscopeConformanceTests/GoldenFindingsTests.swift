@@ -28,10 +28,12 @@ struct GoldenFindingsTests {
             }
         }
         let analysis = try CaptureAnalysis(path: path, options: options)
-        var lines = ["# \(capture): \(analysis.sessions.count) BFD session(s), \(analysis.tally.frames) frames"]
+        var lines = ["# \(capture): \(analysis.sessions.count) BFD session(s), \(analysis.bgpSessions.count) BGP session(s), "
+                     + "\(analysis.tally.frames) frames, \(analysis.failovers.count) failover(s)"]
         for finding in analysis.findings {
             var line = "\(finding.level) \(finding.rule.id)"
             if let session = finding.sessionID { line += " session=\(session)" }
+            if let session = finding.bgpSessionID { line += " bgp-session=\(session)" }
             if let side = finding.side { line += " side=\(side)" }
             if !finding.frames.isEmpty { line += " frames=\(finding.frames.map(String.init).joined(separator: ","))" }
             if finding.occurrences > 1 { line += " x\(finding.occurrences)" }

@@ -21,6 +21,11 @@ public struct BFDEvent: Sendable {
     /// 0 for side A, 1 for side B of the session.
     public var side: Int
     public var kind: Kind
+    /// For state changes: the peer's latest packet in the capture at that moment (what the side
+    /// could last have heard; the failover chain starts there).
+    public var peerLastHeard: PacketMark?
+    /// For state changes: the detection time this side applied to the peer's packets just before.
+    public var detectionTimeInForce: Microseconds?
 }
 
 /// Where and when a packet was seen: what a timeline keeps of packets other than the latest.
@@ -91,6 +96,9 @@ public struct BFDSession: Sendable {
     /// Each side's latest timer values, kept apart from the sides so the per-packet negotiation
     /// arithmetic reads 13 bytes instead of copying a side.
     var parameters: (BFDParameters?, BFDParameters?) = (nil, nil)
+    /// Detection time applied to packets from side A and from side B, as of the latest moment
+    /// both ends were Up.
+    var upDetection: (Microseconds?, Microseconds?) = (nil, nil)
 
     init(id: Int, transport: BFDTransport, previous: Int?) {
         self.id = id

@@ -147,8 +147,19 @@ extension BFDSession {
         context.answeredPoll = answeredPoll
         // The side is updated in place: copying it (and its gap histogram) per packet is the
         // single largest cost of the analysis otherwise.
+        let eventsBefore = events.count
         Self.update(sides[slot]!, with: observation, negotiated: negotiated?.interval, answeredPoll: answeredPoll,
                     context: &context, events: &events)
+        // A state change keeps the detection time that was in force just before it (the packet's
+        // own new timers apply only from now on).
+        if events.count > eventsBefore, case .stateChange = events[eventsBefore].kind {
+            events[eventsBefore].detectionTimeInForce = slot == 0 ? upDetection.1 : upDetection.0
+        }
+        // While both ends are Up, remember the detection times: after a one-way loss the capture
+        // may show the silent side's later (slower) timers that the other side never received.
+        if packet.state == .up, sides[1 - slot]?.state == .up {
+            upDetection = (detectionTime(forPacketsFrom: 0), detectionTime(forPacketsFrom: 1))
+        }
         return context
     }
 
@@ -163,6 +174,7 @@ extension BFDSession {
         context.previous = previous
         if previous.packet.state != packet.state {
             event(.stateChange(from: previous.packet.state, to: packet.state, diagnostic: packet.diagnostic))
+            events[events.count - 1].peerLastHeard = context.peerLast.map(PacketMark.init)
             side.stateChanges += 1
             if packet.state == .up {
                 side.timesUp += 1

@@ -9,6 +9,8 @@ public struct CheckOptions: Sendable {
     public var resolutionNanoseconds: Int64 = 1_000
     /// Authentication keys by Key ID, for digest and password verification.
     public var keys: [UInt8: [UInt8]] = [:]
+    /// Most bytes the TCP reassembly holds out of order per direction before giving up a gap.
+    public var tcpBufferLimit = 1 << 20
 
     public init() {}
 

@@ -5,6 +5,8 @@ public struct Finding: Sendable {
     /// detection time is an error, not a warning).
     public var level: RuleLevel
     public var sessionID: Int?
+    /// The BGP session the finding is about (BGP sessions are numbered apart from BFD ones).
+    public var bgpSessionID: Int?
     /// The address of the side the finding is about, when it is about one side.
     public var side: String?
     /// Frame numbers (1-based, as Wireshark counts them) that show it; the first few when repeated.
@@ -19,12 +21,13 @@ public struct Finding: Sendable {
     /// Time of the first occurrence, ns since the first frame.
     public var relativeTimeNanoseconds: Int64?
 
-    public init(_ ruleID: String, level: RuleLevel? = nil, session: Int? = nil, side: String? = nil,
+    public init(_ ruleID: String, level: RuleLevel? = nil, session: Int? = nil, bgpSession: Int? = nil, side: String? = nil,
                 frames: [Int], measured: String? = nil, expected: String? = nil, tolerance: String? = nil,
                 message: String, relativeTimeNanoseconds: Int64? = nil) {
         rule = RuleCatalog.rule(ruleID)
         self.level = level ?? rule.level
         sessionID = session
+        bgpSessionID = bgpSession
         self.side = side
         self.frames = frames
         self.measured = measured
@@ -43,6 +46,7 @@ public struct FindingSink: Sendable {
     struct Key: Hashable {
         var rule: String
         var session: Int?
+        var bgpSession: Int?
         var side: String?
         var kind: String
     }
@@ -54,7 +58,8 @@ public struct FindingSink: Sendable {
 
     /// Adds `finding`; `kind` separates findings of one rule that should not fold together.
     public mutating func add(_ finding: Finding, kind: String = "") {
-        let key = Key(rule: finding.rule.id, session: finding.sessionID, side: finding.side, kind: kind)
+        let key = Key(rule: finding.rule.id, session: finding.sessionID, bgpSession: finding.bgpSessionID,
+                      side: finding.side, kind: kind)
         if var existing = byKey[key] {
             existing.occurrences += 1
             if existing.frames.count < Self.framesKept {
@@ -71,7 +76,7 @@ public struct FindingSink: Sendable {
     /// Counts one more occurrence of an existing finding without building it again; false when
     /// there is none yet. Keeps a run over a misbehaving device from formatting a message per packet.
     mutating func repeatExisting(rule: String, session: Int?, side: String?, kind: String, frame: Int, level: RuleLevel?) -> Bool {
-        let key = Key(rule: rule, session: session, side: side, kind: kind)
+        let key = Key(rule: rule, session: session, bgpSession: nil, side: side, kind: kind)
         guard var existing = byKey[key] else { return false }
         existing.occurrences += 1
         if existing.frames.count < Self.framesKept { existing.frames.append(frame) }

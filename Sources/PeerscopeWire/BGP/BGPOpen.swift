@@ -31,6 +31,23 @@ public struct BGPOpen: Hashable, Sendable {
         return UInt32(myAS)
     }
 
+    /// The ASN of the 4-octet AS capability, nil when the speaker did not offer it.
+    public var fourOctetASN: UInt32? {
+        for capability in capabilities {
+            if case .fourOctetAS(let asn) = capability { return asn }
+        }
+        return nil
+    }
+
+    /// The AFI/SAFIs of the multiprotocol capabilities; IPv4 unicast alone when there are none
+    /// (RFC 4760 §8: a speaker without the capability carries only IPv4 unicast).
+    public var families: [BGPAddressFamily] {
+        let offered = capabilities.compactMap { capability -> BGPAddressFamily? in
+            if case .multiprotocol(let family) = capability { family } else { nil }
+        }
+        return offered.isEmpty ? [.ipv4Unicast] : offered
+    }
+
     /// `body` is the message after the 19-byte header.
     public static func decode(_ body: UnsafeRawBufferPointer) throws(WireError) -> BGPOpen {
         var cursor = ByteCursor(body)

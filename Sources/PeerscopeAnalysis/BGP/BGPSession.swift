@@ -1,0 +1,167 @@
+import PeerscopeWire
+
+/// Something that happened in a BGP session, from one side, at one frame.
+public struct BGPEvent: Sendable {
+    public enum Kind: Sendable {
+        case connect
+        case accept
+        case open(BGPOpen)
+        /// Both ends sent OPEN and each acknowledged the other's with a KEEPALIVE (RFC 4271 §8.2.2).
+        case established(holdTimeSeconds: Int)
+        /// Consecutive UPDATEs from one side within a second, folded: how many, what they did to
+        /// the peer's Adj-RIB-In, and its size afterwards.
+        case updates(messages: Int, announced: Int, withdrawn: Int, ribSize: Int)
+        case endOfRIB(BGPAddressFamily)
+        case routeRefresh(BGPAddressFamily, subtype: UInt8)
+        case notification(BGPNotification)
+        case fin
+        case reset
+        case hole(missing: Int)
+        case malformed(WireError)
+    }
+
+    public var frameNumber: Int
+    public var timeNanoseconds: Int64
+    /// 0 for side A (the lower address), 1 for side B.
+    public var side: Int
+    public var kind: Kind
+}
+
+/// How a session ended, first word wins: the side that sent the NOTIFICATION, FIN or RST.
+public struct BGPTeardown: Sendable {
+    public enum Cause: Sendable {
+        case notification(BGPNotification)
+        case fin
+        case reset
+    }
+
+    public var side: Int
+    public var frameNumber: Int
+    public var timeNanoseconds: Int64
+    public var cause: Cause
+}
+
+/// One end of a BGP session, as seen from what it sent.
+public struct BGPSpeakerSide: Sendable {
+    public var address: IPAddress
+    public var port: UInt16
+    public var open: BGPOpen?
+    public var openFrame: Int?
+    /// Messages sent by type code (index 1…5; 0 counts unknown types).
+    public var messages = [Int](repeating: 0, count: 6)
+    public var updatesAnnounced = 0
+    public var updatesWithdrawn = 0
+    public var ttlMinimum: UInt8 = .max
+    public var ttlMaximum: UInt8 = 0
+    public var firstMessage: (frame: Int, time: Int64)?
+    public var lastMessage: (frame: Int, time: Int64)?
+    /// The longest silence between two consecutive messages, and the frames around it.
+    public var longestGap: (nanoseconds: Int64, fromFrame: Int, toFrame: Int)?
+    /// Gaps between consecutive KEEPALIVEs, counted per 10 ms bucket: the memory follows the
+    /// number of distinct intervals, not the length of the capture.
+    public var keepaliveGaps: [Int64: Int] = [:]
+    public var lastKeepalive: Int64?
+    /// Routes this side announced and has not withdrawn: the peer's Adj-RIB-In from it.
+    public var routes: Set<BGPPrefix> = []
+    /// Size of `routes` after each burst of UPDATEs: answers "how many prefixes at time T".
+    public var ribHistory: [(timeNanoseconds: Int64, size: Int)] = []
+    public var endOfRIB: [BGPAddressFamily: Int64] = [:]
+    /// Set once this side sent a KEEPALIVE after receiving the peer's OPEN.
+    public var confirmedOpen = false
+    public var lastNotification: BGPNotification?
+
+    init(address: IPAddress, port: UInt16) {
+        self.address = address
+        self.port = port
+    }
+
+    public var messagesSent: Int { messages.reduce(0, +) }
+
+    /// The typical keepalive interval (median gap), nil before two KEEPALIVEs.
+    public var keepaliveInterval: Int64? {
+        let total = keepaliveGaps.values.reduce(0, +)
+        guard total > 0 else { return nil }
+        var seen = 0
+        for (bucket, count) in keepaliveGaps.sorted(by: { $0.key < $1.key }) {
+            seen += count
+            if seen * 2 > total { return bucket * Self.keepaliveBucket }
+        }
+        return nil
+    }
+
+    /// The shortest gap between two KEEPALIVEs, to 10 ms.
+    public var shortestKeepaliveGap: Int64? { keepaliveGaps.keys.min().map { $0 * Self.keepaliveBucket } }
+
+    static let keepaliveBucket: Int64 = 10_000_000
+
+    /// How many routes this side had announced (and not withdrawn) at `time`.
+    public func routesHeld(at time: Int64) -> Int {
+        var size = 0
+        for entry in ribHistory {
+            if entry.timeNanoseconds > time { break }
+            size = entry.size
+        }
+        return size
+    }
+}
+
+/// A BGP session: one TCP connection between two speakers, with what each said.
+public struct BGPSession: Sendable {
+    public let id: Int
+    /// The session this one followed on the same address pair (a reconnect).
+    public internal(set) var previousSessionID: Int?
+    public internal(set) var sides: [BGPSpeakerSide]
+    /// The side that sent the SYN, when the capture saw it.
+    public internal(set) var initiator: Int?
+    public internal(set) var connectTime: Int64?
+    public internal(set) var establishedTime: Int64?
+    public internal(set) var establishedFrame: Int?
+    public internal(set) var teardown: BGPTeardown?
+    public internal(set) var events: [BGPEvent] = []
+    public internal(set) var holes = 0
+    /// A burst of UPDATEs still being folded into one event (index into `events`).
+    var openBurst: [Int?] = [nil, nil]
+
+    init(id: Int, previous: Int?, a: (IPAddress, UInt16), b: (IPAddress, UInt16)) {
+        self.id = id
+        previousSessionID = previous
+        sides = [BGPSpeakerSide(address: a.0, port: a.1), BGPSpeakerSide(address: b.0, port: b.1)]
+    }
+
+    public var a: BGPSpeakerSide { sides[0] }
+    public var b: BGPSpeakerSide { sides[1] }
+
+    /// RFC 4271 §4.2: the smaller of the two offers; nil until both OPENs were seen.
+    public var negotiatedHoldTime: Int? {
+        guard let first = sides[0].open, let second = sides[1].open else { return nil }
+        return Int(min(first.holdTime, second.holdTime))
+    }
+
+    /// The capabilities both ends offered (by code; multiprotocol per family).
+    public var negotiatedCapabilities: [String] {
+        guard let first = sides[0].open, let second = sides[1].open else { return [] }
+        var names: [String] = []
+        for family in first.families where second.families.contains(family) { names.append("MP \(family)") }
+        let codes = Set(second.capabilities.map(\.code))
+        var seen = Set<UInt8>()
+        for capability in first.capabilities where capability.code != 1 && codes.contains(capability.code) {
+            if seen.insert(capability.code).inserted { names.append(capability.name) }
+        }
+        return names
+    }
+
+    public var isEstablished: Bool { establishedTime != nil && teardown == nil }
+
+    /// The state a router would show: from the messages seen, not from timers.
+    public var stateName: String {
+        if teardown != nil { return "Idle" }
+        if establishedTime != nil { return "Established" }
+        if sides.contains(where: { $0.confirmedOpen }) { return "OpenConfirm" }
+        if sides.contains(where: { $0.open != nil }) { return "OpenSent" }
+        return "Connect"
+    }
+
+    public func side(of address: IPAddress) -> Int? {
+        sides.firstIndex { $0.address == address }
+    }
+}

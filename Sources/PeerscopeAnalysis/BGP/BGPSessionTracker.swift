@@ -1,0 +1,192 @@
+import PeerscopeWire
+
+/// Builds BGP sessions from TCP segments to or from port 179: one session per TCP connection,
+/// sides ordered by address, with what each side sent, the peer's Adj-RIB-In rebuilt from the
+/// UPDATEs, and how the session ended. Memory follows sessions and routes, not packets.
+public struct BGPSessionTracker: Sendable {
+    private struct ConnectionKey: Hashable {
+        var low: IPAddress
+        var lowPort: UInt16
+        var high: IPAddress
+        var highPort: UInt16
+    }
+
+    private struct AddressPair: Hashable {
+        var low: IPAddress
+        var high: IPAddress
+    }
+
+    public private(set) var sessions: [BGPSession] = []
+    private var streams: BGPStreamTracker
+    private var open: [ConnectionKey: Int] = [:]
+    private var latestOnPair: [AddressPair: Int] = [:]
+    /// UPDATEs from one side closer together than this fold into one timeline event.
+    public static let burstWindowNanoseconds: Int64 = 1_000_000_000
+
+    public init(bufferLimit: Int = 1 << 20) {
+        streams = BGPStreamTracker(bufferLimit: bufferLimit)
+    }
+
+    public var holes: Int { streams.holes }
+
+    /// Feeds one segment; `handle` sees every event after the session took it in, with the session
+    /// and the sending side, so rules can judge it in context.
+    public mutating func observe(frameNumber: Int, time: Int64, network: NetworkSummary, tcp: TCPHeader,
+                                 payload: UnsafeRawBufferPointer,
+                                 _ handle: (BGPStreamEvent, BGPSession, Int) -> Void = { _, _, _ in }) {
+        let events = streams.segment(frameNumber: frameNumber, time: time, network: network, tcp: tcp, payload: payload)
+        guard !events.isEmpty else { return }
+        let forward = (network.source, tcp.sourcePort) < (network.destination, tcp.destinationPort)
+        let key = forward
+            ? ConnectionKey(low: network.source, lowPort: tcp.sourcePort, high: network.destination, highPort: tcp.destinationPort)
+            : ConnectionKey(low: network.destination, lowPort: tcp.destinationPort, high: network.source, highPort: tcp.sourcePort)
+        let isNewConnection = tcp.flags.contains(.syn) && !tcp.flags.contains(.ack)
+        var index = open[key]
+        if index == nil || (isNewConnection && sessions[index!].teardown != nil) {
+            let pair = AddressPair(low: key.low, high: key.high)
+            let session = BGPSession(id: sessions.count + 1, previous: latestOnPair[pair].map { sessions[$0].id },
+                                     a: (key.low, key.lowPort), b: (key.high, key.highPort))
+            sessions.append(session)
+            index = sessions.count - 1
+            open[key] = index
+            latestOnPair[pair] = index
+        }
+        let side = forward ? 0 : 1
+        for event in events {
+            apply(event, to: index!, side: side)
+            handle(event, sessions[index!], side)
+        }
+    }
+
+    private mutating func apply(_ event: BGPStreamEvent, to index: Int, side: Int) {
+        switch event {
+        case .transport(let transport): apply(transport, to: index, side: side)
+        case .message(let record): apply(record, to: index, side: side)
+        }
+    }
+
+    private mutating func apply(_ transport: BGPTransportEvent, to index: Int, side: Int) {
+        let mark = (frame: transport.frameNumber, time: transport.timeNanoseconds)
+        switch transport.kind {
+        case .connect:
+            sessions[index].initiator = side
+            sessions[index].connectTime = mark.time
+            append(.connect, index, side, mark)
+        case .accept:
+            append(.accept, index, side, mark)
+        case .fin:
+            append(.fin, index, side, mark)
+            closeIfOpen(index, side, mark, .fin)
+        case .reset:
+            append(.reset, index, side, mark)
+            closeIfOpen(index, side, mark, .reset)
+        case .hole(let missing, _):
+            sessions[index].holes += 1
+            append(.hole(missing: missing), index, side, mark)
+        case .resynchronised:
+            break
+        }
+    }
+
+    private mutating func apply(_ record: BGPMessageRecord, to index: Int, side: Int) {
+        let mark = (frame: record.frameNumber, time: record.timeNanoseconds)
+        let peer = 1 - side
+        do {
+            var me = sessions[index].sides[side]
+            me.ttlMinimum = min(me.ttlMinimum, record.ttl)
+            me.ttlMaximum = max(me.ttlMaximum, record.ttl)
+            if let last = me.lastMessage {
+                let gap = mark.time - last.time
+                if gap > me.longestGap?.nanoseconds ?? -1 { me.longestGap = (gap, last.frame, mark.frame) }
+            }
+            if me.firstMessage == nil { me.firstMessage = mark }
+            me.lastMessage = mark
+            sessions[index].sides[side] = me
+        }
+        guard case .success(let message) = record.message else {
+            sessions[index].sides[side].messages[0] += 1
+            if case .failure(let error) = record.message { append(.malformed(error), index, side, mark) }
+            return
+        }
+        let typeIndex = Int(message.type.rawValue)
+        sessions[index].sides[side].messages[typeIndex < 6 ? typeIndex : 0] += 1
+        switch message {
+        case .open(let open):
+            sessions[index].sides[side].open = open
+            sessions[index].sides[side].openFrame = mark.frame
+            append(.open(open), index, side, mark)
+        case .keepalive:
+            if let previous = sessions[index].sides[side].lastKeepalive {
+                let bucket = (mark.time - previous + BGPSpeakerSide.keepaliveBucket / 2) / BGPSpeakerSide.keepaliveBucket
+                sessions[index].sides[side].keepaliveGaps[bucket, default: 0] += 1
+            }
+            sessions[index].sides[side].lastKeepalive = mark.time
+            if sessions[index].sides[peer].open != nil, sessions[index].sides[side].open != nil {
+                sessions[index].sides[side].confirmedOpen = true
+                if sessions[index].sides[peer].confirmedOpen, sessions[index].establishedTime == nil {
+                    sessions[index].establishedTime = mark.time
+                    sessions[index].establishedFrame = mark.frame
+                    append(.established(holdTimeSeconds: sessions[index].negotiatedHoldTime ?? 0), index, side, mark)
+                }
+            }
+        case .update(let update):
+            if let family = update.endOfRIB {
+                sessions[index].sides[side].endOfRIB[family] = mark.time
+                append(.endOfRIB(family), index, side, mark)
+            } else {
+                applyRoutes(update, index, side, mark)
+            }
+        case .notification(let notification):
+            sessions[index].sides[side].lastNotification = notification
+            append(.notification(notification), index, side, mark)
+            closeIfOpen(index, side, mark, .notification(notification))
+        case .routeRefresh(let family, let subtype):
+            append(.routeRefresh(family, subtype: subtype), index, side, mark)
+        case .unknown:
+            break
+        }
+    }
+
+    private mutating func applyRoutes(_ update: BGPUpdate, _ index: Int, _ side: Int, _ mark: (frame: Int, time: Int64)) {
+        var withdrawn = update.withdrawn
+        var announced = update.announced
+        for attribute in update.attributes {
+            switch attribute.value {
+            case .mpReach(_, _, let prefixes): announced += prefixes
+            case .mpUnreach(_, let prefixes): withdrawn += prefixes
+            default: break
+            }
+        }
+        var me = sessions[index].sides[side]
+        // Taken out while it changes, so its route set and history are not copied on every UPDATE.
+        sessions[index].sides[side] = BGPSpeakerSide(address: me.address, port: me.port)
+        for prefix in withdrawn { me.routes.remove(prefix) }
+        for prefix in announced { me.routes.insert(prefix) }
+        me.updatesAnnounced += announced.count
+        me.updatesWithdrawn += withdrawn.count
+        let size = me.routes.count
+        if let burst = sessions[index].openBurst[side],
+           case .updates(let messages, let plus, let minus, _) = sessions[index].events[burst].kind,
+           mark.time - sessions[index].events[burst].timeNanoseconds < Self.burstWindowNanoseconds {
+            sessions[index].events[burst].kind = .updates(messages: messages + 1, announced: plus + announced.count,
+                                                          withdrawn: minus + withdrawn.count, ribSize: size)
+            me.ribHistory[me.ribHistory.count - 1].size = size
+        } else {
+            append(.updates(messages: 1, announced: announced.count, withdrawn: withdrawn.count, ribSize: size),
+                   index, side, mark)
+            sessions[index].openBurst[side] = sessions[index].events.count - 1
+            me.ribHistory.append((mark.time, size))
+        }
+        sessions[index].sides[side] = me
+    }
+
+    private mutating func append(_ kind: BGPEvent.Kind, _ index: Int, _ side: Int, _ mark: (frame: Int, time: Int64)) {
+        if case .updates = kind {} else { sessions[index].openBurst[side] = nil }
+        sessions[index].events.append(BGPEvent(frameNumber: mark.frame, timeNanoseconds: mark.time, side: side, kind: kind))
+    }
+
+    private mutating func closeIfOpen(_ index: Int, _ side: Int, _ mark: (frame: Int, time: Int64), _ cause: BGPTeardown.Cause) {
+        guard sessions[index].teardown == nil else { return }
+        sessions[index].teardown = BGPTeardown(side: side, frameNumber: mark.frame, timeNanoseconds: mark.time, cause: cause)
+    }
+}
