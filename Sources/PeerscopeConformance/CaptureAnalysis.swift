@@ -75,6 +75,7 @@ public struct CaptureAnalysis {
             readError = error
         }
         engine.finish(sessions: tracker.sessions, lastFrameTime: last ?? 0)
+        bgpTracker.finish { event, session, side in bgpEngine.event(event, session: session, side: side) }
         bgpEngine.finish(sessions: bgpTracker.sessions)
         failovers = FailoverCorrelator.correlate(bfd: tracker.sessions, bgp: bgpTracker.sessions)
         bgpEngine.judge(failovers: failovers, bfd: tracker.sessions, bgp: bgpTracker.sessions)

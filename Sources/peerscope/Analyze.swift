@@ -26,20 +26,33 @@ func analyzeEach(_ capture: CaptureOptions, options: CheckOptions = CheckOptions
 
 struct Sessions: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List BFD sessions, like `show bfd neighbors details`: LD/RD, state, timers, counts.")
+        abstract: "List BFD sessions (like `show bfd neighbors details`) and BGP sessions (like `show bgp neighbors`).")
 
     @OptionGroup var capture: CaptureOptions
 
-    @Flag(help: "JSON: every session with both sides' values.")
+    @Flag(help: "JSON: BFD sessions, BGP sessions and the failover chain.")
     var json = false
+
+    @Option(help: ArgumentHelp("Count the prefixes each BGP speaker held at this time (seconds from the first frame).",
+                               valueName: "seconds"))
+    var at: Double?
+
+    func validate() throws {
+        if let at, !(at >= 0) { throw ValidationError("--at takes seconds from the first frame, got \(at)") }
+    }
 
     func run() throws {
         let unusable = try analyzeEach(capture) { analysis in
             if capture.files.count > 1, !json { Console.line("# \(analysis.path)") }
             if json {
-                Console.line(MachineReadable.json(analysis.sessions.map(SessionRecord.init)))
+                Console.line(MachineReadable.json(SessionsRecord(analysis)))
             } else {
-                SessionsRenderer().lines(analysis).forEach(Console.line)
+                let decimals = analysis.resolution == .nanoseconds ? 9 : 6
+                if !analysis.sessions.isEmpty || analysis.bgpSessions.isEmpty {
+                    SessionsRenderer().lines(analysis).forEach(Console.line)
+                }
+                BGPSessionsRenderer(timeDecimals: decimals, at: at.map { Int64($0 * 1e9) }).lines(analysis).forEach(Console.line)
+                FailoverRenderer(timeDecimals: decimals).lines(analysis).forEach(Console.line)
             }
         }
         if unusable { throw ExitCode(2) }
@@ -48,18 +61,29 @@ struct Sessions: ParsableCommand {
 
 struct Timeline: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show each BFD session's events in order: state changes, timer changes, Poll/Final, discriminators.")
+        abstract: "Show each session's events in order: BFD state/timer changes and Poll/Final, BGP OPEN/UPDATE/NOTIFICATION, and the failover chain.")
 
     @OptionGroup var capture: CaptureOptions
 
-    @Option(help: "Only the session with this ID (as `peerscope sessions` numbers them).")
+    @Option(help: "Only the BFD session with this ID (as `peerscope sessions` numbers them).")
     var session: Int?
+
+    @Option(name: .customLong("bgp-session"), help: "Only the BGP session with this ID.")
+    var bgpSession: Int?
 
     func run() throws {
         let unusable = try analyzeEach(capture) { analysis in
             if capture.files.count > 1 { Console.line("# \(analysis.path)") }
-            let renderer = TimelineRenderer(timeDecimals: analysis.resolution == .nanoseconds ? 9 : 6)
-            renderer.lines(analysis, session: session).forEach(Console.line)
+            let decimals = analysis.resolution == .nanoseconds ? 9 : 6
+            if bgpSession == nil, !(analysis.sessions.isEmpty && !analysis.bgpSessions.isEmpty) {
+                TimelineRenderer(timeDecimals: decimals).lines(analysis, session: session).forEach(Console.line)
+            }
+            if session == nil {
+                BGPTimelineRenderer(timeDecimals: decimals).lines(analysis, session: bgpSession).forEach(Console.line)
+            }
+            if session == nil, bgpSession == nil {
+                FailoverRenderer(timeDecimals: decimals).lines(analysis).forEach(Console.line)
+            }
         }
         if unusable { throw ExitCode(2) }
     }

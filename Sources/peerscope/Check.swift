@@ -7,7 +7,7 @@ import PeerscopeReport
 /// `peerscope check`: every finding with its rule, frames and RFC section; exit 1 on a MUST.
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check BFD conformance (RFC 5880/5881/5883) and report findings by session.",
+        abstract: "Check BFD (RFC 5880/5881/5883) and BGP (RFC 4271, 5082, 9384) conformance; report findings by session and the failover chain.",
         discussion: """
             Exit status: 0 when no MUST-level finding, 1 when there is one, 2 for unusable input. \
             Timing checks allow --slack (default 1 ms) plus the capture's timestamp resolution, and \
@@ -83,7 +83,7 @@ struct Check: ParsableCommand {
         }
         if let junit {
             let catalog = RuleCatalog.all.filter { rule in
-                rule.id.hasPrefix("BFD.") || rule.id.hasPrefix("CAPTURE.")
+                rule.id.hasPrefix("BFD.") || rule.id.hasPrefix("BGP.") || rule.id.hasPrefix("CAPTURE.")
             }.filter { rule in selected.map { ids in ids.contains { rule.id.hasPrefix($0) } } ?? true }
             let xml = MachineReadable.junit(runs, rules: catalog)
             guard FileManager.default.createFile(atPath: junit, contents: Data(xml.utf8)) else {

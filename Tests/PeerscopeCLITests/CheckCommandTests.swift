@@ -65,12 +65,42 @@ struct CheckCommandTests {
         #expect(sessions.stdout.contains("(after #1)"))
         #expect(sessions.stdout.contains("1 Control Detection Time Expired"))
         let json = try CLI.peerscope("sessions", "--json", "captures/bfd-failover.pcap")
-        let list = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let list = try #require(object["bfdSessions"] as? [[String: Any]])
         #expect(list.count == 2)
         let timeline = try CLI.peerscope("timeline", "--session", "1", "captures/bfd-failover.pcap")
         #expect(timeline.stdout.contains("Up → Down (diag 1 Control Detection Time Expired)"))
         #expect(timeline.stdout.contains("negotiated: A→B every 300 ms"))
         #expect(!timeline.stdout.contains("Session 2"))
+    }
+}
+
+extension CheckCommandTests {
+    @Test("the lab failover: BGP sessions, the failover table, JSON with the chain")
+    func failoverChain() throws {
+        let path = "captures/lab/frr-bird-failover.pcap"
+        let check = try CLI.peerscope("check", path)
+        #expect(check.stdout.contains("BGP session 1  192.0.2.1 ⇄ 192.0.2.2"))
+        #expect(check.stdout.contains("failover time (BFD Down → BGP teardown): +50 µs"))
+        #expect(check.stdout.contains("BGP.NOTIF.BFD.CEASE"))
+        let sessions = try CLI.peerscope("sessions", path)
+        #expect(sessions.stdout.contains("NOTIFICATION 6/0 Cease"))
+        #expect(sessions.stdout.contains("Established at t=1.051061"))
+        let json = try CLI.peerscope("sessions", "--json", path)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let failovers = try #require(object["failovers"] as? [[String: Any]])
+        #expect(failovers.count == 2)
+        #expect(failovers.first?["failoverTimeMs"] as? Double == 0.05)
+        #expect(failovers.first?["teardownBy"] as? String == "192.0.2.2")
+        let bgp = try #require(object["bgpSessions"] as? [[String: Any]])
+        #expect(bgp.first?["closedBy"] as? String == "192.0.2.2")
+        let timeline = try CLI.peerscope("timeline", "--bgp-session", "1", path)
+        #expect(timeline.stdout.contains("Established (hold time 9 s)"))
+        #expect(!timeline.stdout.contains("Session 1  single-hop"))
+        let at = try CLI.peerscope("sessions", "--at", "1.5", path)
+        #expect(at.status == 0)
+        let bad = try CLI.peerscope("sessions", "--at", "-1", path)
+        #expect(bad.status == 2)
     }
 }
 

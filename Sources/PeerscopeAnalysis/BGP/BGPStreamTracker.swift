@@ -26,7 +26,7 @@ public struct BGPTransportEvent: Sendable {
         case fin
         case reset
         /// The capture lacks `missing` bytes of this direction; `overflow` when the reassembly
-        /// buffer cap, not the end of the connection, forced the gap to be given up.
+        /// buffer cap forced the gap to be given up.
         case hole(missing: Int, overflow: Bool)
         /// After a hole (or a connection picked up mid-stream) the framer found the next BGP
         /// header `skipped` bytes further on.
@@ -47,23 +47,43 @@ public struct BGPTransportEvent: Sendable {
 public enum BGPStreamEvent: Sendable {
     case transport(BGPTransportEvent)
     case message(BGPMessageRecord)
+
+    /// The sender's address and port.
+    public var source: (IPAddress, UInt16) {
+        switch self {
+        case .transport(let event): (event.source, event.sourcePort)
+        case .message(let record): (record.source, record.sourcePort)
+        }
+    }
 }
 
 /// Follows every TCP connection with port 179 on either side, reassembles each direction and
 /// decodes the BGP messages in it, learning from the OPENs how to read the UPDATEs (4-octet AS,
-/// add-path, extended message). Buffers are bounded per direction (`bufferLimit`).
+/// add-path, extended message). Buffers are bounded per direction (`bufferLimit`). A gap the
+/// capture missed is given up as soon as the other side acknowledges past it.
 public struct BGPStreamTracker: Sendable {
     private struct DirectionKey: Hashable {
         var source: IPAddress
         var sourcePort: UInt16
         var destination: IPAddress
         var destinationPort: UInt16
+
+        var reversed: DirectionKey {
+            DirectionKey(source: destination, sourcePort: destinationPort, destination: source, destinationPort: sourcePort)
+        }
     }
 
     private struct Direction {
         var stream: TCPStream
         var framer = BGPFramer()
         var opens: BGPOpen?
+        var ttl: UInt8 = 0
+    }
+
+    /// Where and when: the frame being processed.
+    private struct Moment {
+        var frameNumber: Int
+        var time: Int64
     }
 
     private var directions: [DirectionKey: Direction] = [:]
@@ -82,23 +102,19 @@ public struct BGPStreamTracker: Sendable {
         }
     }
 
-    /// Feeds one TCP segment; returns the connection events and BGP messages it produced.
+    /// Feeds one TCP segment; returns the connection events and BGP messages it produced, in
+    /// either direction (an ACK can release the other direction's data past a capture hole).
     public mutating func segment(frameNumber: Int, time: Int64, network: NetworkSummary, tcp: TCPHeader,
                                  payload: UnsafeRawBufferPointer) -> [BGPStreamEvent] {
         let key = DirectionKey(source: network.source, sourcePort: tcp.sourcePort,
                                destination: network.destination, destinationPort: tcp.destinationPort)
-        let reverse = DirectionKey(source: network.destination, sourcePort: tcp.destinationPort,
-                                   destination: network.source, destinationPort: tcp.sourcePort)
-        func transport(_ kind: BGPTransportEvent.Kind) -> BGPStreamEvent {
-            .transport(BGPTransportEvent(frameNumber: frameNumber, timeNanoseconds: time, source: network.source,
-                                         destination: network.destination, sourcePort: tcp.sourcePort,
-                                         destinationPort: tcp.destinationPort, ttl: network.ttl, kind: kind))
-        }
+        let moment = Moment(frameNumber: frameNumber, time: time)
         var output: [BGPStreamEvent] = []
         if tcp.flags.contains(.syn) {
             // A new SYN on a known 4-tuple is a new connection: forget the old direction.
             directions[key] = nil
-            output.append(transport(tcp.flags.contains(.ack) ? .accept : .connect))
+            output.append(transport(tcp.flags.contains(.ack) ? .accept : .connect,
+                                    key: key, ttl: network.ttl, moment))
         }
         // Taken out while it changes so its buffers are not copied on every segment.
         let known = directions[key] != nil
@@ -107,22 +123,62 @@ public struct BGPStreamTracker: Sendable {
             // Picked up mid-connection: the first byte is not necessarily a message start.
             direction.framer = BGPFramer(startsAtMessageBoundary: false)
         }
+        direction.ttl = network.ttl
         let overflowsBefore = direction.stream.bufferOverflows
-        let skippedBefore = direction.framer.skippedBytes
         let events = direction.stream.segment(sequence: tcp.sequenceNumber, flags: tcp.flags, payload: payload)
+        output += deliver(events, to: &direction, key: key, moment,
+                          overflow: direction.stream.bufferOverflows > overflowsBefore, resynchronising: known)
+        // Kept after FIN/RST: retransmissions of the last segments still arrive and must be
+        // recognised as bytes already delivered.
+        directions[key] = direction
+        if tcp.flags.contains(.ack), var reverse = directions.removeValue(forKey: key.reversed) {
+            let released = reverse.stream.acknowledged(tcp.acknowledgmentNumber)
+            if !released.isEmpty {
+                output += deliver(released, to: &reverse, key: key.reversed, moment, overflow: false, resynchronising: true)
+            }
+            directions[key.reversed] = reverse
+        }
+        return output
+    }
+
+    /// At the end of the capture: data still waiting behind a gap is decoded after a hole.
+    public mutating func finish() -> [(BGPStreamEvent)] {
+        var output: [BGPStreamEvent] = []
+        for key in directions.keys {
+            guard var direction = directions.removeValue(forKey: key) else { continue }
+            let events = direction.stream.flush()
+            if !events.isEmpty {
+                output += deliver(events, to: &direction, key: key, Moment(frameNumber: 0, time: 0),
+                                  overflow: false, resynchronising: true)
+            }
+            directions[key] = direction
+        }
+        return output
+    }
+
+    private func transport(_ kind: BGPTransportEvent.Kind, key: DirectionKey, ttl: UInt8, _ moment: Moment) -> BGPStreamEvent {
+        .transport(BGPTransportEvent(frameNumber: moment.frameNumber, timeNanoseconds: moment.time, source: key.source,
+                                     destination: key.destination, sourcePort: key.sourcePort,
+                                     destinationPort: key.destinationPort, ttl: ttl, kind: kind))
+    }
+
+    private mutating func deliver(_ events: [TCPStreamEvent], to direction: inout Direction, key: DirectionKey,
+                                  _ moment: Moment, overflow: Bool, resynchronising: Bool) -> [BGPStreamEvent] {
+        var output: [BGPStreamEvent] = []
         var closing: [BGPStreamEvent] = []
+        let skippedBefore = direction.framer.skippedBytes
         for event in events {
             switch event {
             case .data(let bytes): direction.framer.append(bytes)
             case .hole(let missing):
                 holes += 1
                 direction.framer.hole()
-                output.append(transport(.hole(missing: missing, overflow: direction.stream.bufferOverflows > overflowsBefore)))
-            case .fin: closing.append(transport(.fin))
-            case .reset: closing.append(transport(.reset))
+                output.append(transport(.hole(missing: missing, overflow: overflow), key: key, ttl: direction.ttl, moment))
+            case .fin: closing.append(transport(.fin, key: key, ttl: direction.ttl, moment))
+            case .reset: closing.append(transport(.reset, key: key, ttl: direction.ttl, moment))
             }
         }
-        let options = decodingOptions(mine: direction.opens, theirs: directions[reverse]?.opens)
+        let options = decodingOptions(mine: direction.opens, theirs: directions[key.reversed]?.opens)
         while let bytes = direction.framer.next() {
             let decoded: Result<(BGPHeader, BGPMessage), WireError> = bytes.withUnsafeBytes { view in
                 do throws(WireError) { return .success(try BGPMessage.decode(view, options: options)) } catch { return .failure(error) }
@@ -130,20 +186,17 @@ public struct BGPStreamTracker: Sendable {
             let header = try? decoded.get().0
             if case .success((_, .open(let open))) = decoded { direction.opens = open }
             output.append(.message(BGPMessageRecord(
-                frameNumber: frameNumber, timeNanoseconds: time, source: network.source, destination: network.destination,
-                sourcePort: tcp.sourcePort, destinationPort: tcp.destinationPort, ttl: network.ttl,
-                length: header?.length ?? Int(bytes[16]) << 8 | Int(bytes[17]), typeCode: bytes[18],
+                frameNumber: moment.frameNumber, timeNanoseconds: moment.time, source: key.source,
+                destination: key.destination, sourcePort: key.sourcePort, destinationPort: key.destinationPort,
+                ttl: direction.ttl, length: header?.length ?? Int(bytes[16]) << 8 | Int(bytes[17]), typeCode: bytes[18],
                 markerValid: header?.markerValid ?? !bytes.prefix(16).contains { $0 != 0xFF },
                 message: decoded.map(\.1))))
         }
-        if direction.framer.skippedBytes > skippedBefore, known {
-            output.append(transport(.resynchronised(skipped: direction.framer.skippedBytes - skippedBefore)))
+        if direction.framer.skippedBytes > skippedBefore, resynchronising {
+            output.append(transport(.resynchronised(skipped: direction.framer.skippedBytes - skippedBefore),
+                                    key: key, ttl: direction.ttl, moment))
         }
-        output += closing
-        // Kept after FIN/RST: retransmissions of the last segments still arrive and must be
-        // recognised as bytes already delivered.
-        directions[key] = direction
-        return output
+        return output + closing
     }
 
     /// Both ends' OPENs decide how UPDATEs are read (RFC 6793, RFC 7911, RFC 8654).

@@ -31,6 +31,8 @@ public struct Failover: Sendable {
     public var lastReceivedEstimateNanoseconds: Int64?
     public var bgpSessionID: Int?
     public var teardown: Teardown?
+    /// The speaker that sent the NOTIFICATION, FIN or RST.
+    public var teardownBy: IPAddress?
     /// Routes the declaring side had received on the torn-down session (its Adj-RIB-In from the
     /// peer, implicitly withdrawn with the session).
     public var routesLost: Int?
@@ -93,6 +95,7 @@ public enum FailoverCorrelator {
         if let teardown = session.teardown, teardown.timeNanoseconds >= since,
            teardown.timeNanoseconds - down <= teardownWindowNanoseconds {
             failover.teardown = .closed(teardown)
+            failover.teardownBy = session.sides[teardown.side].address
             // What the declaring side had learnt from its peer goes with the session.
             if let peer = session.side(of: failover.declaredBy).map({ 1 - $0 }) {
                 failover.routesLost = session.sides[peer].routesHeld(at: teardown.timeNanoseconds)

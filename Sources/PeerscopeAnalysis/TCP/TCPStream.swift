@@ -86,6 +86,30 @@ public struct TCPStream: Sendable {
         return events
     }
 
+    /// The other direction acknowledged up to `ack`: the peer received every byte below it, so any
+    /// of them the capture lacks are lost to the capture for good — a hole now, not at the FIN.
+    /// (Wireshark calls this "ACKed segment that wasn't captured".)
+    public mutating func acknowledged(_ ack: UInt32) -> [TCPStreamEvent] {
+        guard !finished, var next = nextSequence, Self.distance(ack, next) > 0 else { return [] }
+        var events: [TCPStreamEvent] = []
+        while Self.distance(ack, next) > 0 {
+            // The earliest buffered segment that starts below `ack`, else `ack` itself.
+            let earliest = pending.keys.filter { Self.distance($0, ack) < 0 }
+                .min { Self.distance($0, next) < Self.distance($1, next) }
+            let target = earliest ?? ack
+            let missing = Self.distance(target, next)
+            if missing > 0 {
+                holes += 1
+                events.append(.hole(missing: missing))
+                next = target
+            }
+            events += drain(&next)
+            if earliest == nil { break }
+        }
+        nextSequence = next
+        return events
+    }
+
     /// At the end of the capture: whatever is still buffered follows holes.
     public mutating func flush() -> [TCPStreamEvent] {
         guard var next = nextSequence else { return [] }

@@ -12,19 +12,30 @@ public struct FindingsRenderer {
     public func lines(_ analysis: CaptureAnalysis, findings: [Finding]) -> [String] {
         var lines: [String] = []
         let sessions = Dictionary(uniqueKeysWithValues: analysis.sessions.map { ($0.id, $0) })
-        let groups = Dictionary(grouping: findings, by: \.sessionID)
-        for id in groups.keys.sorted(by: { ($0 ?? .max) < ($1 ?? .max) }) {
-            let group = groups[id]!.enumerated().sorted { ($0.element.level, $0.offset) < ($1.element.level, $1.offset) }.map(\.element)
-            if let id, let session = sessions[id], let (a, b) = session.addresses {
-                lines.append("Session \(id)  \(session.transport)  \(a) ⇄ \(b)")
+        let bgpSessions = Dictionary(uniqueKeysWithValues: analysis.bgpSessions.map { ($0.id, $0) })
+        // BFD sessions first (a finding about both a BFD and a BGP session goes with the BFD one),
+        // then BGP sessions, then the capture as a whole.
+        let groups = Dictionary(grouping: findings) { finding -> Int in
+            if let id = finding.sessionID { return id }
+            if let id = finding.bgpSessionID { return 1_000_000 + id }
+            return Int.max
+        }
+        for key in groups.keys.sorted() {
+            let group = groups[key]!.enumerated().sorted { ($0.element.level, $0.offset) < ($1.element.level, $1.offset) }.map(\.element)
+            if let session = sessions[key], let (a, b) = session.addresses {
+                lines.append("Session \(key)  \(session.transport)  \(a) ⇄ \(b)")
+            } else if key > 1_000_000, key < Int.max, let session = bgpSessions[key - 1_000_000] {
+                lines.append("BGP session \(session.id)  \(session.a.address) ⇄ \(session.b.address)")
             } else {
-                lines.append(id.map { "Session \($0)" } ?? "Capture")
+                lines.append(key == Int.max ? "Capture" : "Session \(key)")
             }
             for finding in group { lines.append(line(finding)) }
             lines.append("")
         }
         let counts = RuleLevel.allCases.map { level in "\(findings.filter { $0.level == level }.count) \(level)" }
-        lines.append("\(analysis.path): \(analysis.sessions.count) BFD session(s), \(analysis.tally.frames) frames; findings: \(counts.joined(separator: ", "))")
+        lines += FailoverRenderer(timeDecimals: timeDecimals).lines(analysis)
+        lines.append("\(analysis.path): \(analysis.sessions.count) BFD session(s), \(analysis.bgpSessions.count) BGP session(s), "
+                     + "\(analysis.tally.frames) frames; findings: \(counts.joined(separator: ", "))")
         return lines
     }
 

@@ -9,6 +9,7 @@ public struct FindingRecord: Codable, Sendable {
     public var level: String
     public var reference: String
     public var session: Int?
+    public var bgpSession: Int?
     public var side: String?
     public var frames: [Int]
     public var time: Double?
@@ -23,6 +24,7 @@ public struct FindingRecord: Codable, Sendable {
         level = finding.level.rawValue
         reference = finding.rule.reference
         session = finding.sessionID
+        bgpSession = finding.bgpSessionID
         side = finding.side
         frames = finding.frames
         time = finding.relativeTimeNanoseconds.map { Double($0) / 1e9 }
@@ -93,8 +95,26 @@ public struct CheckRecord: Codable, Sendable {
     public var file: String
     public var frames: Int
     public var sessions: [SessionRecord]
+    public var bgpSessions: [BGPSessionRecord]
+    public var failovers: [FailoverRecord]
     public var findings: [FindingRecord]
     public var summary: [String: Int]
+}
+
+/// `sessions --json`: both protocols and the failover chain.
+public struct SessionsRecord: Codable, Sendable {
+    public var file: String
+    public var bfdSessions: [SessionRecord]
+    public var bgpSessions: [BGPSessionRecord]
+    public var failovers: [FailoverRecord]
+
+    public init(_ analysis: CaptureAnalysis) {
+        file = analysis.path
+        bfdSessions = analysis.sessions.map(SessionRecord.init)
+        let origin = analysis.firstTimestampNanoseconds ?? 0
+        bgpSessions = analysis.bgpSessions.map { BGPSessionRecord($0, origin: origin) }
+        failovers = analysis.failovers.map { FailoverRecord($0, origin: origin) }
+    }
 }
 
 public enum MachineReadable {
@@ -110,6 +130,7 @@ public enum MachineReadable {
         for level in RuleLevel.allCases { summary[level.rawValue] = findings.filter { $0.level == level }.count }
         return CheckRecord(file: analysis.path, frames: analysis.tally.frames,
                            sessions: analysis.sessions.map(SessionRecord.init),
+                           bgpSessions: SessionsRecord(analysis).bgpSessions, failovers: SessionsRecord(analysis).failovers,
                            findings: findings.map(FindingRecord.init), summary: summary)
     }
 
