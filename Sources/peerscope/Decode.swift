@@ -36,9 +36,12 @@ struct Decode: ParsableCommand {
     @Flag(name: [.short, .long], help: "Also list frames that could not be decoded.")
     var verbose = false
 
+    @Flag(name: [.customShort("V"), .customLong("detail")],
+          help: "With -Y bgp: a full tree under each message (capabilities, attributes, prefixes), like tshark -V.")
+    var detail = false
+
     func validate() throws {
         if json && count { throw ValidationError("--json and --count cannot be combined") }
-        if json && display == .bgp { throw ValidationError("-Y bgp prints text lines only (JSON for BGP comes with the BGP analysis)") }
     }
 
     func run() throws {
@@ -61,6 +64,7 @@ struct Decode: ParsableCommand {
         let text = DecodeTextRenderer(timeDecimals: reader.resolution == .nanoseconds ? 9 : 6)
         let jsonRenderer = DecodeJSONRenderer()
         let bgpRenderer = BGPLineRenderer(timeDecimals: text.timeDecimals)
+        let bgpJSON = BGPJSONRenderer()
         var bgp = BGPStreamTracker()
         var readError: CaptureError?
         do throws(CaptureError) {
@@ -73,7 +77,12 @@ struct Decode: ParsableCommand {
                         rebasing: frame.bytes[dissection.payloadOffset..<(dissection.payloadOffset + dissection.payloadLength)])
                     for record in bgp.observe(frameNumber: frame.number, time: frame.timestampNanoseconds,
                                               network: network, tcp: tcp, payload: payload) {
-                        Console.line(bgpRenderer.line(record, firstTimestamp: first))
+                        if json {
+                            Console.line(bgpJSON.line(record, firstTimestamp: first))
+                        } else {
+                            Console.line(bgpRenderer.line(record, firstTimestamp: first))
+                            if detail { bgpRenderer.tree(record).forEach(Console.line) }
+                        }
                     }
                 }
             } else {

@@ -57,6 +57,81 @@ public struct BGPLineRenderer {
         }
     }
 
+    /// The message as an indented tree, every field with its value.
+    public func tree(_ record: BGPMessageRecord) -> [String] {
+        var lines = ["        Border Gateway Protocol - \(BGPMessageType(rawValue: record.typeCode)) Message",
+                     "            Marker: " + (record.markerValid ? "ffffffffffffffffffffffffffffffff" : "invalid (not all ones)"),
+                     "            Length: \(record.length)",
+                     "            Type: \(BGPMessageType(rawValue: record.typeCode)) (\(record.typeCode))"]
+        let indent = "            "
+        switch record.message {
+        case .failure(let error):
+            lines.append(indent + "[Malformed: \(error)]")
+        case .success(.open(let open)):
+            lines += ["Version: \(open.version)", "My AS: \(open.myAS)", "Hold Time: \(open.holdTime)",
+                      "BGP Identifier: \(open.identifier)"].map { indent + $0 }
+            lines.append(indent + "Optional Parameters: \(open.capabilities.count) capabilit\(open.capabilities.count == 1 ? "y" : "ies")")
+            for capability in open.capabilities {
+                lines.append(indent + "    Capability \(capability.code): \(capability.name)")
+            }
+            for parameter in open.otherParameters {
+                lines.append(indent + "    Parameter type \(parameter.type), \(parameter.value.count) bytes")
+            }
+        case .success(.update(let update)):
+            lines.append(indent + "Withdrawn Routes: \(update.withdrawn.count)")
+            for prefix in update.withdrawn { lines.append(indent + "    \(prefix)") }
+            lines.append(indent + "Path Attributes: \(update.attributes.count)")
+            for attribute in update.attributes {
+                lines.append(indent + "    Path Attribute - \(attributeLine(attribute))")
+                if case .mpReach(_, _, let prefixes) = attribute.value {
+                    for prefix in prefixes { lines.append(indent + "        \(prefix)") }
+                }
+                if case .mpUnreach(_, let prefixes) = attribute.value {
+                    for prefix in prefixes { lines.append(indent + "        \(prefix)") }
+                }
+            }
+            lines.append(indent + "Network Layer Reachability Information: \(update.announced.count)")
+            for prefix in update.announced { lines.append(indent + "    \(prefix)") }
+        case .success(.notification(let notification)):
+            lines.append(indent + "Major error Code: \(notification.codeName) (\(notification.code))")
+            lines.append(indent + "Minor error Code: \(notification.subcodeName ?? "unknown") (\(notification.subcode))")
+            if let text = notification.shutdownCommunication { lines.append(indent + "Shutdown Communication: \"\(text)\"") }
+            else if !notification.data.isEmpty { lines.append(indent + "Data: \(notification.data.count) bytes") }
+        case .success(.routeRefresh(let family, let subtype)):
+            lines.append(indent + "Address family: \(family), subtype \(subtype)")
+        case .success(.keepalive), .success(.unknown):
+            break
+        }
+        return lines
+    }
+
+    private func attributeLine(_ attribute: BGPPathAttribute) -> String {
+        let flags = "flags 0x" + String(attribute.flags, radix: 16)
+        let value: String
+        switch attribute.value {
+        case .origin(let origin): value = "ORIGIN: " + (origin == 0 ? "IGP" : origin == 1 ? "EGP" : origin == 2 ? "INCOMPLETE" : "\(origin)")
+        case .asPath(let segments):
+            value = "AS_PATH: " + segments.map { ($0.type == 1 ? "{" : "") + $0.asns.map(String.init).joined(separator: " ") + ($0.type == 1 ? "}" : "") }.joined(separator: " ")
+        case .nextHop(let address): value = "NEXT_HOP: \(address)"
+        case .multiExitDisc(let med): value = "MULTI_EXIT_DISC: \(med)"
+        case .localPref(let preference): value = "LOCAL_PREF: \(preference)"
+        case .atomicAggregate: value = "ATOMIC_AGGREGATE"
+        case .aggregator(let asn, let address): value = "AGGREGATOR: AS \(asn) \(address)"
+        case .communities(let list): value = "COMMUNITIES: " + list.map { "\($0 >> 16):\($0 & 0xFFFF)" }.joined(separator: " ")
+        case .originatorID(let address): value = "ORIGINATOR_ID: \(address)"
+        case .clusterList(let list): value = "CLUSTER_LIST: " + list.map(\.description).joined(separator: " ")
+        case .mpReach(let family, let nextHop, let prefixes):
+            value = "MP_REACH_NLRI: \(family), next hop \(nextHop.count) bytes, \(prefixes.count) prefix(es)"
+        case .mpUnreach(let family, let prefixes): value = "MP_UNREACH_NLRI: \(family), \(prefixes.count) prefix(es)"
+        case .extendedCommunities(let list): value = "EXTENDED_COMMUNITIES: " + list.map { "0x" + String($0, radix: 16) }.joined(separator: " ")
+        case .as4Path(let segments): value = "AS4_PATH: " + segments.flatMap(\.asns).map(String.init).joined(separator: " ")
+        case .as4Aggregator(let asn, let address): value = "AS4_AGGREGATOR: AS \(asn) \(address)"
+        case .largeCommunities(let list): value = "LARGE_COMMUNITY: " + list.map(\.description).joined(separator: " ")
+        case .unknown(let type, let bytes): value = "type \(type), \(bytes.count) bytes (kept raw)"
+        }
+        return value + " (" + flags + ")"
+    }
+
     private func endpoint(_ address: IPAddress, _ port: UInt16) -> String {
         switch address {
         case .v4: "\(address):\(port)"

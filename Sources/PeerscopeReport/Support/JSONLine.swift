@@ -34,6 +34,22 @@ public struct JSONLine {
         text += JSONLine.quote(value)
     }
 
+    /// An array of strings (or null).
+    public mutating func add(_ name: String, _ values: [String]?) {
+        key(name)
+        guard let values else {
+            text += "null"
+            return
+        }
+        text += "[" + values.map(JSONLine.quote).joined(separator: ",") + "]"
+    }
+
+    /// An array of integers (or null).
+    public mutating func add<Integer: BinaryInteger>(_ name: String, _ values: [Integer]?) {
+        key(name)
+        text += values.map { "[" + $0.map { String($0) }.joined(separator: ",") + "]" } ?? "null"
+    }
+
     public var line: String { text + "}" }
 
     /// A JSON string literal with the escapes RFC 8259 requires.
