@@ -10,8 +10,11 @@ enum BGPUpdateBuilder {
     static func announcements(_ routes: [BGPRoute], localAS: UInt32, session: BGPNegotiatedSession) -> [[UInt8]] {
         var groups: [(key: BGPRoute, prefixes: [BGPPrefix])] = []
         for route in routes where session.families.contains(route.family) {
+            // Routes that differ only in their prefix share one UPDATE: the key is the route with a
+            // zero prefix of its family.
             var key = route
-            key.prefix = BGPPrefix(address: route.prefix.address, length: 0)
+            let zero: IPAddress = route.family == .ipv4Unicast ? .v4(IPv4Address(0)) : .v6(IPv6Address(high: 0, low: 0))
+            key.prefix = BGPPrefix(address: zero, length: 0)
             if let index = groups.firstIndex(where: { $0.key == key }) {
                 groups[index].prefixes.append(route.prefix)
             } else {
