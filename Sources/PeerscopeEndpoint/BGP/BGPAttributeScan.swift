@@ -30,7 +30,7 @@ struct BGPAttributeScan: Sendable {
             if seen.contains(type) {
                 // RFC 7606 §3 g: a repeated MP_REACH/MP_UNREACH is fatal, any other repeat is dropped.
                 if type == 14 || type == 15 { throw .update(1) }
-                discarded.append((type, .malformedAttribute(type: type)))
+                discarded.append((type, .repeatedAttribute(type: type)))
                 continue
             }
             seen.insert(type)
@@ -70,7 +70,7 @@ struct BGPAttributeScan: Sendable {
             faults.append(.malformedAttribute(type: type))  // RFC 7606 §7.2
             return
         case .localPref where !session.isInternal:
-            discarded.append((type, .malformedAttribute(type: type)))  // RFC 7606 §7.5
+            discarded.append((type, .notExpectedFromExternalPeer(type: type)))  // RFC 7606 §7.5
             return
         default:
             attributes.append(decoded)

@@ -71,6 +71,10 @@ public enum BGPUpdateFault: Hashable, Sendable, CustomStringConvertible {
     case missingWellKnownAttribute(type: UInt8)
     /// ORIGIN other than IGP, EGP or INCOMPLETE (RFC 7606 §7.1).
     case invalidOrigin(UInt8)
+    /// An attribute that only an internal peer may send, such as LOCAL_PREF (RFC 7606 §7.5).
+    case notExpectedFromExternalPeer(type: UInt8)
+    /// A second copy of an attribute (RFC 7606 §3 g).
+    case repeatedAttribute(type: UInt8)
 
     public var description: String {
         switch self {
@@ -79,6 +83,8 @@ public enum BGPUpdateFault: Hashable, Sendable, CustomStringConvertible {
         case .attributeFlags(let type): "wrong flags on attribute \(type)"
         case .missingWellKnownAttribute(let type): "missing well-known attribute \(type)"
         case .invalidOrigin(let value): "invalid ORIGIN \(value)"
+        case .notExpectedFromExternalPeer(let type): "attribute \(type) from an external peer"
+        case .repeatedAttribute(let type): "attribute \(type) repeated"
         }
     }
 }
