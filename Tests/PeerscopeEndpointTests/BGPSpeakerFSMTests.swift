@@ -166,6 +166,29 @@ struct BGPSpeakerFSMTests {
         #expect(link.a.state == .established && link.b.adjRIBIn.count(.ipv6Unicast) == 1)
     }
 
+    // RFC 4271 §8.2.2 Established: "Each time the local system sends a KEEPALIVE or UPDATE message,
+    // it restarts its KeepaliveTimer".
+    @Test func sendingAnUpdateRestartsTheKeepaliveTimer() {
+        var link = BGPLab.established(holdA: 30, holdB: 30)
+        link.run(seconds: 5)
+        link.input(.a) { speaker, now in try! speaker.announce([BGPLab.route("10.5.0.0", 16, via: "192.0.2.1")], now: now) }
+        link.run(seconds: 30)
+        #expect(link.keepaliveTimes(of: .a) == [0, 15, 25, 35].map { $0 * second })
+        #expect(link.keepaliveTimes(of: .b) == [0, 10, 20, 30].map { $0 * second })
+    }
+
+    // RFC 4271 §4.4 and §8.2.2 Established, Event 27: an UPDATE restarts the HoldTimer as a KEEPALIVE does.
+    @Test func receivedUpdateRestartsTheHoldTimer() {
+        var link = BGPLab.established(holdA: 30, holdB: 30)
+        link.frozen = [.b]  // only what we inject reaches A
+        link.run(seconds: 25)
+        link.inject(RawUpdate.message(attributes: RawUpdate.mandatory, nlri: RawUpdate.nlri), into: .a)
+        link.run(seconds: 29)
+        #expect(link.a.state == .established)
+        link.run(seconds: 1)
+        #expect(link.a.state == .idle && link.notificationsSent(by: .a) == [BGPNotification(code: 4, subcode: 0)])
+    }
+
     // RFC 4271 §8.2.2 Established, Event 18: the connection lost without NOTIFICATION.
     @Test func connectionLossInEstablishedIsRecordedAndCounted() {
         var link = BGPLab.established()
