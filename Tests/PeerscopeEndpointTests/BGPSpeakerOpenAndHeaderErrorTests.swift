@@ -53,7 +53,7 @@ enum OpenFault: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case .badPeerAS: BGPNotification(code: 2, subcode: 2)
         case .holdTimeOne, .holdTimeTwo: BGPNotification(code: 2, subcode: 6)
         case .zeroIdentifier, .internalPeerWithOurIdentifier: BGPNotification(code: 2, subcode: 3)
-        case .unsupportedOptionalParameter: BGPNotification(code: 2, subcode: 4, data: [1])
+        case .unsupportedOptionalParameter: BGPNotification(code: 2, subcode: 4)
         case .parametersLengthPastMessage: BGPNotification(code: 2, subcode: 0)
         }
     }

@@ -74,7 +74,7 @@ struct BGPMessageFramer: Sendable {
     }
 }
 
-/// Decodes one framed message; a body the codec rejects becomes the NOTIFICATION §6 names for it.
+/// Decodes one framed message with the codec; the caller picks the NOTIFICATION for a failure.
 func decodeFramedMessage(_ bytes: [UInt8], options: BGPDecodingOptions) -> Result<BGPMessage, WireError> {
     bytes.withUnsafeBytes { view in
         do throws(WireError) {

@@ -29,8 +29,8 @@ extension BGPSpeakerConfiguration {
         guard open.holdTime == 0 || open.holdTime >= 3 else { throw .open(6) }
         // RFC 6286 §2.1: any non-zero identifier; for iBGP it must differ from ours.
         guard open.identifier.value != 0, !(isInternal && open.identifier == routerID) else { throw .open(3) }
-        // §6.2: we recognise no optional parameter but Capabilities (RFC 5492).
-        if let unsupported = open.otherParameters.first { throw .open(4, data: [unsupported.type]) }
+        // §6.2: we recognise no optional parameter but Capabilities (RFC 5492); §6.2 defines no data.
+        guard open.otherParameters.isEmpty else { throw .open(4) }
 
         let hold = min(holdTimeSeconds, open.holdTime)
         let peerFamilies = open.capabilities.compactMap { if case .multiprotocol(let family) = $0 { family } else { nil } }

@@ -15,6 +15,12 @@ import PeerscopeWire
 ///   has passed (the IdleHoldTime of §8.1.1), so a refused connection is retried.
 /// - FSM errors carry the RFC 6608 subcodes (1 OpenSent, 2 OpenConfirm, 3 Established).
 /// - The HoldTimer is restarted by KEEPALIVE and UPDATE only (§4.4, §8.2.2).
+/// Not modelled: MinRouteAdvertisementIntervalTimer (UPDATEs leave at once), Unsupported Capability
+/// (we require none), AFI/SAFI disable of RFC 7606, graceful restart beyond End-of-RIB.
+///
+/// A driver's loop: perform the actions of `start(now:)`; on each socket event call `tcpConnected`,
+/// `tcpFailed` or `receive(bytes:now:)` and perform what comes back; sleep until `nextDeadline` and
+/// call `advance(to:)`; apply TTL 255 / IP_MINTTL when `configuration.ttlSecurity` is set (RFC 5082).
 public struct BGPSpeaker: Sendable {
     public typealias Nanoseconds = EndpointTime.Nanoseconds
 
