@@ -118,13 +118,13 @@ struct BGPSpeakerFSMTests {
         #expect(inOpenSent.lastError == .notificationSent(BGPNotification(code: 5, subcode: 1)))
 
         var inOpenConfirm = openSent()
-        _ = inOpenConfirm.receive(bytes: peerOpen(), now: 1)
+        _ = inOpenConfirm.receive(bytes: bgpPeerOpen(), now: 1)
         #expect(inOpenConfirm.state == .openConfirm)
         _ = inOpenConfirm.receive(bytes: BGPMessage.update(BGPUpdate()).encoded(), now: 2)
         #expect(inOpenConfirm.lastError == .notificationSent(BGPNotification(code: 5, subcode: 2)))
 
         var established = BGPLab.established()
-        established.inject(peerOpen(), into: .a)
+        established.inject(bgpPeerOpen(), into: .a)
         #expect(established.notificationsSent(by: .a) == [BGPNotification(code: 5, subcode: 3)])
         #expect(established.notificationsReceived(by: .b) == [BGPNotification(code: 5, subcode: 3)])
     }
@@ -133,7 +133,7 @@ struct BGPSpeakerFSMTests {
     // NOTIFICATION (Event 25) drops it instead.
     @Test func openConfirmEndsOnKeepaliveOrNotification() {
         var speaker = openSent()
-        _ = speaker.receive(bytes: peerOpen(), now: 1)
+        _ = speaker.receive(bytes: bgpPeerOpen(), now: 1)
         #expect(speaker.negotiated?.peerAS == 65002)
         var declined = speaker
         let actions = speaker.receive(bytes: BGPMessage.keepalive.encoded(), now: 2)
@@ -220,7 +220,7 @@ struct BGPSpeakerFSMTests {
 }
 
 /// The OPEN of B (AS 65002, 192.0.2.2) as A expects it, optionally altered.
-func peerOpen(_ change: (inout BGPOpen) -> Void = { _ in }) -> [UInt8] {
+func bgpPeerOpen(_ change: (inout BGPOpen) -> Void = { _ in }) -> [UInt8] {
     var open = BGPLab.speaker(as: 65002, peer: 65001, id: BGPLab.routerB).openMessageForTests
     change(&open)
     return BGPMessage.open(open).encoded()

@@ -3,7 +3,7 @@ import PeerscopeWire
 import Testing
 
 /// A hand-made OPEN (RFC 4271 §4.2) with raw optional parameters.
-func rawOpen(version: UInt8 = 4, myAS: UInt16 = 65002, holdTime: UInt16 = 90, identifier: UInt32 = 0xC000_0202,
+func bgpRawOpen(version: UInt8 = 4, myAS: UInt16 = 65002, holdTime: UInt16 = 90, identifier: UInt32 = 0xC000_0202,
              parameters: [UInt8] = [], declaredParametersLength: UInt8? = nil) -> [UInt8] {
     var body: [UInt8] = [version]
     body.appendUInt16(myAS)
@@ -11,11 +11,11 @@ func rawOpen(version: UInt8 = 4, myAS: UInt16 = 65002, holdTime: UInt16 = 90, id
     body.appendUInt32(identifier)
     body.append(declaredParametersLength ?? UInt8(parameters.count))
     body += parameters
-    return framed(type: 1, body)
+    return bgpFramed(type: 1, body)
 }
 
 /// Marker, length and type around a body (RFC 4271 §4.1).
-func framed(type: UInt8, _ body: [UInt8]) -> [UInt8] {
+func bgpFramed(type: UInt8, _ body: [UInt8]) -> [UInt8] {
     var bytes = [UInt8](repeating: 0xFF, count: 16)
     bytes.appendUInt16(UInt16(19 + body.count))
     bytes.append(type)
@@ -35,15 +35,15 @@ enum OpenFault: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
     var open: [UInt8] {
         switch self {
-        case .unsupportedVersion: rawOpen(version: 3)
-        case .badPeerAS: rawOpen(myAS: 65003)
-        case .holdTimeOne: rawOpen(holdTime: 1)
-        case .holdTimeTwo: rawOpen(holdTime: 2)
-        case .zeroIdentifier: rawOpen(identifier: 0)
-        case .internalPeerWithOurIdentifier: rawOpen(identifier: BGPLab.routerA.value)
+        case .unsupportedVersion: bgpRawOpen(version: 3)
+        case .badPeerAS: bgpRawOpen(myAS: 65003)
+        case .holdTimeOne: bgpRawOpen(holdTime: 1)
+        case .holdTimeTwo: bgpRawOpen(holdTime: 2)
+        case .zeroIdentifier: bgpRawOpen(identifier: 0)
+        case .internalPeerWithOurIdentifier: bgpRawOpen(identifier: BGPLab.routerA.value)
         // Parameter type 1 (the deprecated Authentication Information of RFC 1771).
-        case .unsupportedOptionalParameter: rawOpen(parameters: [1, 2, 0xAB, 0xCD])
-        case .parametersLengthPastMessage: rawOpen(parameters: [2, 2], declaredParametersLength: 40)
+        case .unsupportedOptionalParameter: bgpRawOpen(parameters: [1, 2, 0xAB, 0xCD])
+        case .parametersLengthPastMessage: bgpRawOpen(parameters: [2, 2], declaredParametersLength: 40)
         }
     }
 
@@ -74,10 +74,10 @@ enum HeaderFault: String, CaseIterable, Sendable, CustomTestStringConvertible {
             return bytes
         case .lengthBelowNineteen: return Array(repeating: 0xFF, count: 16) + [0, 18, 4]
         case .lengthAbove4096WithoutExtendedMessage: return Array(repeating: 0xFF, count: 16) + [0x10, 0x01, 2]
-        case .unknownType: return framed(type: 9, [])
-        case .keepaliveLongerThanNineteen: return framed(type: 4, [0])
-        case .openShorterThanItsMinimum: return framed(type: 1, Array(repeating: 0, count: 9))
-        case .notificationShorterThanItsMinimum: return framed(type: 3, [6])
+        case .unknownType: return bgpFramed(type: 9, [])
+        case .keepaliveLongerThanNineteen: return bgpFramed(type: 4, [0])
+        case .openShorterThanItsMinimum: return bgpFramed(type: 1, Array(repeating: 0, count: 9))
+        case .notificationShorterThanItsMinimum: return bgpFramed(type: 3, [6])
         }
     }
 
@@ -114,7 +114,7 @@ struct BGPSpeakerOpenAndHeaderErrorTests {
         var speaker = BGPSpeaker(configuration: BGPLab.speaker())
         _ = speaker.start(now: 0)
         _ = speaker.tcpConnected(now: 0)
-        _ = speaker.receive(bytes: rawOpen(identifier: BGPLab.routerA.value), now: 1)
+        _ = speaker.receive(bytes: bgpRawOpen(identifier: BGPLab.routerA.value), now: 1)
         #expect(speaker.state == .openConfirm)
     }
 

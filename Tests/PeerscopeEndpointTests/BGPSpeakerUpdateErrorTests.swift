@@ -22,7 +22,7 @@ enum RawUpdate {
         body += withdrawn
         body.appendUInt16(attributesLength ?? UInt16(attributes.count))
         body += attributes
-        return framed(type: 2, body + nlri)
+        return bgpFramed(type: 2, body + nlri)
     }
 }
 

@@ -89,17 +89,17 @@ extension BGPSpeaker {
     /// ConnectRetryTimer's next expiry; none for a passive speaker (it never initiates).
     mutating func connectRetryDeadline(_ now: Nanoseconds, ignoringPassive: Bool = false) -> Nanoseconds? {
         guard ignoringPassive || !configuration.passive else { return nil }
-        return now + jittered(nanoseconds(seconds: configuration.connectRetryTimeSeconds))
+        return now + jittered(bgpNanoseconds(seconds: configuration.connectRetryTimeSeconds))
     }
 
     mutating func keepaliveDeadline(_ negotiated: BGPNegotiatedSession, _ now: Nanoseconds) -> Nanoseconds? {
         guard negotiated.holdTimeSeconds > 0 else { return nil }
-        return now + jittered(nanoseconds(seconds: negotiated.keepaliveTimeSeconds))
+        return now + jittered(bgpNanoseconds(seconds: negotiated.keepaliveTimeSeconds))
     }
 
     func holdDeadline(_ negotiated: BGPNegotiatedSession, _ now: Nanoseconds) -> Nanoseconds? {
         guard negotiated.holdTimeSeconds > 0 else { return nil }
-        return now + nanoseconds(seconds: negotiated.holdTimeSeconds)
+        return now + bgpNanoseconds(seconds: negotiated.holdTimeSeconds)
     }
 
     private mutating func jittered(_ interval: Nanoseconds) -> Nanoseconds {

@@ -147,7 +147,7 @@ public struct BGPSpeaker: Sendable {
             var actions: [BGPSpeakerAction] = []
             framer.reset()
             send(.open(configuration.openMessage), &actions)
-            move(to: .openSent(holdAt: now + nanoseconds(seconds: configuration.openHoldTimeSeconds)), &actions)
+            move(to: .openSent(holdAt: now + bgpNanoseconds(seconds: configuration.openHoldTimeSeconds)), &actions)
             return actions
         case .idle, .openSent, .openConfirm, .established:
             return []

@@ -20,4 +20,4 @@ struct BGPTimerJitter: Hashable, Sendable {
 
 /// Seconds to the nanoseconds the FSM's clock runs on.
 @inline(__always)
-func nanoseconds(seconds: UInt16) -> Int64 { Int64(seconds) * 1_000_000_000 }
+func bgpNanoseconds(seconds: UInt16) -> Int64 { Int64(seconds) * 1_000_000_000 }
