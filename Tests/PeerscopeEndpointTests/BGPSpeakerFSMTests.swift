@@ -198,6 +198,45 @@ struct BGPSpeakerFSMTests {
         #expect(link.a.connectRetryCounter == 1)
     }
 
+    // RFC 4271 §6.8 and RFC 6286 §2.3: the connection initiated by the higher BGP Identifier stays;
+    // with equal identifiers the higher AS decides.
+    @Test func collisionKeepsTheConnectionInitiatedByTheHigherIdentifier() {
+        let low = BGPLab.routerA, high = BGPLab.routerB
+        #expect(BGPSpeaker.collisionKeepsConnection(initiatedLocally: true, localIdentifier: high, remoteIdentifier: low,
+                                                    localAS: 1, remoteAS: 2))
+        #expect(!BGPSpeaker.collisionKeepsConnection(initiatedLocally: false, localIdentifier: high, remoteIdentifier: low,
+                                                     localAS: 1, remoteAS: 2))
+        #expect(BGPSpeaker.collisionKeepsConnection(initiatedLocally: false, localIdentifier: low, remoteIdentifier: high,
+                                                    localAS: 1, remoteAS: 2))
+        #expect(BGPSpeaker.collisionKeepsConnection(initiatedLocally: true, localIdentifier: low, remoteIdentifier: low,
+                                                    localAS: 65002, remoteAS: 65001))
+        #expect(!BGPSpeaker.collisionKeepsConnection(initiatedLocally: true, localIdentifier: low, remoteIdentifier: low,
+                                                     localAS: 65001, remoteAS: 65002))
+    }
+
+    // RFC 4271 §8.2.2 OpenConfirm, Event 23 (OpenCollisionDump): Cease / Connection Collision
+    // Resolution (RFC 4486 subcode 7), Idle, ConnectRetryCounter incremented.
+    @Test func closeForCollisionSendsCeaseConnectionCollisionResolution() {
+        var speaker = openSent()
+        _ = speaker.receive(bytes: bgpPeerOpen(), now: 1)
+        let actions = speaker.closeForCollision(now: 2)
+        #expect(actions.first == .send(BGPMessage.notification(BGPNotification(code: 6, subcode: 7)).encoded()))
+        #expect(speaker.state == .idle && speaker.connectRetryCounter == 1)
+    }
+
+    // RFC 4271 §8.1 session attributes and counters, as `show bgp neighbors` prints them.
+    @Test func neighborStatusSummarisesThePeering() {
+        var link = BGPLab.established(routesA: BGPSpeakerSessionTests.routesA)
+        link.run(seconds: 31)
+        let status = link.b.status
+        #expect(status.state == .established && status.localAS == 65002 && status.peerAS == 65001)
+        #expect(status.negotiated?.holdTimeSeconds == 90 && status.establishedTransitions == 1)
+        #expect(status.prefixesReceived == [.ipv4Unicast: 2, .ipv6Unicast: 1])
+        #expect(status.endOfRIBReceived == [.ipv4Unicast, .ipv6Unicast] && status.prefixesOriginated == 0)
+        #expect(status.messagesReceived.keepalive == 2 && status.messagesReceived.update == 4)
+        #expect(status.lastError == nil && !status.ttlSecurity)
+    }
+
     // RFC 4271 §4.2: Hold Time 1 or 2 is not a valid configuration; 0 and 3 are.
     @Test func configurationRejectsHoldTimeOneOrTwo() {
         for hold: UInt16 in [1, 2] {
