@@ -118,6 +118,10 @@ public final class UDPSocket {
         let source = SocketAddress(info.source) ?? SocketAddress(.unspecified(version: family), port: 0)
         var destination = SocketAddress(info.destination)
         destination?.port = localAddress?.port ?? 0
+        // A zone belongs only to a link-local destination; a global one is the same on every link.
+        if let address = destination?.address, case .v6(let v6) = address, v6.high >> 54 != 0x3FA {
+            destination?.scopeID = 0
+        }
         return DatagramMetadata(
             length: length, source: source, destination: destination,
             ttl: info.ttl >= 0 ? UInt8(truncatingIfNeeded: info.ttl) : nil,
