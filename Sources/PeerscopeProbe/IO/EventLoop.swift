@@ -103,7 +103,6 @@ public final class EventLoop {
             try check("epoll_wait", ps_epoll_wait(epoll, buffer.baseAddress, Int32(buffer.count), timeout))
         }
         now = MonotonicClock.nowNanoseconds()
-        var deadlineReported = false
         for index in 0..<Int(count) {
             let event = events[index]
             switch event.token {
@@ -121,10 +120,7 @@ public final class EventLoop {
                                    error: bits & PS_EVENT_ERROR != 0), now)
             }
         }
-        if let deadline, now >= deadline, !deadlineReported {
-            deadlineReported = true
-            try handler(.deadlineReached, now)
-        }
+        if let deadline, now >= deadline { try handler(.deadlineReached, now) }
     }
 
     /// Runs `wait` until the handler says stop. `nextDeadline` is asked before every wait: the
