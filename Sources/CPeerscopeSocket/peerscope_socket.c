@@ -437,3 +437,10 @@ int ps_set_timer_slack_ns(unsigned long slack_ns) {
     RETURN_ERRNO_IF(prctl(PR_SET_TIMERSLACK, slack_ns, 0, 0, 0) != 0);
     return 0;
 }
+
+int ps_set_realtime_priority(int priority) {
+    struct sched_param param = {.sched_priority = priority};
+    /* pid 0 is the calling thread on Linux (the policy is per thread). */
+    RETURN_ERRNO_IF(sched_setscheduler(0, priority > 0 ? SCHED_FIFO : SCHED_OTHER, &param) != 0);
+    return 0;
+}

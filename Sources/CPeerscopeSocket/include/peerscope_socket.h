@@ -127,6 +127,10 @@ int ps_netns_restore(int saved);
    slack (PR_SET_TIMERSLACK, default 50 µs); 0 restores the default. */
 int ps_set_timer_slack_ns(unsigned long slack_ns);
 
+/* SCHED_FIFO at `priority` (1-99) for the calling thread, so a loop keeping 3.3 ms intervals is not
+   queued behind other processes' work; needs CAP_SYS_NICE. 0 returns to SCHED_OTHER. */
+int ps_set_realtime_priority(int priority);
+
 #ifdef __cplusplus
 }
 #endif

@@ -140,6 +140,13 @@ public final class EventLoop {
         _ = try check("PR_SET_TIMERSLACK", ps_set_timer_slack_ns(nanoseconds))
     }
 
+    /// Runs the calling thread under SCHED_FIFO at `priority` (1–99; 0 returns to the normal policy),
+    /// so the loop's wake-ups are not queued behind other processes on a busy machine. Needs
+    /// CAP_SYS_NICE; the loop spends its time asleep, so it does not starve the machine.
+    public static func setRealtimePriority(_ priority: Int32) throws(SocketError) {
+        _ = try check("sched_setscheduler SCHED_FIFO \(priority)", ps_set_realtime_priority(priority))
+    }
+
     private func arm(_ deadline: Int64?) throws(SocketError) {
         // timerfd is absolute; 0 disarms, so clamp a real deadline to at least 1 ns.
         let wanted = deadline.map { max($0, 1) } ?? 0
