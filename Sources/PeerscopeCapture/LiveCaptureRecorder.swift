@@ -25,7 +25,8 @@ public struct LiveCaptureStatistics: Hashable, Sendable {
 /// Opened in immediate mode (each packet handed over at once, not batched) with nanosecond timestamps
 /// where the kernel offers them, a 65,535-byte snaplen and a BPF filter. The capture is active once
 /// `init` returns, so packets sent after it are recorded even before the thread is scheduled.
-/// `stop()` drains what the kernel still holds, writes it, and closes the file.
+/// `stop()` drains what the kernel still holds, writes it, and closes the file; a started recorder
+/// must be stopped (its thread holds it alive until then).
 public final class LiveCaptureRecorder: @unchecked Sendable {
     /// BFD single hop, BFD multihop and BGP.
     public static let defaultFilter = "udp port 3784 or udp port 4784 or tcp port 179"

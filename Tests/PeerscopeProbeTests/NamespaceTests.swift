@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import PeerscopeProbe
 import PeerscopeWire
 import Testing
@@ -6,12 +7,16 @@ import Testing
 /// Two network namespaces joined by a veth pair, 192.0.2.0/24 and 2001:db8::/64 inside: a real
 /// single-hop link, where the kernel's routing (not loopback) carries the packets.
 /// Names start with `ps-io-` and carry the process id, so they never meet the lab's `ps-` scenarios
-/// or another test run; both namespaces (and with them the veth pair) are deleted on every path.
+/// or another test run; the veth ends are created inside the namespaces, never in the root one.
+/// While they exist the pair holds the lab's lock, so `tools/lab/run` (whose checks look for any
+/// `ps-` namespace) never runs beside them. Both namespaces (and with them the veth pair) are
+/// deleted on every path, and the lock released.
 final class VethPair: Sendable {
     let namespaceA: String
     let namespaceB: String
     let interfaceA: String
     let interfaceB: String
+    private let lock: LabLock
 
     /// `test` is one letter per test, so tests of this suite can run in parallel.
     init(test: Character) throws {
@@ -20,6 +25,7 @@ final class VethPair: Sendable {
         namespaceB = "ps-io-\(tag)-b"
         interfaceA = "psio\(tag)a"
         interfaceB = "psio\(tag)b"
+        lock = try LabLock()
         delete()
         do {
             try ip("netns", "add", namespaceA)
@@ -41,19 +47,52 @@ final class VethPair: Sendable {
         }
     }
 
+    /// Deletes both namespaces and releases the lab lock; safe to call twice.
     func delete() {
         _ = try? ip("netns", "del", namespaceA)
         _ = try? ip("netns", "del", namespaceB)
+        lock.release()
     }
 
     deinit { delete() }
+}
+
+/// The lock `tools/lab/lib.sh` takes (flock on /run/lock/peerscope-lab.lock) for a whole scenario.
+final class LabLock: Sendable {
+    private let fd: Int32
+    private let held = Mutex(true)
+
+    init(timeoutSeconds: Int = 300) throws {
+        let path = FileManager.default.fileExists(atPath: "/run/lock") ? "/run/lock/peerscope-lab.lock"
+                                                                         : "/tmp/peerscope-lab.lock"
+        fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw CommandError(command: "open \(path)", output: String(cString: strerror(errno))) }
+        let deadline = MonotonicClock.nowNanoseconds() + Int64(timeoutSeconds) * 1_000_000_000
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            guard MonotonicClock.nowNanoseconds() < deadline else {
+                close(fd)
+                throw CommandError(command: "flock \(path)", output: "a lab run held it for \(timeoutSeconds) s")
+            }
+            usleep(50_000)
+        }
+    }
+
+    func release() {
+        held.withLock { held in
+            guard held else { return }
+            held = false
+            close(fd)  // closing the only descriptor releases the flock
+        }
+    }
+
+    deinit { release() }
 }
 
 @Suite("Single hop across a veth pair between two ps-io- namespaces", .enabled(if: canCreateNamespaces))
 struct NamespaceTests {
     @Test("TTL 255 and a probe's 254 arrive unchanged over a real link; guard sees the connected /24 and /64")
     func singleHopOverVeth() async throws {
-        let pair = try VethPair(test: "u")
+        let pair = try await onOwnThread { try VethPair(test: "u") }
         defer { pair.delete() }
         let outcome = try await onOwnThread { () -> [String] in
             var log: [String] = []
@@ -124,7 +163,7 @@ struct NamespaceTests {
 
     @Test("BGP transport across the link: TTL 255 passes a listener's minimum TTL 255, TTL 254 does not")
     func gtsmOverVeth() async throws {
-        let pair = try VethPair(test: "t")
+        let pair = try await onOwnThread { try VethPair(test: "t") }
         defer { pair.delete() }
         let outcome = try await onOwnThread { () -> [String] in
             let listener = try NetworkNamespace.run(pair.namespaceB) { () throws -> TCPListener in

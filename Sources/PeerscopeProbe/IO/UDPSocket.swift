@@ -78,14 +78,15 @@ public final class UDPSocket {
     }
 
     /// Sends one datagram; `ttl` overrides the socket's TTL for this packet only.
-    /// Callers outside this module go through a `PeerGuard` first (see `BFDSocket.Transmitter`).
-    public func send(_ bytes: UnsafeRawBufferPointer, to destination: SocketAddress, ttl: UInt8? = nil) throws(SocketError) {
+    /// Internal on purpose: outside this module every send goes through a `PeerGuard`
+    /// (`BFDSocket.Transmitter.send`), so no code path can reach the wire without it.
+    func send(_ bytes: UnsafeRawBufferPointer, to destination: SocketAddress, ttl: UInt8? = nil) throws(SocketError) {
         var endpoint = destination.endpoint
         let sent = ps_sendmsg(fileDescriptor, bytes.baseAddress, bytes.count, &endpoint, ttl.map(Int32.init) ?? -1)
         _ = try check("send to \(destination)", sent)
     }
 
-    public func send(_ bytes: [UInt8], to destination: SocketAddress, ttl: UInt8? = nil) throws(SocketError) {
+    func send(_ bytes: [UInt8], to destination: SocketAddress, ttl: UInt8? = nil) throws(SocketError) {
         var endpoint = destination.endpoint
         let sent = bytes.withUnsafeBytes {
             ps_sendmsg(fileDescriptor, $0.baseAddress, $0.count, &endpoint, ttl.map(Int32.init) ?? -1)
