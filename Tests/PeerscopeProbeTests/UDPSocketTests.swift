@@ -1,0 +1,152 @@
+import Foundation
+import PeerscopeProbe
+import PeerscopeWire
+import Testing
+
+/// Loopback round trips through the kernel. Each test uses its own loopback address or port so the
+/// tests can run in parallel: 127.77.0.1 for IPv4 here, ::1 port 3784 only here.
+@Suite("BFD sockets over loopback")
+struct UDPSocketTests {
+    static let loopbackIndex = if_nametoindex("lo")
+
+    func roundTrip(local: IPAddress) async throws {
+        let results = try await onOwnThread { () -> [ReceivedDatagram] in
+            let interfaces = try LocalInterfaces.current()
+            let receiver = try BFDSocket.Receiver(local: local, transport: .singleHop)
+            let peerGuard = try PeerGuard(peer: local, singleHop: true, interfaces: interfaces)
+            let transmitter = try BFDSocket.Transmitter(local: local, peerGuard: peerGuard, transport: .singleHop)
+            let loop = try EventLoop()
+            try loop.register(receiver.fileDescriptor)
+            let now = MonotonicClock.nowNanoseconds()
+            try transmitter.send([1, 2, 3, 4], now: now)
+            try transmitter.send([5, 6, 7, 8], ttl: 254, now: now)
+            try transmitter.send([9], now: now)
+            var received: [ReceivedDatagram] = []
+            _ = try pump(loop) { event, _ in
+                if case .ready(receiver.fileDescriptor, true, _, _) = event {
+                    while let datagram = try receiver.receive() { received.append(datagram) }
+                }
+                return received.count == 3
+            }
+            return received
+        }
+        #expect(results.map(\.bytes) == [[1, 2, 3, 4], [5, 6, 7, 8], [9]])
+        // TTL 255 by default, 254 for the one packet that asked, and back to 255: the override is per packet.
+        #expect(results.map(\.ttl) == [255, 254, 255])
+        let wall = MonotonicClock.wallNanoseconds()
+        for datagram in results {
+            #expect(datagram.source.address == local)
+            #expect(BFDSocket.sourcePortRange.contains(datagram.source.port))
+            #expect(datagram.destination == SocketAddress(local, port: 3784))
+            #expect(datagram.interfaceIndex == Self.loopbackIndex)
+            let stamp = try #require(datagram.kernelTimestampNanoseconds)
+            #expect(stamp <= wall && wall - stamp < 5_000_000_000, "kernel timestamp \(stamp) vs now \(wall)")
+            #expect(datagram.receivedAtNanoseconds <= MonotonicClock.nowNanoseconds())
+        }
+        // One session, one source port (RFC 5881 §4).
+        #expect(Set(results.map(\.source.port)).count == 1)
+    }
+
+    @Test("IPv4: TTL 255, a per-packet TTL 254, source port, destination, ifindex, kernel timestamp")
+    func ipv4RoundTrip() async throws {
+        try await roundTrip(local: addr("127.77.0.1"))
+    }
+
+    @Test("IPv6 on ::1: hop limit 255 and 254, source port, destination, ifindex, kernel timestamp")
+    func ipv6RoundTrip() async throws {
+        try await roundTrip(local: addr("::1"))
+    }
+
+    @Test("multihop receive socket listens on 4784 and the transmitter sends there")
+    func multihopPort() async throws {
+        let local = addr("127.77.0.4")
+        let datagram = try await onOwnThread { () -> ReceivedDatagram? in
+            let receiver = try BFDSocket.Receiver(local: local, transport: .multihop)
+            let peerGuard = try PeerGuard(peer: local, singleHop: false, interfaces: try LocalInterfaces.current())
+            let transmitter = try BFDSocket.Transmitter(local: local, peerGuard: peerGuard, transport: .multihop)
+            #expect(transmitter.destination.port == 4784)
+            let loop = try EventLoop()
+            try loop.register(receiver.fileDescriptor)
+            try transmitter.send([0x20, 0x40], now: MonotonicClock.nowNanoseconds())
+            var got: ReceivedDatagram?
+            _ = try pump(loop) { _, _ in
+                got = try receiver.receive()
+                return got != nil
+            }
+            return got
+        }
+        let received = try #require(datagram)
+        #expect(received.destination?.port == 4784)
+        #expect(received.ttl == 255)
+    }
+
+    @Test("sessions get distinct source ports from 49152–65535; a full range reports EADDRINUSE")
+    func sourcePorts() throws {
+        let local = addr("127.77.0.5")
+        let peerGuard = try PeerGuard(peer: local, singleHop: true, interfaces: try LocalInterfaces.current())
+        let narrow: ClosedRange<UInt16> = 60_000...60_003
+        var transmitters: [BFDSocket.Transmitter] = []
+        for _ in narrow {
+            transmitters.append(try BFDSocket.Transmitter(local: local, peerGuard: peerGuard, transport: .singleHop,
+                                                          sourcePorts: narrow))
+        }
+        #expect(Set(transmitters.map(\.localAddress.port)) == Set(narrow))
+        #expect(throws: SocketError.self) {
+            _ = try BFDSocket.Transmitter(local: local, peerGuard: peerGuard, transport: .singleHop, sourcePorts: narrow)
+        }
+        do {
+            _ = try BFDSocket.Transmitter(local: local, peerGuard: peerGuard, transport: .singleHop, sourcePorts: narrow)
+        } catch {
+            #expect(error.isAddressInUse)
+        }
+    }
+
+    @Test("the transmitter refuses any destination but its peer, before the kernel sees it")
+    func transmitterRefusesOtherDestinations() throws {
+        let local = addr("127.77.0.6")
+        let peerGuard = try PeerGuard(peer: local, singleHop: true, interfaces: try LocalInterfaces.current())
+        let transmitter = try BFDSocket.Transmitter(local: local, peerGuard: peerGuard, transport: .singleHop)
+        let now = MonotonicClock.nowNanoseconds()
+        for other in ["127.77.0.7", "255.255.255.255", "224.0.0.1", "0.0.0.0"].map({ IPAddress($0)! }) {
+            #expect(throws: SendError.self) { try transmitter.send([1], to: other, now: now) }
+        }
+        do {
+            try transmitter.send([1], to: addr("127.77.0.7"), now: now)
+        } catch {
+            #expect(error == .refused(.notThePeer(destination: addr("127.77.0.7"), peer: local)))
+        }
+    }
+
+    @Test("SO_BINDTODEVICE on lo still receives loopback traffic; an unknown interface is refused")
+    func bindToDevice() throws {
+        let receiver = try BFDSocket.Receiver(local: addr("127.77.0.8"), transport: .singleHop, interface: "lo")
+        #expect(receiver.localAddress.port == 3784)
+        #expect(throws: SocketError.self) {
+            _ = try BFDSocket.Receiver(local: addr("127.77.0.9"), transport: .singleHop,
+                                       interface: "ps-io-nonexistent0")
+        }
+    }
+
+    @Test("a datagram larger than the caller's buffer is reported truncated with its full length")
+    func truncation() async throws {
+        let local = addr("127.77.0.10")
+        let metadata = try await onOwnThread { () -> DatagramMetadata? in
+            let receiver = try BFDSocket.Receiver(local: local, transport: .singleHop)
+            let peerGuard = try PeerGuard(peer: local, singleHop: true, interfaces: try LocalInterfaces.current())
+            let transmitter = try BFDSocket.Transmitter(local: local, peerGuard: peerGuard, transport: .singleHop)
+            let loop = try EventLoop()
+            try loop.register(receiver.fileDescriptor)
+            try transmitter.send([UInt8](repeating: 7, count: 100), now: MonotonicClock.nowNanoseconds())
+            var buffer = [UInt8](repeating: 0, count: 24)
+            var got: DatagramMetadata?
+            _ = try pump(loop) { _, _ in
+                got = try buffer.withUnsafeMutableBytes { raw in try receiver.receive(into: raw) }
+                return got != nil
+            }
+            return got
+        }
+        let received = try #require(metadata)
+        #expect(received.isTruncated)
+        #expect(received.length == 100)
+    }
+}
