@@ -97,7 +97,7 @@ struct BenchBGP: ParsableCommand {
                 produced += 1
             }
             // Cut what is pending into MSS-like segments; the tail waits for the next burst.
-            while session.pending.count >= 1_460 || (!session.pending.isEmpty && produced >= updates) {
+            while session.pending.count >= 1_460 {
                 let size = min(session.pending.count, 536 + Int(random.next() % 925))
                 let chunk = Array(session.pending.prefix(size))
                 session.pending.removeFirst(size)
@@ -121,6 +121,17 @@ struct BenchBGP: ParsableCommand {
                 }
                 nextKeepalive = now + 3_000_000_000
             }
+        }
+        // What every session still holds goes out in final segments.
+        for index in all.indices {
+            while !all[index].pending.isEmpty {
+                let size = min(all[index].pending.count, 1_460)
+                let chunk = Array(all[index].pending.prefix(size))
+                all[index].pending.removeFirst(size)
+                write(segment(&all[index], fromA: true, flags: [.ack, .psh], payload: chunk))
+                now += 20_000
+            }
+            write(segment(&all[index], fromA: false, flags: .ack, payload: []))
         }
         print("\(output): \(frames) frames, \(produced) UPDATEs, \(sessions) BGP sessions")
     }

@@ -78,6 +78,9 @@ public struct BGPStreamTracker: Sendable {
         var framer = BGPFramer()
         var opens: BGPOpen?
         var ttl: UInt8 = 0
+        /// How to read this direction's UPDATEs; recomputed only until both OPENs are known.
+        var options: BGPDecodingOptions?
+        var optionsFinal = false
     }
 
     /// Where and when: the frame being processed.
@@ -178,13 +181,21 @@ public struct BGPStreamTracker: Sendable {
             case .reset: closing.append(transport(.reset, key: key, ttl: direction.ttl, moment))
             }
         }
-        let options = decodingOptions(mine: direction.opens, theirs: directions[key.reversed]?.opens)
         while let bytes = direction.framer.next() {
+            if !direction.optionsFinal {
+                let theirs = directions[key.reversed]?.opens
+                direction.options = decodingOptions(mine: direction.opens, theirs: theirs)
+                direction.optionsFinal = direction.opens != nil && theirs != nil
+            }
+            let options = direction.options ?? BGPDecodingOptions(fourOctetAS: true)
             let decoded: Result<(BGPHeader, BGPMessage), WireError> = bytes.withUnsafeBytes { view in
                 do throws(WireError) { return .success(try BGPMessage.decode(view, options: options)) } catch { return .failure(error) }
             }
             let header = try? decoded.get().0
-            if case .success((_, .open(let open))) = decoded { direction.opens = open }
+            if case .success((_, .open(let open))) = decoded {
+                direction.opens = open
+                direction.optionsFinal = false
+            }
             output.append(.message(BGPMessageRecord(
                 frameNumber: moment.frameNumber, timeNanoseconds: moment.time, source: key.source,
                 destination: key.destination, sourcePort: key.sourcePort, destinationPort: key.destinationPort,

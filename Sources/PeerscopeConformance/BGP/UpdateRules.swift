@@ -16,10 +16,28 @@ extension BGPConformanceEngine {
                                  relativeTimeNanoseconds: relative(record.timeNanoseconds)), kind: "\(family)")
             return
         }
-        var present = Set<UInt8>()
+        // Attribute codes seen, as a 256-bit mask: no allocation per UPDATE.
+        var present = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        func has(_ code: UInt8) -> Bool {
+            let bit = UInt64(1) << (code & 63)
+            switch code >> 6 {
+            case 0: return present.0 & bit != 0
+            case 1: return present.1 & bit != 0
+            case 2: return present.2 & bit != 0
+            default: return present.3 & bit != 0
+            }
+        }
         var duplicates: [UInt8] = []
         for attribute in update.attributes {
-            if !present.insert(attribute.typeCode).inserted { duplicates.append(attribute.typeCode) }
+            let code = attribute.typeCode
+            if has(code) { duplicates.append(code) }
+            let bit = UInt64(1) << (code & 63)
+            switch code >> 6 {
+            case 0: present.0 |= bit
+            case 1: present.1 |= bit
+            case 2: present.2 |= bit
+            default: present.3 |= bit
+            }
             if let expectedFlags = Self.requiredFlags(attribute.typeCode),
                attribute.flags & 0xC0 != expectedFlags {
                 add("\(Self.attributeName(attribute.typeCode)) with flags 0x\(String(attribute.flags, radix: 16)) "
@@ -38,9 +56,9 @@ extension BGPConformanceEngine {
         // Routes announced in the classic NLRI need ORIGIN, AS_PATH and NEXT_HOP; routes in
         // MP_REACH_NLRI need ORIGIN and AS_PATH (the next hop travels inside MP_REACH).
         var required: [UInt8] = []
-        if !update.announced.isEmpty { required = [1, 2, 3] }
-        else if present.contains(14) { required = [1, 2] }
-        let missing = required.filter { !present.contains($0) }
+        if !update.announced.isEmpty { if !(has(1) && has(2) && has(3)) { required = [1, 2, 3] } }
+        else if has(14), !(has(1) && has(2)) { required = [1, 2] }
+        let missing = required.filter { !has($0) }
         if !missing.isEmpty {
             let names = missing.map(Self.attributeName).joined(separator: ", ")
             add("UPDATE announcing routes without \(names); RFC 7606 §3(d) treatment: treat-as-withdraw",

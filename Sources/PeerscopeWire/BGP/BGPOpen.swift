@@ -256,6 +256,16 @@ public enum BGPCapability: Hashable, Sendable {
     }
 
     public static func == (lhs: BGPCapability, rhs: BGPCapability) -> Bool {
+        // Different codes never match; value-free capabilities match on the code alone.
+        guard lhs.code == rhs.code else { return false }
+        switch (lhs, rhs) {
+        case (.routeRefresh, .routeRefresh), (.extendedMessage, .extendedMessage),
+             (.enhancedRouteRefresh, .enhancedRouteRefresh):
+            return true
+        case (.multiprotocol(let a), .multiprotocol(let b)): return a == b
+        case (.fourOctetAS(let a), .fourOctetAS(let b)): return a == b
+        default: break
+        }
         var left: [UInt8] = [], right: [UInt8] = []
         lhs.encode(into: &left)
         rhs.encode(into: &right)

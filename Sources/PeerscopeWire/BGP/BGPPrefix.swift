@@ -38,16 +38,17 @@ public struct BGPPrefix: Hashable, Sendable, CustomStringConvertible {
             guard let raw = cursor.readSlice(octets) else {
                 throw WireError(.bgp, .truncated(needed: octets, available: cursor.remaining), at: offset + start)
             }
-            var padded = [UInt8](repeating: 0, count: afi == 2 ? 16 : 4)
-            for index in 0..<octets { padded[index] = raw[index] }
+            // Left-aligned into integers: no per-prefix buffer.
             let address: IPAddress
             if afi == 2 {
                 var high: UInt64 = 0, low: UInt64 = 0
-                for index in 0..<8 { high = high << 8 | UInt64(padded[index]) }
-                for index in 8..<16 { low = low << 8 | UInt64(padded[index]) }
+                for index in 0..<8 { high = high << 8 | UInt64(index < octets ? raw[index] : 0) }
+                for index in 8..<16 { low = low << 8 | UInt64(index < octets ? raw[index] : 0) }
                 address = .v6(IPv6Address(high: high, low: low))
             } else {
-                address = .v4(IPv4Address(padded[0], padded[1], padded[2], padded[3]))
+                var value: UInt32 = 0
+                for index in 0..<4 { value = value << 8 | UInt32(index < octets ? raw[index] : 0) }
+                address = .v4(IPv4Address(value))
             }
             prefixes.append(BGPPrefix(address: address, length: length, pathID: pathID))
         }
