@@ -113,7 +113,8 @@ public struct BGPStreamTracker: Sendable {
                                destination: network.destination, destinationPort: tcp.destinationPort)
         let moment = Moment(frameNumber: frameNumber, time: time)
         var output: [BGPStreamEvent] = []
-        if tcp.flags.contains(.syn) {
+        let retransmittedSYN = tcp.flags.contains(.syn) && directions[key]?.stream.nextSequence == tcp.sequenceNumber &+ 1
+        if tcp.flags.contains(.syn), !retransmittedSYN {
             // A new SYN on a known 4-tuple is a new connection: forget the old direction.
             directions[key] = nil
             output.append(transport(tcp.flags.contains(.ack) ? .accept : .connect,

@@ -38,7 +38,8 @@ public struct TCPStream: Sendable {
     public mutating func segment(sequence: UInt32, flags: TCPFlags, payload: UnsafeRawBufferPointer) -> [TCPStreamEvent] {
         var events: [TCPStreamEvent] = []
         if flags.contains(.rst) {
-            events.append(.reset)
+            // Only the first RST or FIN ends the stream; retransmissions of them are not news.
+            if !finished { events.append(.reset) }
             finished = true
             return events
         }
@@ -80,7 +81,7 @@ public struct TCPStream: Sendable {
                 while !pending.isEmpty { events += skipToEarliest(&next) }
                 nextSequence = next
             }
-            events.append(.fin)
+            if !finished { events.append(.fin) }
             finished = true
         }
         return events

@@ -49,6 +49,7 @@ public struct BGPSessionsRenderer {
         for session in analysis.bgpSessions { lines += details(session, origin: origin) }
         lines.append("PFX-SENT: routes the speaker announced and had not withdrawn" + (at.map { " at t=\(Units.relativeTime(nanoseconds: $0, decimals: 3))" } ?? " at the end")
                      + " = the peer's Adj-RIB-In from it; HOLD: offered in OPEN; KEEPALIVE: median interval seen.")
+        lines.append("")
         return lines
     }
 
