@@ -10,6 +10,8 @@ func analyzeEach(_ capture: CaptureOptions, options: CheckOptions = CheckOptions
     var unusable = false
     for path in capture.files {
         do {
+            var options = options
+            options.tcpBufferLimit = capture.tcpBufferKiB * 1_024
             let analysis = try CaptureAnalysis(path: path, filter: capture.filter, options: options)
             try body(analysis)
             if let readError = analysis.readError {

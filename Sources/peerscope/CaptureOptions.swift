@@ -9,8 +9,14 @@ struct CaptureOptions: ParsableArguments {
             help: ArgumentHelp("BPF capture filter applied while reading, as in tcpdump.", valueName: "bpf"))
     var filter: String?
 
+    @Option(name: .customLong("tcp-buffer"),
+            help: ArgumentHelp("Most KiB of out-of-order TCP data held per direction before a gap is given up as a hole.",
+                               valueName: "KiB"))
+    var tcpBufferKiB = 1_024
+
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("no capture file given") }
+        guard (1...1_048_576).contains(tcpBufferKiB) else { throw ValidationError("--tcp-buffer must be 1–1048576 KiB") }
         guard files.filter({ $0 == "-" }).count <= 1 else {
             throw ValidationError("standard input ('-') can be read only once")
         }

@@ -65,7 +65,7 @@ struct Decode: ParsableCommand {
         let jsonRenderer = DecodeJSONRenderer()
         let bgpRenderer = BGPLineRenderer(timeDecimals: text.timeDecimals)
         let bgpJSON = BGPJSONRenderer()
-        var bgp = BGPStreamTracker()
+        var bgp = BGPStreamTracker(bufferLimit: capture.tcpBufferKiB * 1_024)
         var readError: CaptureError?
         do throws(CaptureError) {
             if count {

@@ -42,6 +42,26 @@ struct TCPStreamTests {
         delivered += bytes(feed(&stream, 3, [9, 9, 5, 6]))        // overlap: 2 old bytes, 2 new
         #expect(delivered == [1, 2, 3, 4, 5, 6])
         #expect(stream.retransmittedBytes == 6)
+        // The first copy is kept and the differing bytes are reported: 4 in the full
+        // retransmission, 2 in the overlap.
+        #expect(stream.conflictingBytes == 6)
+        var same = TCPStream()
+        _ = feed(&same, 0, [], [.syn])
+        _ = feed(&same, 1, [1, 2, 3, 4])
+        #expect(feed(&same, 1, [1, 2, 3, 4]).isEmpty, "an identical retransmission is not news")
+        #expect(same.conflictingBytes == 0)
+    }
+
+    @Test("an ACK beyond a gap gives the gap up at once and delivers what waited behind it")
+    func acknowledgedGap() {
+        var stream = TCPStream()
+        _ = feed(&stream, 0, [], [.syn])
+        _ = feed(&stream, 1, [1, 2])
+        #expect(feed(&stream, 6, [6, 7]).isEmpty)
+        #expect(stream.acknowledged(8) == [.hole(missing: 3), .data([6, 7])])
+        #expect(stream.acknowledged(8).isEmpty, "an ACK already seen changes nothing")
+        #expect(stream.acknowledged(12) == [.hole(missing: 4)], "acknowledged bytes never captured are a hole too")
+        #expect(bytes(feed(&stream, 12, [9])) == [9])
     }
 
     @Test("a gap that never fills becomes a hole at FIN, and RST ends the stream")

@@ -171,6 +171,33 @@ struct BGPRuleTests {
         #expect(try !BGPExchange.clean().rules().contains("CAPTURE.TCP.HOLE"))
     }
 
+    @Test("CAPTURE.TCP.HOLE: the reassembly cap gives a gap up; a retransmission that differs is reported")
+    func reassemblyCapAndConflict() throws {
+        var exchange = BGPExchange()
+        exchange.establish()
+        exchange.dropNextSegment = .a
+        exchange.send(.a, .keepalive)
+        for index in 0..<8 { exchange.announce(.a, ["10.0.\(index).0/24"]) }
+        var options = CheckOptions()
+        options.tcpBufferLimit = 200
+        let analysis = try exchange.analyse(options: options)
+        let hole = try #require(analysis.findings.first { $0.rule.id == "CAPTURE.TCP.HOLE" })
+        #expect(hole.message.contains("buffer cap"))
+        #expect(analysis.bgpSessions.first?.a.routes.count == 8, "every UPDATE after the gap is still decoded")
+        // A retransmission of a's last KEEPALIVE with different bytes: first copy wins, reported.
+        var conflict = BGPExchange()
+        conflict.establish()
+        conflict.send(.a, .keepalive)
+        var bent = BGPMessage.keepalive.encoded()
+        bent[18] = 2
+        conflict.a.sequence &-= 19
+        conflict.segment(.a, flags: [.ack, .psh], payload: bent)
+        let found = try conflict.analyse()
+        let finding = try #require(found.findings.first { $0.rule.id == "CAPTURE.TCP.HOLE" })
+        #expect(finding.measured == "1 byte(s) differ")
+        #expect(found.bgpSessions.first?.a.messages[2] == 0, "the conflicting copy is not decoded as an UPDATE")
+    }
+
     @Test("BGP.TMR.KEEPALIVE.RATE: faster than once a second, or slower than a third of the hold time")
     func keepaliveRate() throws {
         var fast = BGPExchange()

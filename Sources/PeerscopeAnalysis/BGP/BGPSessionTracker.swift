@@ -116,7 +116,7 @@ public struct BGPSessionTracker: Sendable {
         case .hole(let missing, _):
             sessions[index].holes += 1
             append(.hole(missing: missing), index, side, mark)
-        case .resynchronised:
+        case .resynchronised, .conflict:
             break
         }
     }

@@ -31,6 +31,8 @@ public struct BGPTransportEvent: Sendable {
         /// After a hole (or a connection picked up mid-stream) the framer found the next BGP
         /// header `skipped` bytes further on.
         case resynchronised(skipped: Int)
+        /// A retransmission differed from the first copy in `bytes` bytes (the first copy was kept).
+        case conflict(bytes: Int)
     }
 
     public var frameNumber: Int
@@ -180,6 +182,8 @@ public struct BGPStreamTracker: Sendable {
                 output.append(transport(.hole(missing: missing, overflow: overflow), key: key, ttl: direction.ttl, moment))
             case .fin: closing.append(transport(.fin, key: key, ttl: direction.ttl, moment))
             case .reset: closing.append(transport(.reset, key: key, ttl: direction.ttl, moment))
+            case .conflict(let bytes):
+                output.append(transport(.conflict(bytes: bytes), key: key, ttl: direction.ttl, moment))
             }
         }
         while let bytes = direction.framer.next() {

@@ -8,6 +8,9 @@ public enum TCPStreamEvent: Sendable, Equatable {
     case hole(missing: Int)
     case fin
     case reset
+    /// A retransmission carried `bytes` that differ from the copy already delivered (the first
+    /// copy was kept, as a receiver's stack keeps it).
+    case conflict(bytes: Int)
 }
 
 /// Reassembles one direction of a TCP connection (RFC 9293 sequence arithmetic): in-order data is
@@ -22,7 +25,11 @@ public struct TCPStream: Sendable {
     public private(set) var retransmittedBytes = 0
     public private(set) var holes = 0
     public private(set) var bufferOverflows = 0
+    public private(set) var conflictingBytes = 0
     private var pending: [UInt32: [UInt8]] = [:]
+    /// The latest delivered bytes (up to `recentLimit`), to compare retransmissions against.
+    private var recent: [UInt8] = []
+    private static let recentLimit = 8_192
     private var pendingBytes = 0
     private var finished = false
 
@@ -56,11 +63,17 @@ public struct TCPStream: Sendable {
                 // Retransmission or overlap: only bytes beyond what was delivered are new.
                 let overlap = min(-offset, bytes.count)
                 retransmittedBytes += overlap
+                let differing = compareWithRecent(bytes, behind: -offset, count: overlap)
+                if differing > 0 {
+                    conflictingBytes += differing
+                    events.append(.conflict(bytes: differing))
+                }
                 bytes = UnsafeRawBufferPointer(rebasing: bytes[overlap...])
                 sequence = next
             }
             if !bytes.isEmpty {
                 if sequence == next {
+                    remember(bytes)
                     events.append(.data(Array(bytes)))
                     next &+= UInt32(bytes.count)
                     events += drain(&next)
@@ -120,6 +133,21 @@ public struct TCPStream: Sendable {
         return events
     }
 
+    private mutating func remember(_ bytes: UnsafeRawBufferPointer) {
+        recent.append(contentsOf: bytes.suffix(Self.recentLimit))
+        if recent.count > Self.recentLimit * 2 { recent.removeFirst(recent.count - Self.recentLimit) }
+    }
+
+    /// Compares the first `count` bytes of a retransmission that starts `behind` bytes before the
+    /// next expected byte with what was delivered; bytes older than the window are not judged.
+    private func compareWithRecent(_ bytes: UnsafeRawBufferPointer, behind: Int, count: Int) -> Int {
+        guard behind <= recent.count else { return 0 }
+        let start = recent.count - behind
+        var differing = 0
+        for index in 0..<count where recent[start + index] != bytes[index] { differing += 1 }
+        return differing
+    }
+
     private mutating func drain(_ next: inout UInt32) -> [TCPStreamEvent] {
         var events: [TCPStreamEvent] = []
         while true {
@@ -141,6 +169,7 @@ public struct TCPStream: Sendable {
             let skip = -Self.distance(start, next)
             retransmittedBytes += skip
             let fresh = Array(bytes[skip...])
+            fresh.withUnsafeBytes { remember($0) }
             events.append(.data(fresh))
             next &+= UInt32(fresh.count)
         }

@@ -37,6 +37,11 @@ public struct BGPConformanceEngine {
                                  measured: "\(skipped) byte(s) skipped",
                                  message: "Resynchronised on the next BGP marker after skipping \(skipped) byte(s) of a partial message",
                                  relativeTimeNanoseconds: relative(event.timeNanoseconds)), kind: "resync")
+        case .conflict(let bytes):
+            findings.add(Finding("CAPTURE.TCP.HOLE", bgpSession: session.id, side: name, frames: [event.frameNumber],
+                                 measured: "\(bytes) byte(s) differ",
+                                 message: "A retransmission from \(name) differs from the first copy in \(bytes) byte(s); the first copy was kept (as the receiver's TCP does)",
+                                 relativeTimeNanoseconds: relative(event.timeNanoseconds)), kind: "conflict")
         case .connect, .accept, .fin, .reset:
             break
         }
