@@ -47,8 +47,8 @@ lab-verify:
 lab-regen: setup-lab
 	@if [ -x tools/lab/run ]; then \
 	  out=$$(mktemp -d /tmp/peerscope-lab.XXXXXX); \
-	  tools/lab/run frr-bird-v4 --out $$out && tools/lab/run frr-bird-failover --out $$out && \
-	  PEERSCOPE=$(PEERSCOPE) tools/lab/verify $$out/frr-bird-v4.json $$out/frr-bird-failover.json; \
+	  tools/lab/run frr-bird-v4 frr-bird-failover frr-bird-failover-3 --out $$out && \
+	  PEERSCOPE=$(PEERSCOPE) tools/lab/verify $$out/frr-bird-v4.json $$out/frr-bird-failover.json $$out/frr-bird-failover-3.json; \
 	  status=$$?; rm -rf $$out; \
 	  if [ -x tools/lab/test-cleanup ]; then tools/lab/test-cleanup || status=1; fi; \
 	  exit $$status; \
