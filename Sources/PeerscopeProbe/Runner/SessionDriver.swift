@@ -37,6 +37,8 @@ public final class SessionDriver {
     /// Called after a state change of our endpoint (respond prints them).
     public var onStateChange: ((StateChange) -> Void)?
     public var onBGP: ((BGPObservation) -> Void)?
+    /// When the current session of ours was started (monotonic ns).
+    public private(set) var sessionStartedAt: Int64 = 0
 
     private let receiver: BFDSocket.Receiver
     private let transmitter: BFDSocket.Transmitter
@@ -122,6 +124,7 @@ public final class SessionDriver {
             localDiscriminator: discriminatorSeed, detectMultiplier: detectMultiplier, authentication: .some(authentication)))
         muted = false
         deaf = false
+        sessionStartedAt = now
         try perform(endpoint.start(now: now))
         return discriminatorSeed
     }

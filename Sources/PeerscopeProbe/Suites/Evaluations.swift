@@ -16,10 +16,12 @@ public enum Evaluate {
 
     /// handshake: the device's first Up after `startedAt`, carrying one of our discriminators.
     public static func handshake(_ record: ProbeRecord, startedAt: Int64, within seconds: Double = 10) -> CaseOutcome {
-        let ours = Set(record.sentPackets.map(\.localDiscriminator))
+        let ours = Set(record.sentPackets.filter { $0.time >= startedAt }.map(\.localDiscriminator))
         let indices = record.deviceIndices(from: startedAt)
         guard let first = indices.first else { return CaseOutcome(.fail, "no packet from the device after our first Down") }
-        guard let up = indices.first(where: { record.devicePackets[$0].state == .up }),
+        guard let up = indices.first(where: {
+            record.devicePackets[$0].state == .up && ours.contains(record.devicePackets[$0].packet!.yourDiscriminator)
+        }),
               record.devicePackets[up].time - startedAt <= Int64(seconds * 1e9)
         else {
             return CaseOutcome(.fail, "the device did not reach Up within \(Int(seconds)) s "
@@ -30,8 +32,9 @@ public enum Evaluate {
         var evidence: [EvidenceReference] = firstSent.map { [.sent($0)] } ?? []
         evidence += [.device(first), .device(up)]
         let figures = [("time_to_up_ms", ProbeFigure(time, "ms"))]
+        let learned = indices.first { ours.contains(record.devicePackets[$0].packet?.yourDiscriminator ?? 0) } ?? up
         if let wrong = indices.first(where: { index in
-            guard let packet = record.devicePackets[index].packet, packet.state == .`init` || packet.state == .up else { return false }
+            guard index > learned, let packet = record.devicePackets[index].packet, packet.state == .`init` || packet.state == .up else { return false }
             return !ours.contains(packet.yourDiscriminator)
         }) {
             let value = record.devicePackets[wrong].packet!.yourDiscriminator
@@ -385,7 +388,8 @@ public enum Evaluate {
                                evidence: evidence)
         }
         evidence.append(.bgp(first))
-        let failover = ms(record.bgp[first].time - downTime)
+        // Both can arrive in one wake-up of the loop, the TCP segment read first: that is 0 ms.
+        let failover = ms(max(0, record.bgp[first].time - downTime))
         var figures = [("failover_ms", ProbeFigure(failover, "ms"))]
         let notification: (UInt8, UInt8)? = teardowns.lazy.compactMap { index -> (UInt8, UInt8)? in
             if case .notificationReceived(let code, let subcode) = record.bgp[index].kind { return (code, subcode) }

@@ -13,8 +13,11 @@ public struct HandshakeCase: ProbeCase {
     public let budgetSeconds = 14.0
 
     public func run(_ context: ProbeContext) throws -> CaseOutcome {
-        let started = context.now
-        try context.driver.startSession()
+        // The runner started the session to hear the peer; a later run of this case starts anew.
+        if context.driver.endpoint.counters.upTransitions > 0 || context.record.stateChanges.contains(where: { $0.side == .tester && $0.to == .up }) {
+            try context.driver.startSession()
+        }
+        let started = context.driver.sessionStartedAt
         try context.wait(10, until: { context.isUp })
         return Evaluate.handshake(context.record, startedAt: started)
     }
