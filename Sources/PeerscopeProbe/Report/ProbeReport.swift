@@ -13,6 +13,20 @@ public struct ProbeReport: Codable, Sendable {
         public var evidenceFrames: [Int]
         public var durationMilliseconds: Double
 
+        public init(id: String, title: String, rfc: String, verdict: ProbeVerdict, reason: String,
+                    figures: [String: ProbeFigure], figureOrder: [String], evidenceFrames: [Int],
+                    durationMilliseconds: Double) {
+            self.id = id
+            self.title = title
+            self.rfc = rfc
+            self.verdict = verdict
+            self.reason = reason
+            self.figures = figures
+            self.figureOrder = figureOrder
+            self.evidenceFrames = evidenceFrames
+            self.durationMilliseconds = durationMilliseconds
+        }
+
         enum CodingKeys: String, CodingKey {
             case id, title, rfc, verdict, reason, figures
             case figureOrder = "figure_order"
@@ -26,12 +40,25 @@ public struct ProbeReport: Codable, Sendable {
         public var level: String
         public var frames: [Int]
         public var message: String
+
+        public init(rule: String, level: String, frames: [Int], message: String) {
+            self.rule = rule
+            self.level = level
+            self.frames = frames
+            self.message = message
+        }
     }
 
     public struct Summary: Codable, Sendable {
         public var pass: Int
         public var fail: Int
         public var inconclusive: Int
+
+        public init(pass: Int, fail: Int, inconclusive: Int) {
+            self.pass = pass
+            self.fail = fail
+            self.inconclusive = inconclusive
+        }
     }
 
     public var suite: String
@@ -50,6 +77,25 @@ public struct ProbeReport: Codable, Sendable {
     /// Findings of the capture analysis of the whole run (rule catalog IDs).
     public var findings: [Finding]
     public var error: String?
+
+    public init(suite: String, peer: String, local: String, transport: String, authentication: String?, bgp: String?,
+                interrupted: Bool, durationMilliseconds: Double, summary: Summary, cases: [Case], capture: String?,
+                captureFrames: Int, findings: [Finding], error: String?) {
+        self.suite = suite
+        self.peer = peer
+        self.local = local
+        self.transport = transport
+        self.authentication = authentication
+        self.bgp = bgp
+        self.interrupted = interrupted
+        self.durationMilliseconds = durationMilliseconds
+        self.summary = summary
+        self.cases = cases
+        self.capture = capture
+        self.captureFrames = captureFrames
+        self.findings = findings
+        self.error = error
+    }
 
     enum CodingKeys: String, CodingKey {
         case suite, peer, local, transport, authentication, bgp, interrupted, summary, cases, capture, findings, error
