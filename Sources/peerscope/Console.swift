@@ -39,6 +39,13 @@ enum Console {
         _ = line.withCString { write(2, $0, strlen($0)) }
     }
 
+    /// One line on standard error as it happens (live progress), without the `peerscope:` prefix.
+    static func progress(_ text: String) {
+        flush()
+        let line = text + "\n"
+        _ = line.withCString { write(2, $0, strlen($0)) }
+    }
+
     static func exit(_ code: Int32) -> Never {
         flush()
         #if canImport(Glibc)

@@ -13,12 +13,12 @@ import Darwin
 struct Peerscope: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "peerscope",
-        abstract: "BFD and BGP capture analysis for network engineers.",
+        abstract: "BFD and BGP capture analysis and active testing for network engineers.",
         discussion: """
             Exit codes: 0 clean, 1 a MUST-level conformance finding, 2 unusable input or usage error.
             """,
         version: "0.1.0",
-        subcommands: [Decode.self, Sessions.self, Timeline.self, Check.self]
+        subcommands: [Decode.self, Sessions.self, Timeline.self, Check.self, Probe.self, Respond.self]
     )
 
     static func main() {

@@ -18,13 +18,14 @@ final class VethPair: Sendable {
     let interfaceB: String
     private let lock: LabLock
 
-    /// `test` is one letter per test, so tests of this suite can run in parallel.
-    init(test: Character) throws {
+    /// `test` is one letter per test, so tests of this suite can run in parallel; `prefix` names
+    /// the family (`io` gives `ps-io-`, the probe self-test's `pr` gives `ps-pr-`).
+    init(test: Character, prefix: String = "io") throws {
         let tag = "\(getpid())\(test)"
-        namespaceA = "ps-io-\(tag)-a"
-        namespaceB = "ps-io-\(tag)-b"
-        interfaceA = "psio\(tag)a"
-        interfaceB = "psio\(tag)b"
+        namespaceA = "ps-\(prefix)-\(tag)-a"
+        namespaceB = "ps-\(prefix)-\(tag)-b"
+        interfaceA = "ps\(prefix)\(tag)a"
+        interfaceB = "ps\(prefix)\(tag)b"
         lock = try LabLock()
         delete()
         do {

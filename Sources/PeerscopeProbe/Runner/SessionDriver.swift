@@ -1,0 +1,414 @@
+import PeerscopeEndpoint
+import PeerscopeWire
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One BFD session (and optionally the BGP session it protects) run over real sockets on an
+/// `EventLoop` with the monotonic clock: the shared engine of `peerscope probe` and `peerscope
+/// respond`. It performs what the sans-IO machines ask, records every packet from the device and
+/// every state change of both sides into `record`, and lets a probe mute, deafen, replace or
+/// bypass its own endpoint to provoke the device.
+///
+/// Single-threaded: every method runs on the caller's thread; nothing happens between calls to
+/// `run`, so a case is a plain sequence of steps.
+public final class SessionDriver {
+    public enum Role: Sendable {
+        /// The tester: connects BGP actively, never lets BFD tear BGP down by itself.
+        case probe
+        /// The emulated device: listens for BGP on local:179 and follows RFC 5882 (BFD Down → Cease/10,
+        /// the peer's AdminDown keeps BGP).
+        case respond
+    }
+
+    public let target: ProbeTarget
+    public let role: Role
+    public let localAddress: IPAddress
+    /// The interface a capture of this run should listen on.
+    public let captureInterface: String
+    public private(set) var record = ProbeRecord()
+    public private(set) var endpoint: BFDEndpoint
+    public private(set) var speaker: BGPSpeaker?
+    /// Drop our own Control packets (a detection case going silent). Injected packets still leave.
+    public var muted = false
+    /// Record the device's packets without feeding our endpoint (stay "passive and silent").
+    public var deaf = false
+    /// Called after a state change of our endpoint (respond prints them).
+    public var onStateChange: ((StateChange) -> Void)?
+    public var onBGP: ((BGPObservation) -> Void)?
+    /// When the current session of ours was started (monotonic ns).
+    public private(set) var sessionStartedAt: Int64 = 0
+
+    private let receiver: BFDSocket.Receiver
+    private let transmitter: BFDSocket.Transmitter
+    private var tcpGuard: PeerGuard
+    private let loop: EventLoop
+    private var listener: TCPListener?
+    private var connection: TCPConnection?
+    private var pendingWrite: [UInt8] = []
+    private let interruptFD: Int32?
+    private var interrupted = false
+    private var discriminatorSeed: UInt32
+    private static let wallOffset = MonotonicClock.wallNanoseconds() - MonotonicClock.nowNanoseconds()
+
+    /// Opens the sockets (inside whatever network namespace the thread is in) and checks the peer
+    /// with `PeerGuard`: a peer that is not a unicast host, or not directly connected for single
+    /// hop, throws `PeerGuardError` here, before anything is sent.
+    public init(target: ProbeTarget, role: Role, interfaces: [LocalInterface]) throws {
+        let peerGuard = try PeerGuard(peer: target.peer, singleHop: target.transport == .singleHop,
+                                      interfaceName: target.interface, interfaces: interfaces)
+        guard let local = target.local ?? peerGuard.connectedVia?.address else {
+            throw ProbeSetupError("multihop needs --local: no local prefix holds \(target.peer)")
+        }
+        guard local.version == target.peer.version else {
+            throw ProbeSetupError("--local \(local) and --peer \(target.peer) are of different families")
+        }
+        guard interfaces.contains(where: { $0.address == local }) else {
+            throw ProbeSetupError("--local \(local) is not configured on any local interface")
+        }
+        self.target = target
+        self.role = role
+        localAddress = local
+        captureInterface = target.interface ?? peerGuard.connectedVia?.name
+            ?? interfaces.first { $0.address == local }?.name ?? "any"
+        tcpGuard = peerGuard
+        receiver = try BFDSocket.Receiver(local: local, transport: target.transport, port: target.receivePort,
+                                          interface: target.interface)
+        transmitter = try BFDSocket.Transmitter(local: local, peerGuard: peerGuard, transport: target.transport,
+                                                interface: target.interface, destinationPort: target.peerPort)
+        loop = try EventLoop()
+        try loop.register(receiver.fileDescriptor)
+        try loop.register(transmitter.fileDescriptor)
+        interruptFD = InterruptSignal.fileDescriptor
+        if let interruptFD { try loop.register(interruptFD) }
+        var generator = SystemRandomNumberGenerator()
+        discriminatorSeed = UInt32.random(in: 0x1000_0000...0x7FFF_FFFF, using: &generator)
+        endpoint = BFDEndpoint(configuration: try target.endpointConfiguration(localDiscriminator: discriminatorSeed))
+        if let bgp = target.bgp {
+            let routerID: IPv4Address
+            if case .v4(let v4) = local { routerID = v4 } else { routerID = IPv4Address(0xC000_0201) }
+            speaker = BGPSpeaker(configuration: try BGPSpeakerConfiguration(
+                localAS: bgp.localAS, peerAS: bgp.peerAS, routerID: routerID, connectRetryTimeSeconds: 2,
+                passive: role == .respond, automaticRestart: role == .respond, ttlSecurity: target.gtsm))
+            if role == .respond {
+                listener = try TCPListener(local: SocketAddress(local, port: TCPListener.bgpPort), options: tcpOptions)
+                try loop.register(listener!.fileDescriptor)
+            }
+        }
+    }
+
+    public var now: Int64 { MonotonicClock.nowNanoseconds() }
+    public var localPort: UInt16 { receiver.localAddress.port }
+    public var sourcePort: UInt16 { transmitter.localAddress.port }
+
+    private var tcpOptions: TCPOptions {
+        TCPOptions(ttl: 255, minimumTTL: target.gtsm && target.transport == .singleHop ? 255 : nil,
+                   interface: target.interface)
+    }
+
+    // MARK: BFD
+
+    /// Replaces our endpoint with a fresh one (a new discriminator) and starts it: a new session.
+    @discardableResult
+    public func startSession(detectMultiplier: UInt8? = nil) throws -> UInt32 {
+        discriminatorSeed = discriminatorSeed &+ 0x0101
+        if discriminatorSeed == 0 { discriminatorSeed = 1 }
+        var authentication = target.authentication
+        if let key = authentication {
+            // A new session starts its sequence numbers after the previous one's (RFC 5880 §6.8.1).
+            authentication = try BFDAuthenticationKey(type: key.type, keyID: key.keyID, secret: key.secret,
+                                                      startingSequenceNumber: endpoint.variables.xmitAuthSeq &+ 1)
+        }
+        endpoint = BFDEndpoint(configuration: try target.endpointConfiguration(
+            localDiscriminator: discriminatorSeed, detectMultiplier: detectMultiplier, authentication: .some(authentication)))
+        muted = false
+        deaf = false
+        sessionStartedAt = now
+        try perform(endpoint.start(now: now))
+        return discriminatorSeed
+    }
+
+    public func setTimers(desiredMinTxInterval: Microseconds, requiredMinRxInterval: Microseconds) throws {
+        try perform(endpoint.setTimers(desiredMinTxInterval: desiredMinTxInterval,
+                                       requiredMinRxInterval: requiredMinRxInterval, now: now))
+    }
+
+    public func adminDown() throws { try perform(endpoint.adminDown(now: now)) }
+
+    /// Sends a (mutated) packet built from `endpoint.packetTemplate()`, re-signed with our key.
+    public func inject(_ packet: BFDControlPacket, ttl: UInt8 = 255) throws {
+        let transmission = endpoint.seal(packet)
+        try transmit(transmission.bytes, ttl: ttl, injected: true)
+    }
+
+    /// Sends bytes as they are: for packets no encoder would produce (bad Length, replays).
+    public func injectRaw(_ bytes: [UInt8], ttl: UInt8 = 255) throws {
+        try transmit(bytes, ttl: ttl, injected: true)
+    }
+
+    /// Sets `endpoint` aside for one mutation (e.g. sealing with a wrong key) without sending.
+    public func sealWithoutSending(_ packet: BFDControlPacket) -> [UInt8] { endpoint.seal(packet).bytes }
+
+    private func transmit(_ bytes: [UInt8], ttl: UInt8, injected: Bool) throws {
+        let time = now
+        do {
+            try transmitter.send(bytes, ttl: ttl == BFDSocket.defaultTTL ? nil : ttl, now: time)
+        } catch {
+            if case .socket(let socketError) = error, [ECONNREFUSED, EHOSTUNREACH, ENETUNREACH].contains(socketError.code) {
+                return  // an ICMP error from an earlier packet; the peer may come back
+            }
+            throw error
+        }
+        record.sentPackets.append(SentPacket(time: time, wallTime: time + Self.wallOffset, bytes: bytes, ttl: ttl,
+                                             injected: injected,
+                                             localDiscriminator: endpoint.configuration.localDiscriminator))
+    }
+
+    private func perform(_ actions: [BFDEndpointAction]) throws {
+        for action in actions {
+            switch action {
+            case .send(let transmission):
+                if !muted { try transmit(transmission.bytes, ttl: transmission.ttl, injected: false) }
+            case .stateChanged(let from, let to, let diagnostic):
+                let change = StateChange(time: now, side: .tester, from: from, to: to, diagnostic: diagnostic)
+                record.stateChanges.append(change)
+                onStateChange?(change)
+                if role == .respond, from == .up, to == .down, speaker != nil {
+                    // RFC 5882 §3.2: the peer's AdminDown is not a failure; anything else is.
+                    let peerAdminDown = diagnostic == .neighborSignaledSessionDown
+                        && endpoint.variables.remoteSessionState == .adminDown
+                    if !peerAdminDown { try performBGP(speaker!.bfdDown(now: now)) }
+                }
+            case .sendEcho, .discarded, .pollSequenceStarted, .pollSequenceCompleted:
+                break
+            }
+        }
+    }
+
+    private func receiveDatagrams() throws {
+        while let datagram = try receiver.receive() {
+            guard datagram.source.address == target.peer else { continue }
+            let packet = datagram.bytes.withUnsafeBytes { try? BFDControlPacket.decode($0) }
+            let time = datagram.receivedAtNanoseconds
+            record.appendDevice(DevicePacket(
+                time: time, wallTime: datagram.kernelTimestampNanoseconds ?? time + Self.wallOffset,
+                bytes: datagram.bytes, packet: packet, ttl: datagram.ttl, sourcePort: datagram.source.port,
+                destinationPort: datagram.destination?.port ?? receiver.localAddress.port))
+            if !deaf {
+                try perform(endpoint.receive(payload: datagram.bytes, ttl: datagram.ttl ?? 0, now: time))
+            }
+        }
+    }
+
+    // MARK: BGP
+
+    /// ManualStart of our speaker (probe: connects to peer:179; respond: listens).
+    public func startBGP() throws {
+        guard let speaker else { return }
+        if speaker.state == .idle { try performBGP(self.speaker!.start(now: now)) }
+    }
+
+    /// Cease / Administrative Shutdown, then close.
+    public func stopBGP() throws {
+        guard let speaker else { return }
+        try performBGP(self.speaker!.stop(now: now))
+        _ = speaker
+    }
+
+    public var bgpState: BGPSessionState? { speaker?.state }
+
+    private func performBGP(_ actions: [BGPSpeakerAction]) throws {
+        for action in actions {
+            switch action {
+            case .connect:
+                try openConnection()
+            case .listen:
+                break  // respond's listener is always open; the probe never listens
+            case .send(let bytes):
+                writeTCP(bytes)
+                if bytes.count >= 21, bytes[18] == 3 {
+                    note(.notificationSent(code: bytes[19], subcode: bytes[20]))
+                }
+            case .close:
+                closeConnection()
+            case .established:
+                note(.established)
+            case .notificationReceived(let notification):
+                note(.notificationReceived(code: notification.code, subcode: notification.subcode))
+            case .stateChanged, .routesReceived, .routesWithdrawn, .endOfRIBReceived, .error:
+                break
+            }
+        }
+    }
+
+    private func note(_ kind: BGPObservation.Kind) {
+        let time = now
+        let observation = BGPObservation(time: time, wallTime: time + Self.wallOffset, kind: kind)
+        record.bgp.append(observation)
+        onBGP?(observation)
+    }
+
+    private func openConnection() throws {
+        closeConnection()
+        let peer = SocketAddress(target.peer, port: TCPListener.bgpPort)
+        let attempt = try TCPConnection.connect(to: peer, from: localAddress, options: tcpOptions,
+                                                peerGuard: &tcpGuard, now: now)
+        connection = attempt
+        try loop.register(attempt.fileDescriptor, interest: attempt.state == .established ? .readable : .writable)
+        if attempt.state == .established {
+            note(.connected)
+            try performBGP(speaker!.tcpConnected(now: now))
+        }
+    }
+
+    private func closeConnection() {
+        guard let connection else { return }
+        if !pendingWrite.isEmpty { _ = try? connection.write(pendingWrite) }
+        pendingWrite = []
+        try? loop.unregister(connection.fileDescriptor)
+        connection.close()
+        self.connection = nil
+    }
+
+    private func writeTCP(_ bytes: [UInt8]) {
+        guard let connection, connection.state == .established else { return }
+        pendingWrite += bytes
+        if let written = try? connection.write(pendingWrite) {
+            pendingWrite.removeFirst(written)
+        }
+        if !pendingWrite.isEmpty { try? loop.modify(connection.fileDescriptor, interest: [.readable, .writable]) }
+    }
+
+    private func connectionEvent(readable: Bool, writable: Bool) throws {
+        guard let connection, var speaker else { return }
+        if connection.state == .connecting {
+            do {
+                guard try connection.finishConnecting() else { return }
+            } catch {
+                closeConnection()
+                try performBGP(speaker.tcpFailed(now: now))
+                self.speaker = speaker
+                return
+            }
+            try loop.modify(connection.fileDescriptor, interest: .readable)
+            note(.connected)
+            let actions = speaker.tcpConnected(now: now)
+            self.speaker = speaker
+            try performBGP(actions)
+            return
+        }
+        if writable, !pendingWrite.isEmpty {
+            if let written = try? connection.write(pendingWrite) { pendingWrite.removeFirst(written) }
+            if pendingWrite.isEmpty { try loop.modify(connection.fileDescriptor, interest: .readable) }
+        }
+        guard readable else { return }
+        while self.connection === connection {
+            let result: TCPReadResult
+            do {
+                result = try connection.read()
+            } catch {
+                note(.closedByPeer(reset: true))
+                closeConnection()
+                try performBGP(self.speaker!.tcpFailed(now: now))
+                return
+            }
+            switch result {
+            case .wouldBlock:
+                return
+            case .endOfStream:
+                note(.closedByPeer(reset: false))
+                closeConnection()
+                try performBGP(self.speaker!.tcpFailed(now: now))
+                return
+            case .bytes(let bytes):
+                try performBGP(self.speaker!.receive(bytes: bytes, now: now))
+            }
+        }
+    }
+
+    private func acceptConnection() throws {
+        guard let listener else { return }
+        while let accepted = try listener.accept() {
+            let state = speaker?.state ?? .idle
+            guard accepted.peerAddress?.address == target.peer, connection == nil,
+                  state == .idle || state == .active || state == .connect
+            else {
+                accepted.close()
+                continue
+            }
+            if state == .idle { try performBGP(speaker!.start(now: now)) }
+            connection = accepted
+            try loop.register(accepted.fileDescriptor, interest: .readable)
+            note(.connected)
+            try performBGP(speaker!.tcpConnected(now: now))
+        }
+    }
+
+    // MARK: Running
+
+    /// Runs the session until `done` is true (checked after every event) or the monotonic time
+    /// `limit` passes; `tick` runs every `tickInterval` ns from now. True when `done` said so.
+    @discardableResult
+    public func run(until limit: Int64, tickInterval: Int64? = nil, tick: () throws -> Void = {},
+                    done: () -> Bool = { false }) throws -> Bool {
+        var nextTick = tickInterval.map { now + $0 }
+        while true {
+            if done() { return true }
+            if interrupted || InterruptSignal.isPending { interrupted = true; throw ProbeInterrupted() }
+            var current = now
+            if current >= limit { return false }
+            if let due = nextTick, current >= due, let tickInterval {
+                try tick()
+                nextTick = current + tickInterval
+                continue
+            }
+            let deadline = [endpoint.nextDeadline, speaker?.nextDeadline, limit, nextTick].compactMap { $0 }.min()
+            try loop.wait(until: deadline) { event, _ in
+                guard case .ready(let fd, let readable, let writable, _) = event else { return }
+                if fd == receiver.fileDescriptor {
+                    try receiveDatagrams()
+                } else if fd == transmitter.fileDescriptor {
+                    while (try? transmitter.receive()) ?? nil != nil {}
+                } else if fd == interruptFD {
+                    InterruptSignal.drain()
+                    interrupted = true
+                } else if fd == listener?.fileDescriptor {
+                    try acceptConnection()
+                } else if fd == connection?.fileDescriptor {
+                    try connectionEvent(readable: readable, writable: writable)
+                }
+            }
+            current = now
+            if let due = endpoint.nextDeadline, due <= current { try perform(endpoint.advance(to: current)) }
+            if let due = speaker?.nextDeadline, due <= current { try performBGP(speaker!.advance(to: current)) }
+        }
+    }
+
+    /// Runs for `seconds`.
+    public func run(seconds: Double) throws {
+        try run(until: now + Int64(seconds * 1e9))
+    }
+
+    /// The clean goodbye of RFC 5880 §6.8.16 and RFC 4486: AdminDown in a few packets, BGP Cease.
+    /// Safe after an interrupt (it clears it) and on any path.
+    public func shutDown() {
+        interrupted = false
+        InterruptSignal.clear()
+        muted = false
+        try? perform(endpoint.adminDown(now: now))
+        for _ in 0..<2 {
+            try? run(seconds: 0.05)
+            let template = endpoint.packetTemplate()
+            try? injectRaw(endpoint.seal(template).bytes)
+        }
+        try? stopBGP()
+        closeConnection()
+    }
+}
+
+/// A configuration the sockets cannot be opened with; one line.
+public struct ProbeSetupError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
