@@ -157,10 +157,9 @@ struct BFDRequirementTests {
         _ = session.receive(peerPacket(.up, required: 0), now: 10 * millisecond)
         let actions = Self.drain(&session, until: 10 * second)
         #expect(actions.stateChanges.map(\.diagnostic) == [.controlDetectionTimeExpired])
-        withKnownIssue("bfd.RemoteMinRxInterval keeps the peer's 0 after the Detection Time, so the endpoint never sends again") {
-            #expect(session.variables.remoteMinRxInterval == 1)
-            #expect(!actions.transmissions.isEmpty)
-        }
+        #expect(session.variables.remoteMinRxInterval == 1)
+        #expect(!actions.transmissions.isEmpty)
+        #expect(actions.transmissions.first?.packet.state == .down)
     }
 
     // MARK: Packet contents and transport (RFC 5880 §4.1, §6.8.7; RFC 5881 §5)

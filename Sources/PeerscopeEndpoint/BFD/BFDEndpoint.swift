@@ -466,8 +466,15 @@ extension BFDEndpoint {
         remoteSessionState = .down
         remoteDemandMode = false
         remoteDetectMult = 0
+        // §6.8.18: bfd.RemoteMinRxInterval goes back to its initial 1 µs, so a peer that asked for
+        // no packets (Required Min RX 0) and then vanished cannot keep us silent for good. Reset
+        // before the state change so the Down packet itself goes out.
+        let intervalBefore = negotiatedTransmitInterval
+        remoteMinRx = 1
         if wasLive {
             changeState(to: .down, diagnostic: .controlDetectionTimeExpired, now: now, into: &actions)
+        } else if negotiatedTransmitInterval != intervalBefore {
+            rescheduleTransmit(now: now)
         }
     }
 
