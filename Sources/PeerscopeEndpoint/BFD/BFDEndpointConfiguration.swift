@@ -78,6 +78,8 @@ public enum BFDConfigurationError: Error, Hashable, Sendable {
     /// §4.2–§4.4: password 1–16 bytes, MD5 key up to 16, SHA1 key up to 20.
     case secretLength(type: BFDAuthType, length: Int)
     case echoIntervalZero
+    /// RFC 5883 §3: the echo function must not be used over multiple hops.
+    case echoOnMultihop
 }
 
 /// Everything fixed for the life of a session. Timers can change later through
@@ -96,7 +98,7 @@ public struct BFDEndpointConfiguration: Hashable, Sendable {
     public let role: BFDRole
     /// bfd.DemandMode: ask the peer to stop periodic packets once both sides are Up (§6.6).
     public let demandMode: Bool
-    /// nil when this system does not run the echo function.
+    /// nil when this system does not run the echo function; always nil for `.multihop` (RFC 5883 §3).
     public let echo: BFDEchoConfiguration?
     /// nil: bfd.AuthType 0, no authentication.
     public let authentication: BFDAuthenticationKey?
@@ -114,6 +116,9 @@ public struct BFDEndpointConfiguration: Hashable, Sendable {
         guard localDiscriminator != 0 else { throw .localDiscriminatorZero }
         guard detectMultiplier != 0 else { throw .detectMultiplierZero }
         guard desiredMinTxInterval != 0 else { throw .desiredMinTxIntervalZero }
+        // RFC 5883 §3: echo packets loop back through the peer's forwarding plane, which only
+        // means something on a single hop; a multihop session that asks for echo is a mistake.
+        if echo != nil, case .multihop = hopMode { throw .echoOnMultihop }
         self.localDiscriminator = localDiscriminator
         self.desiredMinTxInterval = desiredMinTxInterval
         self.requiredMinRxInterval = requiredMinRxInterval
