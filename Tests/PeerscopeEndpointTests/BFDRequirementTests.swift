@@ -246,12 +246,19 @@ struct BFDRequirementTests {
         }
     }
 
-    // RFC 5880 §6.8.1: bfd.XmitAuthSeq starts at a random value.
+    // RFC 5880 §6.8.1: bfd.XmitAuthSeq starts at a random value. The key alone cannot draw it (it
+    // has no generator); the endpoint does, from the generator it is given, so a seed repeats.
     @Test func defaultStartingSequenceNumberIsRandom() throws {
-        let one = try BFDAuthenticationKey(type: .keyedSHA1, keyID: 1, secret: [1])
-        let other = try BFDAuthenticationKey(type: .keyedSHA1, keyID: 1, secret: [1])
-        withKnownIssue("startingSequenceNumber defaults to 0; randomness is left to the caller") {
-            #expect(one.startingSequenceNumber != 0 || other.startingSequenceNumber != 0)
-        }
+        let key = try BFDAuthenticationKey(type: .keyedSHA1, keyID: 1, secret: [1])
+        #expect(key.startingSequenceNumber == nil)
+        let starts = (1...8).map { endpoint(configuration(key: key), seed: $0).variables.xmitAuthSeq }
+        #expect(Set(starts).count == starts.count)
+        #expect(endpoint(configuration(key: key), seed: 3).variables.xmitAuthSeq == starts[2])
+        var session = endpoint(configuration(key: key), seed: 5)
+        let first = session.start(now: 0).packets.first?.authentication?.sequenceNumber
+        #expect(first == starts[4])
+        // A start the caller picks is used as given.
+        let chosen = try BFDAuthenticationKey(type: .keyedSHA1, keyID: 1, secret: [1], startingSequenceNumber: 9)
+        #expect(endpoint(configuration(key: chosen), seed: 5).variables.xmitAuthSeq == 9)
     }
 }

@@ -55,8 +55,14 @@ public struct BFDEndpoint: Sendable {
     public init(configuration: BFDEndpointConfiguration,
                 randomNumberGenerator: any RandomNumberGenerator & Sendable = SystemRandomNumberGenerator()) {
         self.configuration = configuration
-        jitter = BFDJitterSource(randomNumberGenerator)
-        authenticator = configuration.authentication.map(BFDAuthenticator.init(key:))
+        var random = BFDJitterSource(randomNumberGenerator)
+        if let key = configuration.authentication {
+            // §6.8.1: bfd.XmitAuthSeq starts at a random 32-bit value unless the caller chose one;
+            // drawn from the injected generator so a seeded run repeats.
+            let randomStart = key.startingSequenceNumber == nil ? UInt32.random(in: .min ... .max, using: &random) : 0
+            authenticator = BFDAuthenticator(key: key, randomStart: randomStart)
+        }
+        jitter = random
         configuredDesiredMinTx = configuration.desiredMinTxInterval
         requiredMinRx = configuration.requiredMinRxInterval
         transmitDesiredMinTx = max(configuration.desiredMinTxInterval, slowStartInterval)

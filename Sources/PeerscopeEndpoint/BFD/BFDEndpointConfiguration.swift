@@ -26,11 +26,12 @@ public struct BFDAuthenticationKey: Hashable, Sendable, CustomStringConvertible,
     public let type: BFDAuthType
     public let keyID: UInt8
     public let secret: [UInt8]
-    /// bfd.XmitAuthSeq's first value. The RFC asks for a random start (§6.8.1); the caller picks it
-    /// so runs are reproducible.
-    public let startingSequenceNumber: UInt32
+    /// bfd.XmitAuthSeq's first value when the caller picks one (to continue a previous session's
+    /// numbers, or for a reproducible run). nil: the endpoint draws a random start from its
+    /// injected generator, as §6.8.1 asks.
+    public let startingSequenceNumber: UInt32?
 
-    public init(type: BFDAuthType, keyID: UInt8, secret: [UInt8], startingSequenceNumber: UInt32 = 0)
+    public init(type: BFDAuthType, keyID: UInt8, secret: [UInt8], startingSequenceNumber: UInt32? = nil)
         throws(BFDConfigurationError)
     {
         let allowed: ClosedRange<Int>
@@ -49,7 +50,7 @@ public struct BFDAuthenticationKey: Hashable, Sendable, CustomStringConvertible,
     public var description: String { "\(type) key-id \(keyID) secret <redacted>" }
     public var debugDescription: String { description }
     public var customMirror: Mirror {
-        Mirror(self, children: ["type": type, "keyID": keyID, "startingSequenceNumber": startingSequenceNumber])
+        Mirror(self, children: ["type": type, "keyID": keyID, "startingSequenceNumber": startingSequenceNumber as Any])
     }
 }
 
