@@ -116,15 +116,23 @@ struct BFDRequirementTests {
 
     // RFC 5880 §6.5: while periodic packets flow, a Poll rides on the next scheduled packet; no
     // extra packet is sent for it.
-    @Test func explicitPollRidesOnScheduledPeriodicPacket() {
+    // When nothing periodic flows (the peer is in Demand mode) the Poll needs a packet of its own.
+    @Test func explicitPollRidesOnScheduledPeriodicPacket() throws {
         var session = upEndpoint()
+        let scheduled = try #require(session.nextDeadline)
         let actions = session.poll(now: 100 * millisecond)
         #expect(session.isPollSequenceActive)
-        withKnownIssue("poll(now:) sends an extra .pollStart packet at once instead of setting P on the next periodic one") {
-            #expect(actions.transmissions.isEmpty)
-        }
-        let next = session.advance(to: session.nextDeadline!)
+        #expect(actions.transmissions.isEmpty)
+        #expect(session.nextDeadline == scheduled)
+        let next = session.advance(to: scheduled)
+        #expect(next.transmissions.map(\.cause) == [.periodic])
         #expect(next.packets.first?.poll == true)
+
+        var quiet = upEndpoint(peerFlags: .demand)
+        #expect(Self.drain(&quiet, until: 500 * millisecond).transmissions.isEmpty)
+        let polled = quiet.poll(now: 600 * millisecond)
+        #expect(polled.transmissions.map(\.cause) == [.pollStart])
+        #expect(polled.packets.first?.poll == true)
     }
 
     // RFC 5880 §6.6: changing the D bit is announced with a Poll Sequence.
@@ -137,23 +145,57 @@ struct BFDRequirementTests {
         let toUp = session.receive(peerPacket(.up), now: 2 * millisecond)
         let first = toUp.packets.first
         #expect(first?.flags.contains(.demand) == true)
-        withKnownIssue("the first packet with D set carries no P: the D change starts no Poll Sequence") {
-            #expect(first?.poll == true)
-            #expect(session.isPollSequenceActive)
-        }
+        #expect(first?.poll == true)
+        #expect(session.isPollSequenceActive)
+        // The Final ends it; D stays set and, with nothing else changing, no further Poll follows.
+        let final = session.receive(peerPacket(.up, flags: .final), now: 3 * millisecond)
+        #expect(final.contains(.pollSequenceCompleted) && !final.contains(.pollSequenceStarted))
+        let later = Self.drain(&session, until: 3 * second)
+        #expect(!later.packets.isEmpty)
+        #expect(later.packets.allSatisfy { $0.flags.contains(.demand) && !$0.poll })
+
+        // D set only once the peer reports Up: that change, made while already Up, is polled at once.
+        var late = endpoint(configuration(demand: true))
+        _ = late.start(now: 0)
+        _ = late.receive(peerPacket(.`init`), now: 1 * millisecond)
+        #expect(late.sessionState == .up && !late.isPollSequenceActive)
+        let peerUp = late.receive(peerPacket(.up), now: 2 * millisecond)
+        #expect(peerUp.transmissions.map(\.cause) == [.pollStart])
+        #expect(peerUp.packets.first?.flags.contains(.demand) == true && peerUp.packets.first?.poll == true)
+
+        // Without Demand mode D never changes, and coming Up at 1 s (no slow-start change) polls nothing.
+        var plain = endpoint(configuration())
+        _ = plain.start(now: 0)
+        _ = plain.receive(peerPacket(.down, your: 0), now: 1 * millisecond)
+        let plainUp = plain.receive(peerPacket(.up), now: 2 * millisecond)
+        #expect(plainUp.packets.allSatisfy { !$0.flags.contains(.demand) && !$0.poll })
+        #expect(!plain.isPollSequenceActive)
     }
 
     // RFC 5880 §6.8.3: after a Final, a further Poll for a change made mid-Poll waits for a round
-    // trip or a packet with F clear.
+    // trip or a packet with F clear, so its Final cannot be confused with a late answer to the first.
     @Test func secondPollWaitsForRoundTripOrFinalClearPacket() throws {
         var session = upEndpoint()
         _ = try session.setTimers(desiredMinTxInterval: 500_000, requiredMinRxInterval: 1_000_000, now: 5 * millisecond)
         _ = try session.setTimers(desiredMinTxInterval: 400_000, requiredMinRxInterval: 1_000_000, now: 6 * millisecond)
         let actions = session.receive(peerPacket(.up, flags: .final), now: 10 * millisecond)
         #expect(actions.contains(.pollSequenceCompleted))
-        withKnownIssue("completing a Poll whose values changed meanwhile starts the next Poll in the same instant") {
-            #expect(!actions.contains(.pollSequenceStarted))
-        }
+        #expect(!actions.contains(.pollSequenceStarted))
+        #expect(!session.isPollSequenceActive && session.isPollSequenceQueued)
+        // A further change meanwhile waits too.
+        _ = try session.setTimers(desiredMinTxInterval: 300_000, requiredMinRxInterval: 1_000_000, now: 11 * millisecond)
+        #expect(!session.isPollSequenceActive)
+        // A packet with F clear disambiguates: the Poll starts and rides on the next periodic packet.
+        var clear = session
+        let fClear = clear.receive(peerPacket(.up), now: 12 * millisecond)
+        #expect(fClear.contains(.pollSequenceStarted) && fClear.transmissions.isEmpty)
+        let next = clear.advance(to: try #require(clear.nextDeadline))
+        #expect(next.packets.first?.poll == true && next.packets.first?.desiredMinTxInterval == 300_000)
+        // Without one, the round trip bound does: Final at 10 ms, first Poll at 5 ms, so 15 ms.
+        var quiet = session
+        #expect(quiet.nextDeadline == 15 * millisecond)
+        #expect(quiet.advance(to: 14 * millisecond).isEmpty)
+        #expect(quiet.advance(to: 15 * millisecond).contains(.pollSequenceStarted))
     }
 
     // RFC 5880 §6.8.18: after a Detection Time of silence bfd.RemoteMinRxInterval goes back to 1,
