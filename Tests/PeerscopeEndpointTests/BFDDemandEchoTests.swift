@@ -46,7 +46,8 @@ struct BFDDemandEchoTests {
     }
 
     // RFC 5880 §6.8.4: in Demand mode an unanswered Poll takes the session Down with diag 1 after
-    // bfd.DetectMult × the local negotiated interval.
+    // bfd.DetectMult × the local negotiated interval, counted from the first packet with P (which
+    // rides on A's next periodic packet, §6.5, as B still wants them).
     @Test func demandModeUnansweredPollDetectsFailure() throws {
         let link = LinkSimulation(Self.demandA, Self.plainB)
         link.startBoth()
@@ -55,9 +56,11 @@ struct BFDDemandEchoTests {
         let pollAt = link.now
         link.act(.a) { $0.poll(now: $1) }
         link.run(until: pollAt + 5 * second)
+        let firstPoll = try #require(link.sent.first { $0.side == .a && $0.time >= pollAt && $0.packet.poll })
+        #expect(firstPoll.transmission.cause == .periodic)
         let down = try #require(link.changes(.a).first { $0.time > pollAt })
         #expect(down.to == .down && down.diagnostic == .controlDetectionTimeExpired)
-        #expect(down.time - pollAt == 900 * millisecond)
+        #expect(down.time - firstPoll.time == 900 * millisecond)
     }
 
     // RFC 5880 §6.8.9, §6.4: echo starts only once Up and only if the peer's Required Min Echo RX is

@@ -49,13 +49,19 @@ struct BFDRequirementTests {
         #expect((actions + Self.drain(&session, until: 5 * second)).echoes.isEmpty)
     }
 
-    // RFC 5883 §3: the echo function must not run over multiple hops.
-    @Test func echoIsNotRunOnMultihopSessions() {
-        let multihop = configuration(echo: 50_000, hopMode: .multihop(minimumTTL: 250))
-        let session = upEndpoint(multihop, peerEchoRx: 50_000)
-        withKnownIssue("BFDEndpointConfiguration accepts echo together with .multihop, and the session runs it") {
-            #expect(!session.isEchoActive)
+    // RFC 5883 §3: the echo function must not run over multiple hops. A multihop configuration
+    // that asks for echo is refused, so no multihop session can run it; the same echo request on
+    // a single hop is accepted and runs once the peer offers to loop.
+    @Test func echoIsNotRunOnMultihopSessions() throws {
+        let echo = try BFDEchoConfiguration(desiredMinEchoTxInterval: 50_000)
+        #expect(throws: BFDConfigurationError.echoOnMultihop) {
+            try BFDEndpointConfiguration(localDiscriminator: localDiscriminator, echo: echo,
+                                         hopMode: .multihop(minimumTTL: 250))
         }
+        let multihop = upEndpoint(configuration(hopMode: .multihop(minimumTTL: 250)), peerEchoRx: 50_000)
+        #expect(!multihop.isEchoActive)
+        let singleHop = upEndpoint(configuration(echo: 50_000), peerEchoRx: 50_000)
+        #expect(singleHop.isEchoActive)
     }
 
     // MARK: Timers (RFC 5880 §6.5, §6.8.3, §6.8.7, §6.8.14, §6.8.18)
@@ -110,15 +116,23 @@ struct BFDRequirementTests {
 
     // RFC 5880 §6.5: while periodic packets flow, a Poll rides on the next scheduled packet; no
     // extra packet is sent for it.
-    @Test func explicitPollRidesOnScheduledPeriodicPacket() {
+    // When nothing periodic flows (the peer is in Demand mode) the Poll needs a packet of its own.
+    @Test func explicitPollRidesOnScheduledPeriodicPacket() throws {
         var session = upEndpoint()
+        let scheduled = try #require(session.nextDeadline)
         let actions = session.poll(now: 100 * millisecond)
         #expect(session.isPollSequenceActive)
-        withKnownIssue("poll(now:) sends an extra .pollStart packet at once instead of setting P on the next periodic one") {
-            #expect(actions.transmissions.isEmpty)
-        }
-        let next = session.advance(to: session.nextDeadline!)
+        #expect(actions.transmissions.isEmpty)
+        #expect(session.nextDeadline == scheduled)
+        let next = session.advance(to: scheduled)
+        #expect(next.transmissions.map(\.cause) == [.periodic])
         #expect(next.packets.first?.poll == true)
+
+        var quiet = upEndpoint(peerFlags: .demand)
+        #expect(Self.drain(&quiet, until: 500 * millisecond).transmissions.isEmpty)
+        let polled = quiet.poll(now: 600 * millisecond)
+        #expect(polled.transmissions.map(\.cause) == [.pollStart])
+        #expect(polled.packets.first?.poll == true)
     }
 
     // RFC 5880 §6.6: changing the D bit is announced with a Poll Sequence.
@@ -131,23 +145,57 @@ struct BFDRequirementTests {
         let toUp = session.receive(peerPacket(.up), now: 2 * millisecond)
         let first = toUp.packets.first
         #expect(first?.flags.contains(.demand) == true)
-        withKnownIssue("the first packet with D set carries no P: the D change starts no Poll Sequence") {
-            #expect(first?.poll == true)
-            #expect(session.isPollSequenceActive)
-        }
+        #expect(first?.poll == true)
+        #expect(session.isPollSequenceActive)
+        // The Final ends it; D stays set and, with nothing else changing, no further Poll follows.
+        let final = session.receive(peerPacket(.up, flags: .final), now: 3 * millisecond)
+        #expect(final.contains(.pollSequenceCompleted) && !final.contains(.pollSequenceStarted))
+        let later = Self.drain(&session, until: 3 * second)
+        #expect(!later.packets.isEmpty)
+        #expect(later.packets.allSatisfy { $0.flags.contains(.demand) && !$0.poll })
+
+        // D set only once the peer reports Up: that change, made while already Up, is polled at once.
+        var late = endpoint(configuration(demand: true))
+        _ = late.start(now: 0)
+        _ = late.receive(peerPacket(.`init`), now: 1 * millisecond)
+        #expect(late.sessionState == .up && !late.isPollSequenceActive)
+        let peerUp = late.receive(peerPacket(.up), now: 2 * millisecond)
+        #expect(peerUp.transmissions.map(\.cause) == [.pollStart])
+        #expect(peerUp.packets.first?.flags.contains(.demand) == true && peerUp.packets.first?.poll == true)
+
+        // Without Demand mode D never changes, and coming Up at 1 s (no slow-start change) polls nothing.
+        var plain = endpoint(configuration())
+        _ = plain.start(now: 0)
+        _ = plain.receive(peerPacket(.down, your: 0), now: 1 * millisecond)
+        let plainUp = plain.receive(peerPacket(.up), now: 2 * millisecond)
+        #expect(plainUp.packets.allSatisfy { !$0.flags.contains(.demand) && !$0.poll })
+        #expect(!plain.isPollSequenceActive)
     }
 
     // RFC 5880 §6.8.3: after a Final, a further Poll for a change made mid-Poll waits for a round
-    // trip or a packet with F clear.
+    // trip or a packet with F clear, so its Final cannot be confused with a late answer to the first.
     @Test func secondPollWaitsForRoundTripOrFinalClearPacket() throws {
         var session = upEndpoint()
         _ = try session.setTimers(desiredMinTxInterval: 500_000, requiredMinRxInterval: 1_000_000, now: 5 * millisecond)
         _ = try session.setTimers(desiredMinTxInterval: 400_000, requiredMinRxInterval: 1_000_000, now: 6 * millisecond)
         let actions = session.receive(peerPacket(.up, flags: .final), now: 10 * millisecond)
         #expect(actions.contains(.pollSequenceCompleted))
-        withKnownIssue("completing a Poll whose values changed meanwhile starts the next Poll in the same instant") {
-            #expect(!actions.contains(.pollSequenceStarted))
-        }
+        #expect(!actions.contains(.pollSequenceStarted))
+        #expect(!session.isPollSequenceActive && session.isPollSequenceQueued)
+        // A further change meanwhile waits too.
+        _ = try session.setTimers(desiredMinTxInterval: 300_000, requiredMinRxInterval: 1_000_000, now: 11 * millisecond)
+        #expect(!session.isPollSequenceActive)
+        // A packet with F clear disambiguates: the Poll starts and rides on the next periodic packet.
+        var clear = session
+        let fClear = clear.receive(peerPacket(.up), now: 12 * millisecond)
+        #expect(fClear.contains(.pollSequenceStarted) && fClear.transmissions.isEmpty)
+        let next = clear.advance(to: try #require(clear.nextDeadline))
+        #expect(next.packets.first?.poll == true && next.packets.first?.desiredMinTxInterval == 300_000)
+        // Without one, the round trip bound does: Final at 10 ms, first Poll at 5 ms, so 15 ms.
+        var quiet = session
+        #expect(quiet.nextDeadline == 15 * millisecond)
+        #expect(quiet.advance(to: 14 * millisecond).isEmpty)
+        #expect(quiet.advance(to: 15 * millisecond).contains(.pollSequenceStarted))
     }
 
     // RFC 5880 §6.8.18: after a Detection Time of silence bfd.RemoteMinRxInterval goes back to 1,
@@ -157,10 +205,9 @@ struct BFDRequirementTests {
         _ = session.receive(peerPacket(.up, required: 0), now: 10 * millisecond)
         let actions = Self.drain(&session, until: 10 * second)
         #expect(actions.stateChanges.map(\.diagnostic) == [.controlDetectionTimeExpired])
-        withKnownIssue("bfd.RemoteMinRxInterval keeps the peer's 0 after the Detection Time, so the endpoint never sends again") {
-            #expect(session.variables.remoteMinRxInterval == 1)
-            #expect(!actions.transmissions.isEmpty)
-        }
+        #expect(session.variables.remoteMinRxInterval == 1)
+        #expect(!actions.transmissions.isEmpty)
+        #expect(actions.transmissions.first?.packet.state == .down)
     }
 
     // MARK: Packet contents and transport (RFC 5880 §4.1, §6.8.7; RFC 5881 §5)
@@ -241,12 +288,19 @@ struct BFDRequirementTests {
         }
     }
 
-    // RFC 5880 §6.8.1: bfd.XmitAuthSeq starts at a random value.
+    // RFC 5880 §6.8.1: bfd.XmitAuthSeq starts at a random value. The key alone cannot draw it (it
+    // has no generator); the endpoint does, from the generator it is given, so a seed repeats.
     @Test func defaultStartingSequenceNumberIsRandom() throws {
-        let one = try BFDAuthenticationKey(type: .keyedSHA1, keyID: 1, secret: [1])
-        let other = try BFDAuthenticationKey(type: .keyedSHA1, keyID: 1, secret: [1])
-        withKnownIssue("startingSequenceNumber defaults to 0; randomness is left to the caller") {
-            #expect(one.startingSequenceNumber != 0 || other.startingSequenceNumber != 0)
-        }
+        let key = try BFDAuthenticationKey(type: .keyedSHA1, keyID: 1, secret: [1])
+        #expect(key.startingSequenceNumber == nil)
+        let starts = (1...8).map { endpoint(configuration(key: key), seed: $0).variables.xmitAuthSeq }
+        #expect(Set(starts).count == starts.count)
+        #expect(endpoint(configuration(key: key), seed: 3).variables.xmitAuthSeq == starts[2])
+        var session = endpoint(configuration(key: key), seed: 5)
+        let first = session.start(now: 0).packets.first?.authentication?.sequenceNumber
+        #expect(first == starts[4])
+        // A start the caller picks is used as given.
+        let chosen = try BFDAuthenticationKey(type: .keyedSHA1, keyID: 1, secret: [1], startingSequenceNumber: 9)
+        #expect(endpoint(configuration(key: chosen), seed: 5).variables.xmitAuthSeq == 9)
     }
 }

@@ -185,17 +185,26 @@ struct BFDTimerTests {
     }
 
     // RFC 5880 §6.8.7: a peer advertising Required Min RX 0 gets no periodic packets; lifting it
-    // resumes them at once.
+    // resumes them at once. The peer keeps talking meanwhile: a Detection Time of silence would
+    // reset bfd.RemoteMinRxInterval (§6.8.18, remoteMinRxResetsAfterDetectionTimeOfSilence).
     @Test func remoteRequiredMinRxZeroStopsPeriodicTransmission() {
         var session = upEndpoint()
         _ = session.receive(peerPacket(.up, required: 0), now: 10 * millisecond)
         var sent = 0
         var now = 10 * millisecond
-        while let next = session.nextDeadline, next < 20 * second {
-            now = next
-            sent += session.advance(to: now).transmissions.count
+        var peerNext = 500 * millisecond
+        while let next = session.nextDeadline, min(next, peerNext) < 20 * second {
+            if peerNext <= next {
+                now = peerNext
+                sent += session.receive(peerPacket(.up, required: 0), now: now).transmissions.count
+                peerNext += 500 * millisecond
+            } else {
+                now = next
+                sent += session.advance(to: now).transmissions.count
+            }
         }
         #expect(sent == 0)
+        #expect(session.sessionState == .up && session.variables.remoteMinRxInterval == 0)
         let resumed = session.receive(peerPacket(.up, required: 1_000_000), now: 20 * second)
         #expect(resumed.transmissions.map(\.cause) == [.resumed])
     }

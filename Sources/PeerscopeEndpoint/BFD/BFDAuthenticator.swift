@@ -14,9 +14,10 @@ struct BFDAuthenticator: Sendable {
     private(set) var rcvAuthSeq: UInt32 = 0
     private(set) var authSeqKnown = false
 
-    init(key: BFDAuthenticationKey) {
+    /// `randomStart` is used when the key names no starting sequence number (§6.8.1: random).
+    init(key: BFDAuthenticationKey, randomStart: UInt32) {
         self.key = key
-        xmitAuthSeq = key.startingSequenceNumber
+        xmitAuthSeq = key.startingSequenceNumber ?? randomStart
     }
 
     /// The section for the next packet, digest still zero.

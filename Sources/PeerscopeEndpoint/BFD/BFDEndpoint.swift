@@ -17,10 +17,19 @@ public struct BFDEndpoint: Sendable {
     /// of an Up session) and the echo function may only run while Up (§6.8.9).
     private struct Up: Sendable {
         var poll: BFDPollSequence?
+        var pollHold: BFDPollHold?
         var echo: BFDEchoFunction?
     }
 
-    private enum Deadline { case detection, echoDetection, transmit, echoTransmit }
+    private enum Deadline { case detection, echoDetection, pollHold, transmit, echoTransmit }
+
+    /// How a Poll that starts now reaches the wire.
+    private enum PollDelivery {
+        /// On the next scheduled periodic packet (§6.5); at once only if nothing periodic flows.
+        case riding
+        /// At once: the packet's contents changed, which §6.8.7 sends between periodic slots.
+        case atOnce
+    }
 
     public let configuration: BFDEndpointConfiguration
     public private(set) var counters = BFDCounters()
@@ -55,8 +64,14 @@ public struct BFDEndpoint: Sendable {
     public init(configuration: BFDEndpointConfiguration,
                 randomNumberGenerator: any RandomNumberGenerator & Sendable = SystemRandomNumberGenerator()) {
         self.configuration = configuration
-        jitter = BFDJitterSource(randomNumberGenerator)
-        authenticator = configuration.authentication.map(BFDAuthenticator.init(key:))
+        var random = BFDJitterSource(randomNumberGenerator)
+        if let key = configuration.authentication {
+            // §6.8.1: bfd.XmitAuthSeq starts at a random 32-bit value unless the caller chose one;
+            // drawn from the injected generator so a seeded run repeats.
+            let randomStart = key.startingSequenceNumber == nil ? UInt32.random(in: .min ... .max, using: &random) : 0
+            authenticator = BFDAuthenticator(key: key, randomStart: randomStart)
+        }
+        jitter = random
         configuredDesiredMinTx = configuration.desiredMinTxInterval
         requiredMinRx = configuration.requiredMinRxInterval
         transmitDesiredMinTx = max(configuration.desiredMinTxInterval, slowStartInterval)
@@ -108,6 +123,13 @@ public struct BFDEndpoint: Sendable {
         return false
     }
 
+    /// A Poll was asked for (timer change, D change or `poll(now:)`) but waits for the previous
+    /// one to be disambiguated (§6.8.3): a packet with F clear from the peer, or a round trip.
+    public var isPollSequenceQueued: Bool {
+        if case .up(let up) = state { return up.pollHold?.queued ?? false }
+        return false
+    }
+
     public var isEchoActive: Bool {
         if case .up(let up) = state { return up.echo != nil }
         return false
@@ -150,6 +172,7 @@ public struct BFDEndpoint: Sendable {
         }
         authenticator?.accept(packet)
         let periodicAllowedBefore = periodicTransmissionAllowed
+        let demandBefore = localDemandActive
         let intervalBefore = negotiatedTransmitInterval
         let sentBefore = counters.controlSent
         remoteDiscr = packet.myDiscriminator
@@ -180,6 +203,14 @@ public struct BFDEndpoint: Sendable {
             }
         }
         updateDetectionDeadline()
+        if case .up = state, localDemandActive != demandBefore, !isPollSequenceActive {
+            // §6.6: the D bit we send changed (the peer came Up or left Up while we stay Up); the
+            // change goes out at once, as a Poll. A Poll already running carries it and is
+            // repeated after its Final.
+            requestPoll(.atOnce, now: now, into: &actions)
+        }
+        // §6.8.3: a packet with F clear after a Final disambiguates; a waiting Poll may start.
+        if !packet.final { releasePollHold(now: now, into: &actions) }
         if counters.controlSent == sentBefore && !periodicAllowedBefore && periodicTransmissionAllowed {
             // The peer left Demand mode or lifted Required Min RX 0: periodic packets restart now.
             transmit(.resumed, now: now, into: &actions)
@@ -212,6 +243,7 @@ public struct BFDEndpoint: Sendable {
             switch due.kind {
             case .detection: detectionTimeExpired(now: now, into: &actions)
             case .echoDetection: changeState(to: .down, diagnostic: .echoFunctionFailed, now: now, into: &actions)
+            case .pollHold: releasePollHold(now: now, into: &actions)
             case .transmit:
                 if !transmit(.periodic, now: now, into: &actions) { scheduleTransmit(from: now) }
             case .echoTransmit: sendEcho(now: now, into: &actions)
@@ -236,8 +268,7 @@ public struct BFDEndpoint: Sendable {
             transmitDesiredMinTx = min(transmitDesiredMinTx, configuredDesiredMinTx)
             detectionRequiredMinRx = max(detectionRequiredMinRx, requiredMinRx)
             if (advertisedDesiredMinTx != advertisedBefore || requiredMinRx != requiredBefore) && !isPollSequenceActive {
-                startPollSequence(now: now, into: &actions)
-                transmit(.pollStart, now: now, into: &actions)
+                requestPoll(.atOnce, now: now, into: &actions)
             }
         } else {
             transmitDesiredMinTx = advertisedDesiredMinTx
@@ -249,12 +280,14 @@ public struct BFDEndpoint: Sendable {
     }
 
     /// Starts a Poll Sequence without changing anything, as a Demand mode system does to check the
-    /// peer is still there (§6.6). Only while Up; nothing happens if one is running.
+    /// peer is still there (§6.6). Only while Up; nothing happens if one is running. While periodic
+    /// packets flow, P rides on the next scheduled one and no extra packet is sent (§6.5); when
+    /// none flow (the peer is in Demand mode) the first Poll packet goes out at once. Right after
+    /// another Poll's Final it waits for §6.8.3's hold (`isPollSequenceQueued`).
     public mutating func poll(now: BFDNanoseconds) -> [BFDEndpointAction] {
         guard case .up = state, !isPollSequenceActive else { return [] }
         var actions: [BFDEndpointAction] = []
-        startPollSequence(now: now, into: &actions)
-        transmit(.pollStart, now: now, into: &actions)
+        requestPoll(.riding, now: now, into: &actions)
         return actions
     }
 
@@ -325,6 +358,8 @@ extension BFDEndpoint {
     private var dueDeadline: (kind: Deadline, at: BFDNanoseconds)? {
         var candidates: [(Deadline, BFDNanoseconds?)] = [(.detection, detectionDeadline)]
         if case .up(let up) = state, let echo = up.echo { candidates.append((.echoDetection, echo.deadline)) }
+        // Before the periodic timer on a tie, so a Poll released now rides on that packet.
+        if case .up(let up) = state, let hold = up.pollHold, hold.queued { candidates.append((.pollHold, hold.until)) }
         candidates.append((.transmit, nextTransmit))
         if case .up(let up) = state, let echo = up.echo { candidates.append((.echoTransmit, echo.nextTransmit)) }
         // Earliest first; on a tie the order above, so a session declared down says so in the
@@ -361,6 +396,14 @@ extension BFDEndpoint {
         }
         actions.append(.send(BFDTransmission(packet: packet, bytes: packet.encoded, ttl: transmitTTL, cause: cause)))
         counters.controlSent += 1
+        if packet.poll, case .up(var up) = state, var poll = up.poll {
+            if poll.firstSentAt == nil {
+                poll.firstSentAt = now
+                up.poll = poll
+                state = .up(up)
+                updateDetectionDeadline()
+            }
+        }
         if cause == .final {
             counters.finalsSent += 1
         } else {
@@ -398,18 +441,51 @@ extension BFDEndpoint {
         transmitDesiredMinTx = advertisedDesiredMinTx
         if new == .up {
             counters.upTransitions += 1
-            // §6.8.3: leaving slow start changes the advertised Desired Min TX, which needs a Poll.
-            if configuredDesiredMinTx < slowStartInterval { startPollSequence(now: now, into: &actions) }
+            // §6.8.3: leaving slow start changes the advertised Desired Min TX, which needs a Poll;
+            // §6.6: so does setting D, when the peer is Up already. The state change packet below
+            // is the first to carry P.
+            if configuredDesiredMinTx < slowStartInterval || localDemandActive {
+                startPollSequence(now: now, into: &actions)
+            }
         }
         // §6.8.7: a state change goes out at once rather than at the next periodic slot.
         transmit(.stateChange, now: now, into: &actions)
         updateDetectionDeadline()
     }
 
+    /// Starts a Poll Sequence, or queues it while §6.8.3's hold after the previous one lasts.
+    private mutating func requestPoll(_ delivery: PollDelivery, now: BFDNanoseconds,
+                                      into actions: inout [BFDEndpointAction]) {
+        guard case .up(var up) = state, up.poll == nil else { return }
+        if let hold = up.pollHold {
+            if now < hold.until {
+                up.pollHold?.queued = true
+                state = .up(up)
+                return
+            }
+            up.pollHold = nil
+            state = .up(up)
+        }
+        // §6.5: with periodic packets flowing, P goes on the scheduled ones; with none flowing
+        // (the peer in Demand mode), the Poll needs packets of its own.
+        let periodicFlowing = periodicTransmissionAllowed
+        startPollSequence(now: now, into: &actions)
+        if delivery == .atOnce || !periodicFlowing { transmit(.pollStart, now: now, into: &actions) }
+    }
+
+    /// Ends §6.8.3's hold (a packet with F clear arrived, or the round trip passed) and starts the
+    /// Poll that waited for it, on the next periodic packet: its values already went out.
+    private mutating func releasePollHold(now: BFDNanoseconds, into actions: inout [BFDEndpointAction]) {
+        guard case .up(var up) = state, let hold = up.pollHold else { return }
+        up.pollHold = nil
+        state = .up(up)
+        if hold.queued { requestPoll(.riding, now: now, into: &actions) }
+    }
+
     private mutating func startPollSequence(now: BFDNanoseconds, into actions: inout [BFDEndpointAction]) {
         guard case .up(var up) = state, up.poll == nil else { return }
         up.poll = BFDPollSequence(announcedDesiredMinTx: configuredDesiredMinTx,
-                                  announcedRequiredMinRx: requiredMinRx, startedAt: now)
+                                  announcedRequiredMinRx: requiredMinRx, announcedDemand: localDemandActive)
         state = .up(up)
         counters.pollSequencesStarted += 1
         actions.append(.pollSequenceStarted)
@@ -417,21 +493,27 @@ extension BFDEndpoint {
     }
 
     private mutating func completePollSequence(now: BFDNanoseconds, into actions: inout [BFDEndpointAction]) {
-        guard case .up(var up) = state, let poll = up.poll else {
+        // A Final before our first P packet answers no Poll of this sequence (a late one of the
+        // previous sequence, or a peer's mistake).
+        guard case .up(var up) = state, let poll = up.poll, let firstSentAt = poll.firstSentAt else {
             counters.finalsWithoutPoll += 1
             return
         }
         up.poll = nil
+        // §6.8.3: the answered Poll left at firstSentAt at the earliest, so no round trip is
+        // longer than now − firstSentAt; a late Final to the last Poll is in by now + that.
+        up.pollHold = BFDPollHold(until: now + (now - firstSentAt))
         state = .up(up)
         // The peer has seen the announced values: the held rate and Detection Time may follow them.
         transmitDesiredMinTx = min(poll.announcedDesiredMinTx, configuredDesiredMinTx)
         detectionRequiredMinRx = max(poll.announcedRequiredMinRx, requiredMinRx)
         counters.pollSequencesCompleted += 1
         actions.append(.pollSequenceCompleted)
-        if poll.announcedDesiredMinTx != configuredDesiredMinTx || poll.announcedRequiredMinRx != requiredMinRx {
-            // Values changed again mid-Poll; only a new Poll can confirm them.
-            startPollSequence(now: now, into: &actions)
-            transmit(.pollStart, now: now, into: &actions)
+        if poll.announcedDesiredMinTx != configuredDesiredMinTx || poll.announcedRequiredMinRx != requiredMinRx
+            || poll.announcedDemand != localDemandActive
+        {
+            // Values changed again mid-Poll; only a new Poll can confirm them, once the hold is over.
+            requestPoll(.riding, now: now, into: &actions)
         }
     }
 
@@ -443,8 +525,8 @@ extension BFDEndpoint {
             if localDemandActive {
                 // §6.8.4: in Demand mode only an unanswered Poll detects a failure, counted from its
                 // first packet over bfd.DetectMult × our own negotiated interval.
-                if case .up(let up) = state, let poll = up.poll {
-                    detectionDeadline = poll.startedAt
+                if case .up(let up) = state, let firstSentAt = up.poll?.firstSentAt {
+                    detectionDeadline = firstSentAt
                         + BFDNanoseconds(configuration.detectMultiplier) * negotiatedTransmitInterval.nanoseconds
                 } else {
                     detectionDeadline = nil
@@ -466,8 +548,15 @@ extension BFDEndpoint {
         remoteSessionState = .down
         remoteDemandMode = false
         remoteDetectMult = 0
+        // §6.8.18: bfd.RemoteMinRxInterval goes back to its initial 1 µs, so a peer that asked for
+        // no packets (Required Min RX 0) and then vanished cannot keep us silent for good. Reset
+        // before the state change so the Down packet itself goes out.
+        let intervalBefore = negotiatedTransmitInterval
+        remoteMinRx = 1
         if wasLive {
             changeState(to: .down, diagnostic: .controlDetectionTimeExpired, now: now, into: &actions)
+        } else if negotiatedTransmitInterval != intervalBefore {
+            rescheduleTransmit(now: now)
         }
     }
 

@@ -10,6 +10,8 @@ public enum BFDEndpointAction: Hashable, Sendable {
     case stateChanged(from: BFDState, to: BFDState, diagnostic: BFDDiagnostic)
     /// A received packet failed a check of §6.8.6; it changed nothing.
     case discarded(BFDDiscardReason)
+    /// A Poll Sequence began; its first packet with P may be this input's `.send` or the next
+    /// periodic one.
     case pollSequenceStarted
     /// A packet with F set ended the Poll Sequence; held timer values now apply (§6.8.3).
     case pollSequenceCompleted
@@ -24,7 +26,8 @@ public struct BFDTransmission: Hashable, Sendable {
         case periodic
         /// bfd.SessionState changed; sent at once rather than at the next periodic slot.
         case stateChange
-        /// A Poll Sequence began (timer change or explicit poll).
+        /// A Poll Sequence began with a packet of its own: a timer or D-bit change, or a Poll
+        /// while no periodic packets flow. Otherwise P rides on the next `.periodic` packet (§6.5).
         case pollStart
         /// Answer to a received Poll, sent "as soon as practicable" (§6.8.7), outside the timer.
         case final

@@ -26,11 +26,12 @@ public struct BFDAuthenticationKey: Hashable, Sendable, CustomStringConvertible,
     public let type: BFDAuthType
     public let keyID: UInt8
     public let secret: [UInt8]
-    /// bfd.XmitAuthSeq's first value. The RFC asks for a random start (§6.8.1); the caller picks it
-    /// so runs are reproducible.
-    public let startingSequenceNumber: UInt32
+    /// bfd.XmitAuthSeq's first value when the caller picks one (to continue a previous session's
+    /// numbers, or for a reproducible run). nil: the endpoint draws a random start from its
+    /// injected generator, as §6.8.1 asks.
+    public let startingSequenceNumber: UInt32?
 
-    public init(type: BFDAuthType, keyID: UInt8, secret: [UInt8], startingSequenceNumber: UInt32 = 0)
+    public init(type: BFDAuthType, keyID: UInt8, secret: [UInt8], startingSequenceNumber: UInt32? = nil)
         throws(BFDConfigurationError)
     {
         let allowed: ClosedRange<Int>
@@ -49,7 +50,7 @@ public struct BFDAuthenticationKey: Hashable, Sendable, CustomStringConvertible,
     public var description: String { "\(type) key-id \(keyID) secret <redacted>" }
     public var debugDescription: String { description }
     public var customMirror: Mirror {
-        Mirror(self, children: ["type": type, "keyID": keyID, "startingSequenceNumber": startingSequenceNumber])
+        Mirror(self, children: ["type": type, "keyID": keyID, "startingSequenceNumber": startingSequenceNumber as Any])
     }
 }
 
@@ -78,6 +79,8 @@ public enum BFDConfigurationError: Error, Hashable, Sendable {
     /// §4.2–§4.4: password 1–16 bytes, MD5 key up to 16, SHA1 key up to 20.
     case secretLength(type: BFDAuthType, length: Int)
     case echoIntervalZero
+    /// RFC 5883 §3: the echo function must not be used over multiple hops.
+    case echoOnMultihop
 }
 
 /// Everything fixed for the life of a session. Timers can change later through
@@ -96,7 +99,7 @@ public struct BFDEndpointConfiguration: Hashable, Sendable {
     public let role: BFDRole
     /// bfd.DemandMode: ask the peer to stop periodic packets once both sides are Up (§6.6).
     public let demandMode: Bool
-    /// nil when this system does not run the echo function.
+    /// nil when this system does not run the echo function; always nil for `.multihop` (RFC 5883 §3).
     public let echo: BFDEchoConfiguration?
     /// nil: bfd.AuthType 0, no authentication.
     public let authentication: BFDAuthenticationKey?
@@ -114,6 +117,9 @@ public struct BFDEndpointConfiguration: Hashable, Sendable {
         guard localDiscriminator != 0 else { throw .localDiscriminatorZero }
         guard detectMultiplier != 0 else { throw .detectMultiplierZero }
         guard desiredMinTxInterval != 0 else { throw .desiredMinTxIntervalZero }
+        // RFC 5883 §3: echo packets loop back through the peer's forwarding plane, which only
+        // means something on a single hop; a multihop session that asks for echo is a mistake.
+        if echo != nil, case .multihop = hopMode { throw .echoOnMultihop }
         self.localDiscriminator = localDiscriminator
         self.desiredMinTxInterval = desiredMinTxInterval
         self.requiredMinRxInterval = requiredMinRxInterval

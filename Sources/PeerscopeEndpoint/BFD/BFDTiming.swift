@@ -29,8 +29,23 @@ struct BFDJitterSource: RandomNumberGenerator, Sendable {
 struct BFDPollSequence: Hashable, Sendable {
     var announcedDesiredMinTx: Microseconds
     var announcedRequiredMinRx: Microseconds
-    /// Demand mode measures its Detection Time from here (§6.8.4).
-    var startedAt: BFDNanoseconds
+    /// The D bit when the Poll began; a D change is announced by a Poll too (§6.6).
+    var announcedDemand: Bool
+    /// The first packet with P. While periodic packets flow the Poll rides on the next scheduled
+    /// one (§6.5), so this may lag the start; nil until then, and a Final before it cannot be an
+    /// answer to this Poll. Demand mode measures its Detection Time from here (§6.8.4).
+    var firstSentAt: BFDNanoseconds?
+}
+
+/// §6.8.3: after a Poll Sequence ends, the next may start only once a packet with F clear has
+/// arrived or a round trip has passed, or its Final could be mistaken for a late answer to the
+/// previous one.
+struct BFDPollHold: Hashable, Sendable {
+    /// When the round trip is safely over: the Final's time plus the longest round trip it can
+    /// have taken (from the first Poll packet to the Final).
+    var until: BFDNanoseconds
+    /// A Poll was asked for meanwhile; it starts when the hold ends.
+    var queued = false
 }
 
 /// The echo function while it runs (§6.4, §6.8.9): only ever inside an Up session.
