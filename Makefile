@@ -43,13 +43,18 @@ lab-verify:
 	  PEERSCOPE=$(PEERSCOPE) tools/lab/verify captures/lab/*.json; \
 	else echo "lab-verify: no lab manifests yet"; fi
 
-## lab-regen: run the two CI scenarios fresh (root), check their facts and that nothing is left behind.
+## lab-regen: run the CI scenarios fresh (root) and check their facts; certify FRR and BIRD with
+## peerscope probe against conformance/probes/expected; check that nothing is left behind.
 lab-regen: setup-lab
 	@if [ -x tools/lab/run ]; then \
 	  out=$$(mktemp -d /tmp/peerscope-lab.XXXXXX); \
 	  tools/lab/run frr-bird-v4 frr-bird-failover frr-bird-failover-3 --out $$out && \
 	  PEERSCOPE=$(PEERSCOPE) tools/lab/verify $$out/frr-bird-v4.json $$out/frr-bird-failover.json $$out/frr-bird-failover-3.json; \
-	  status=$$?; rm -rf $$out; \
+	  status=$$?; \
+	  for dut in frr bird bird-auth; do \
+	    PEERSCOPE=$(PEERSCOPE) tools/lab/probe $$dut --out $$out --check || status=1; \
+	  done; \
+	  rm -rf $$out; \
 	  if [ -x tools/lab/test-cleanup ]; then tools/lab/test-cleanup || status=1; fi; \
 	  exit $$status; \
 	else echo "lab-regen: tools/lab/run not present yet"; fi
