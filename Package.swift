@@ -49,7 +49,7 @@ let package = Package(
         .target(
             name: "PeerscopeProbe",
             dependencies: ["PeerscopeEndpoint", "PeerscopeWire", "PeerscopeCapture", "PeerscopeAnalysis",
-                           "PeerscopeConformance", "CPeerscopeSocket"]
+                           "PeerscopeConformance", "PeerscopeReport", "CPeerscopeSocket"]
         ),
         .executableTarget(
             name: "peerscope",

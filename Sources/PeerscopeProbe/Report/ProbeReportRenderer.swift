@@ -1,3 +1,5 @@
+import PeerscopeReport
+
 /// Text renderings of a probe run: the live progress line, the final table, JUnit XML.
 public enum ProbeReportRenderer {
     /// `PASS          detect-mult3                Detection time, multiplier 3: measured 912 ms (expected 900 ms)`
@@ -78,18 +80,5 @@ public enum ProbeReportRenderer {
         return "\(thousandths / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
     }
 
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { XMLText.escape(text) }
 }
