@@ -44,6 +44,8 @@ public struct BGPTeardown: Sendable {
 /// One end of a BGP session, as seen from what it sent.
 public struct BGPSpeakerSide: Sendable {
     public var address: IPAddress
+    /// `address` as text, made once: findings name sides on the per-message path.
+    public let name: String
     public var port: UInt16
     public var open: BGPOpen?
     public var openFrame: Int?
@@ -70,8 +72,9 @@ public struct BGPSpeakerSide: Sendable {
     public var confirmedOpen = false
     public var lastNotification: BGPNotification?
 
-    init(address: IPAddress, port: UInt16) {
+    init(address: IPAddress, port: UInt16, name: String? = nil) {
         self.address = address
+        self.name = name ?? address.description
         self.port = port
     }
 

@@ -124,8 +124,8 @@ public struct BGPSessionTracker: Sendable {
     private mutating func apply(_ record: BGPMessageRecord, to index: Int, side: Int) {
         let mark = (frame: record.frameNumber, time: record.timeNanoseconds)
         let peer = 1 - side
-        do {
-            var me = sessions[index].sides[side]
+        // In place: copying a side (its route set and histories) per message was the largest cost.
+        withSide(index, side) { me in
             me.ttlMinimum = min(me.ttlMinimum, record.ttl)
             me.ttlMaximum = max(me.ttlMaximum, record.ttl)
             if let last = me.lastMessage {
@@ -134,7 +134,6 @@ public struct BGPSessionTracker: Sendable {
             }
             if me.firstMessage == nil { me.firstMessage = mark }
             me.lastMessage = mark
-            sessions[index].sides[side] = me
         }
         guard case .success(let message) = record.message else {
             sessions[index].sides[side].messages[0] += 1
@@ -192,7 +191,7 @@ public struct BGPSessionTracker: Sendable {
         }
         var me = sessions[index].sides[side]
         // Taken out while it changes, so its route set and history are not copied on every UPDATE.
-        sessions[index].sides[side] = BGPSpeakerSide(address: me.address, port: me.port)
+        sessions[index].sides[side] = BGPSpeakerSide(address: me.address, port: me.port, name: me.name)
         for prefix in withdrawn { me.routes.remove(prefix) }
         for prefix in announced { me.routes.insert(prefix) }
         me.updatesAnnounced += announced.count
@@ -211,6 +210,10 @@ public struct BGPSessionTracker: Sendable {
             me.ribHistory.append((mark.time, size))
         }
         sessions[index].sides[side] = me
+    }
+
+    private mutating func withSide(_ index: Int, _ side: Int, _ body: (inout BGPSpeakerSide) -> Void) {
+        body(&sessions[index].sides[side])
     }
 
     private mutating func append(_ kind: BGPEvent.Kind, _ index: Int, _ side: Int, _ mark: (frame: Int, time: Int64)) {

@@ -24,7 +24,7 @@ public struct BGPConformanceEngine {
     }
 
     private mutating func transport(_ event: BGPTransportEvent, session: BGPSession, side: Int) {
-        let name = session.sides[side].address.description
+        let name = session.sides[side].name
         switch event.kind {
         case .hole(let missing, let overflow):
             let why = overflow ? "the reassembly buffer cap was reached (data beyond a gap)" : "the capture never showed them"
@@ -48,7 +48,7 @@ public struct BGPConformanceEngine {
     }
 
     private mutating func message(_ record: BGPMessageRecord, session: BGPSession, side: Int) {
-        let name = session.sides[side].address.description
+        let name = session.sides[side].name
         func add(_ rule: String, _ message: String, measured: String? = nil, expected: String? = nil, kind: String = "") {
             findings.add(Finding(rule, bgpSession: session.id, side: name, frames: [record.frameNumber], measured: measured,
                                  expected: expected, message: message, relativeTimeNanoseconds: relative(record.timeNanoseconds)),
@@ -57,7 +57,10 @@ public struct BGPConformanceEngine {
         if !record.markerValid {
             add("BGP.MSG.MARKER", "Marker is not 16 bytes of 0xFF (RFC 4271 §4.1: Connection Not Synchronized)")
         }
-        let extended = session.sides.allSatisfy { $0.open?.capabilities.contains(.extendedMessage) ?? false }
+        // Only messages beyond 4,096 bytes need to know whether Extended Message was negotiated.
+        let extended = record.length > BGPHeader.maximumLength
+            && session.sides[0].open?.capabilities.contains(.extendedMessage) == true
+            && session.sides[1].open?.capabilities.contains(.extendedMessage) == true
         let limit = extended ? BGPHeader.extendedMaximumLength : BGPHeader.maximumLength
         if record.length < BGPHeader.length || record.length > limit {
             add("BGP.MSG.LENGTH", "Message length \(record.length) outside 19–\(limit)"
@@ -88,17 +91,17 @@ public struct BGPConformanceEngine {
     private mutating func checkSequence(_ message: BGPMessage, record: BGPMessageRecord, session: BGPSession,
                                         side: Int, name: String) {
         guard session.initiator != nil else { return }
-        let me = session.sides[side]
-        let peer = session.sides[1 - side]
         var problem: String?
         switch message {
         case .open:
-            if me.messages[1] > 1 { problem = "a second OPEN on the same connection" }
+            if session.sides[side].messages[1] > 1 { problem = "a second OPEN on the same connection" }
         case .keepalive:
-            if me.open == nil { problem = "KEEPALIVE before its own OPEN" }
+            if session.sides[side].open == nil { problem = "KEEPALIVE before its own OPEN" }
         case .update:
-            if me.open == nil || peer.open == nil { problem = "UPDATE before both OPENs" }
-            else if !peer.confirmedOpen { problem = "UPDATE before the peer's KEEPALIVE (session not yet Established)" }
+            // Once Established every UPDATE is in order: the common case costs one comparison.
+            if session.establishedTime != nil { break }
+            if session.sides[side].open == nil || session.sides[1 - side].open == nil { problem = "UPDATE before both OPENs" }
+            else if !session.sides[1 - side].confirmedOpen { problem = "UPDATE before the peer's KEEPALIVE (session not yet Established)" }
         case .routeRefresh:
             if session.establishedTime == nil { problem = "ROUTE-REFRESH before Established" }
         case .notification, .unknown:

@@ -60,7 +60,7 @@ extension BGPConformanceEngine {
             } else {
                 peerNoticed = "; no Hold Timer Expired NOTIFICATION from the peer was captured"
             }
-            findings.add(Finding("BGP.TMR.KEEPALIVE.MAX", bgpSession: session.id, side: side.address.description,
+            findings.add(Finding("BGP.TMR.KEEPALIVE.MAX", bgpSession: session.id, side: side.name,
                                  frames: [silence.from, silence.to], measured: Units.duration(nanoseconds: silence.gap),
                                  expected: "≤ \(hold) s", tolerance: options.toleranceText,
                                  message: "\(side.address) sent nothing for \(Units.duration(nanoseconds: silence.gap)) "
@@ -77,12 +77,12 @@ extension BGPConformanceEngine {
         for side in session.sides {
             let frames = side.openFrame.map { [$0] } ?? []
             if let shortest = side.shortestKeepaliveGap, shortest + tolerance < 750_000_000 {
-                findings.add(Finding("BGP.TMR.KEEPALIVE.RATE", bgpSession: session.id, side: side.address.description,
+                findings.add(Finding("BGP.TMR.KEEPALIVE.RATE", bgpSession: session.id, side: side.name,
                                      frames: frames, measured: Units.duration(nanoseconds: shortest), expected: "≥ 1 s (≥ 750 ms with jitter)",
                                      message: "\(side.address) sent KEEPALIVEs \(Units.duration(nanoseconds: shortest)) apart"), kind: "fast")
             }
             if let typical = side.keepaliveInterval, typical > third + third / 4 + tolerance {
-                findings.add(Finding("BGP.TMR.KEEPALIVE.RATE", bgpSession: session.id, side: side.address.description,
+                findings.add(Finding("BGP.TMR.KEEPALIVE.RATE", bgpSession: session.id, side: side.name,
                                      frames: frames, measured: Units.duration(nanoseconds: typical),
                                      expected: "about \(Units.duration(nanoseconds: third)) (hold \(hold) s ÷ 3)",
                                      message: "\(side.address) sends KEEPALIVEs every \(Units.duration(nanoseconds: typical)), "
@@ -97,7 +97,7 @@ extension BGPConformanceEngine {
         for (index, side) in session.sides.enumerated() where side.messagesSent > 0 {
             let peer = session.sides[1 - index]
             guard peer.messagesSent > 0, peer.ttlMinimum == 255, side.ttlMaximum < 255 else { continue }
-            findings.add(Finding("BGP.IP.GTSM", bgpSession: session.id, side: side.address.description,
+            findings.add(Finding("BGP.IP.GTSM", bgpSession: session.id, side: side.name,
                                  frames: side.firstMessage.map { [$0.frame] } ?? [],
                                  measured: "TTL \(side.ttlMinimum)–\(side.ttlMaximum)", expected: "TTL 255",
                                  message: "\(peer.address) sends BGP with TTL 255 (GTSM) but \(side.address) sends TTL "
