@@ -444,3 +444,12 @@ int ps_set_realtime_priority(int priority) {
     RETURN_ERRNO_IF(sched_setscheduler(0, priority > 0 ? SCHED_FIFO : SCHED_OTHER, &param) != 0);
     return 0;
 }
+
+int ps_pin_to_cpu(int cpu) {
+    if (cpu < 0 || cpu >= CPU_SETSIZE) return -EINVAL;
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    RETURN_ERRNO_IF(sched_setaffinity(0, sizeof set, &set) != 0);
+    return 0;
+}

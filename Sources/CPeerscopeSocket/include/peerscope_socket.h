@@ -131,6 +131,10 @@ int ps_set_timer_slack_ns(unsigned long slack_ns);
    queued behind other processes' work; needs CAP_SYS_NICE. 0 returns to SCHED_OTHER. */
 int ps_set_realtime_priority(int priority);
 
+/* Pins the calling thread to one CPU (sched_setaffinity), so a benchmark's figure is "one core".
+   -EINVAL when the CPU does not exist or is not allowed. */
+int ps_pin_to_cpu(int cpu);
+
 #ifdef __cplusplus
 }
 #endif

@@ -162,3 +162,10 @@ final class EventFD: Sendable {
     init(_ fd: Int32) { self.fd = fd }
     deinit { _ = ps_close(fd) }
 }
+
+extension EventLoop {
+    /// Pins the calling thread to CPU `cpu` (sched_setaffinity), e.g. to state a figure per core.
+    public static func pinToCPU(_ cpu: Int) throws(SocketError) {
+        _ = try check("sched_setaffinity CPU \(cpu)", ps_pin_to_cpu(Int32(cpu)))
+    }
+}

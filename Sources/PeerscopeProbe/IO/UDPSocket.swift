@@ -42,13 +42,14 @@ public final class UDPSocket {
     public let family: Int
     /// Known after `bind`; the port the destination of a received datagram is reported with.
     public private(set) var localAddress: SocketAddress?
-    private var receiveBuffer: [UInt8]
+    /// Only for `receive()`; allocated on first use, so a pool's thousands of transmit sockets do
+    /// not each carry 64 KiB they never read into.
+    private lazy var receiveBuffer = [UInt8](repeating: 0, count: 65_536)
 
     public init(family: Int) throws(SocketError) {
         precondition(family == 4 || family == 6, "family is 4 or 6")
         fileDescriptor = try check("open UDP/IPv\(family) socket", ps_udp_open(Int32(family)))
         self.family = family
-        receiveBuffer = [UInt8](repeating: 0, count: 65_536)
     }
 
     deinit { _ = ps_close(fileDescriptor) }
