@@ -453,3 +453,13 @@ int ps_pin_to_cpu(int cpu) {
     RETURN_ERRNO_IF(sched_setaffinity(0, sizeof set, &set) != 0);
     return 0;
 }
+
+int ps_set_receive_buffer(int fd, int bytes) {
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof bytes) != 0) {
+        RETURN_ERRNO_IF(setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes) != 0);
+    }
+    int granted = 0;
+    socklen_t length = sizeof granted;
+    RETURN_ERRNO_IF(getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &granted, &length) != 0);
+    return granted;
+}

@@ -131,6 +131,10 @@ int ps_set_timer_slack_ns(unsigned long slack_ns);
    queued behind other processes' work; needs CAP_SYS_NICE. 0 returns to SCHED_OTHER. */
 int ps_set_realtime_priority(int priority);
 
+/* SO_RCVBUF of `bytes` (SO_RCVBUFFORCE first, which may exceed rmem_max with CAP_NET_ADMIN), so a
+   burst of thousands of sessions' packets is queued rather than dropped. Returns the size granted. */
+int ps_set_receive_buffer(int fd, int bytes);
+
 /* Pins the calling thread to one CPU (sched_setaffinity), so a benchmark's figure is "one core".
    -EINVAL when the CPU does not exist or is not allowed. */
 int ps_pin_to_cpu(int cpu);

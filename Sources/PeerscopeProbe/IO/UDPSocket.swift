@@ -78,6 +78,13 @@ public final class UDPSocket {
         _ = try check("set TTL \(ttl)", ps_set_ttl(fileDescriptor, Int32(family), Int32(ttl)))
     }
 
+    /// Asks for a receive queue of `bytes` (the kernel doubles it for bookkeeping); returns what it
+    /// granted. A pool's one receive socket takes every session's packets, bursts included.
+    @discardableResult
+    public func setReceiveBufferSize(_ bytes: Int) throws(SocketError) -> Int {
+        Int(try check("SO_RCVBUF \(bytes)", ps_set_receive_buffer(fileDescriptor, Int32(clamping: bytes))))
+    }
+
     /// Sends one datagram; `ttl` overrides the socket's TTL for this packet only.
     /// Internal on purpose: outside this module every send goes through a `PeerGuard`
     /// (`BFDSocket.Transmitter.send`), so no code path can reach the wire without it.

@@ -54,12 +54,15 @@ public final class BFDSessionPool {
     ///   - interface: SO_BINDTODEVICE for the receive socket (`lo` keeps a wildcard bind to loopback).
     ///   - peerReceivePort: destination port of every session's packets (3784 for a real device).
     ///   - packetsPerSecond, burst: each session's `PeerGuard` token bucket.
+    ///   - receiveBufferBytes: SO_RCVBUF for the receive socket (the default queues only a few
+    ///     hundred small datagrams: less than one start-up burst of a thousand sessions).
     public init(receiveOn: SocketAddress, interface: String? = nil, capacity: Int, peerReceivePort: UInt16,
-                packetsPerSecond: Int = 1_000, burst: Int = 50,
+                packetsPerSecond: Int = 1_000, burst: Int = 50, receiveBufferBytes: Int? = nil,
                 interfaces: [LocalInterface]) throws(SocketError) {
         receiver = try UDPSocket(family: receiveOn.address.version)
         if let interface { try receiver.bind(toInterface: interface) }
         try receiver.bind(to: receiveOn)
+        if let receiveBufferBytes { try receiver.setReceiveBufferSize(receiveBufferBytes) }
         core = BFDSessionPoolCore(capacity: capacity)
         transmitters.reserveCapacity(capacity)
         self.peerReceivePort = peerReceivePort

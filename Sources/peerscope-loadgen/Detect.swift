@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import PeerscopeProbe
+
+/// `detect`: how precisely the tester measures a device's Detection Time.
+struct Detect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure a peerscope 'device' with a known Detection Time; report the measurement error.",
+        discussion: """
+            The device (a one-session pool, its own process, CPU 1) runs at --interval with \
+            Detect Mult --multiplier, so its Detection Time is multiplier × interval. The tester \
+            (this process, CPU 0) brings a session Up, lets it settle, falls silent, and times from \
+            the wall clock right after its last packet left to the kernel receive timestamp \
+            (SO_TIMESTAMPNS) of the device's first Down packet. Error = measured − expected.
+            """)
+
+    @Option(help: "Trials (each with a fresh session).")
+    var trials: Int = 30
+
+    @Option(help: "Interval in ms on both sides.")
+    var interval: Double = 50
+
+    @Option(help: "The device's Detect Mult is ours: the tester sends with this multiplier.")
+    var multiplier: UInt8 = 3
+
+    @Flag(help: "One JSON object instead of the summary line.")
+    var json = false
+
+    @Flag(help: "Print every trial.")
+    var verbose = false
+
+    func validate() throws {
+        guard trials >= 1, interval >= 1, multiplier >= 1 else {
+            throw ValidationError("--trials ≥ 1, --interval ≥ 1 ms, --multiplier ≥ 1")
+        }
+    }
+
+    func run() throws {
+        let ports = try Host.freePorts(2)
+        let microseconds = UInt32((interval * 1_000).rounded())
+        let settle = max(Int64(200_000_000), 5 * Int64(microseconds) * 1_000)
+        let budget = Double(trials) * (Double(settle) / 1e9 + Double(multiplier) * interval / 1e3 + 0.5) + 10
+        let (device, _) = try Host.spawnSelf([
+            "device", "--port", "\(ports[0])", "--peer-port", "\(ports[1])", "--interval", "\(interval)",
+            "--multiplier", "\(multiplier)", "--seconds", "\(budget)", "--cpu", "1",
+        ])
+        defer {
+            if device.isRunning { device.terminate() }
+            device.waitUntilExit()
+        }
+        try Host.prepareThread(cpu: 0)
+        let meter = try DetectionTimeMeter(
+            local: Device.testerAddress, device: Device.deviceAddress, listenPort: ports[1], devicePort: ports[0],
+            intervalMicroseconds: microseconds, detectMultiplier: multiplier,
+            interfaces: try LocalInterfaces.current())
+        // Let the device bind its socket before our first packet.
+        usleep(300_000)
+        var results: [DetectionTimeTrial] = []
+        for trial in 0..<trials {
+            let result = try meter.measure(trial: trial, settleNanoseconds: settle)
+            results.append(result)
+            if verbose {
+                FileHandle.standardError.write(Data(
+                    "trial \(trial): measured \((Double(result.measuredNanoseconds) / 1e6).fixed(3)) ms, error \((Double(result.errorNanoseconds) / 1e3).fixed(1)) µs, diag \(result.diagnostic)\n".utf8))
+            }
+        }
+        let errors = results.map { Double($0.errorNanoseconds) / 1e3 }
+        let mean = errors.reduce(0, +) / Double(errors.count)
+        let deviation = (errors.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(errors.count)).squareRoot()
+        let maxAbsolute = errors.map(abs).max()!
+        let expected = Double(results[0].expectedNanoseconds) / 1e6
+        let wrongDiagnostic = results.filter { $0.diagnostic != 1 }.count
+        let load = Host.loadAverage()
+        if json {
+            let object: [String: Any] = [
+                "interval_ms": interval, "multiplier": Int(multiplier), "expected_ms": expected, "trials": trials,
+                "mean_error_us": mean, "max_abs_error_us": maxAbsolute, "min_error_us": errors.min()!,
+                "max_error_us": errors.max()!, "stddev_us": deviation, "wrong_diagnostic": wrongDiagnostic,
+                "load1": load, "errors_us": errors,
+            ]
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            print("detect interval=\(interval)ms multiplier=\(multiplier) expected=\(expected.fixed(3))ms"
+                  + " trials=\(trials) mean_error=\(mean.fixed(1))us max_abs_error=\(maxAbsolute.fixed(1))us"
+                  + " min_error=\(errors.min()!.fixed(1))us max_error=\(errors.max()!.fixed(1))us"
+                  + " stddev=\(deviation.fixed(1))us wrong_diag=\(wrongDiagnostic) load1=\(load)")
+        }
+    }
+}

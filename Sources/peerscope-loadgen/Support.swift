@@ -1,0 +1,71 @@
+import Foundation
+import PeerscopeProbe
+import PeerscopeWire
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+enum Host {
+    /// User + system CPU seconds of this process.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+            + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+    }
+
+    /// The 1-minute load average, to print beside every figure of a shared machine.
+    static func loadAverage() -> String {
+        let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? ""
+        return text.split(separator: " ").first.map(String.init) ?? "?"
+    }
+
+    /// Every session holds a socket per side: lift the open-file limit to the hard limit (root may
+    /// raise the hard one too).
+    static func raiseOpenFileLimit(to wanted: Int) {
+        var limit = rlimit()
+        getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        let target = rlim_t(wanted)
+        guard limit.rlim_cur < target else { return }
+        limit.rlim_cur = target
+        if limit.rlim_max < target { limit.rlim_max = target }
+        if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) != 0 {
+            getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+            limit.rlim_cur = limit.rlim_max
+            setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        }
+    }
+
+    /// Two UDP ports free on loopback right now, for two processes to bind a moment later.
+    static func freePorts(_ count: Int) throws -> [UInt16] {
+        var sockets: [UDPSocket] = []
+        for _ in 0..<count {
+            let socket = try UDPSocket(family: 4)
+            try socket.bind(to: SocketAddress(.v4(IPv4Address(0)), port: 0))
+            sockets.append(socket)
+        }
+        return sockets.map { $0.localAddress!.port }
+    }
+
+    /// This tool's pinned, precise thread: the CPU (if any) and 1 ns timer slack.
+    static func prepareThread(cpu: Int?) throws {
+        if let cpu { try EventLoop.pinToCPU(cpu) }
+        try EventLoop.setTimerSlack(nanoseconds: 1)
+    }
+
+    /// Runs this executable again with `arguments`; the caller reads its stdout.
+    static func spawnSelf(_ arguments: [String]) throws -> (Process, Pipe) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        return (process, pipe)
+    }
+}
+
+extension Double {
+    func fixed(_ digits: Int) -> String { String(format: "%.\(digits)f", self) }
+}
