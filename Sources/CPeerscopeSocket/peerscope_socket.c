@@ -14,6 +14,7 @@
 #include <sys/eventfd.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -362,6 +363,39 @@ int ps_epoll_wait(int epfd, ps_event *events, int capacity, int timeout_ms) {
         events[i].events = bits;
     }
     return count;
+}
+
+int ps_epoll_wait_until(int epfd, ps_event *events, int capacity, int64_t deadline_ns) {
+#ifdef SYS_epoll_pwait2
+    struct epoll_event raw[64];
+    if (capacity > 64) capacity = 64;
+    long count;
+    do {
+        struct timespec timeout;
+        struct timespec *timeout_ptr = NULL;
+        if (deadline_ns >= 0) {
+            int64_t left = deadline_ns - ps_monotonic_ns();
+            if (left < 0) left = 0;
+            timeout.tv_sec = left / 1000000000;
+            timeout.tv_nsec = left % 1000000000;
+            timeout_ptr = &timeout;
+        }
+        count = syscall(SYS_epoll_pwait2, epfd, raw, capacity, timeout_ptr, NULL, 0);
+    } while (count < 0 && errno == EINTR);
+    if (count < 0) return -errno;
+    for (long i = 0; i < count; i++) {
+        uint32_t bits = 0;
+        if (raw[i].events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP)) bits |= PS_EVENT_READABLE;
+        if (raw[i].events & EPOLLOUT) bits |= PS_EVENT_WRITABLE;
+        if (raw[i].events & (EPOLLERR | EPOLLHUP)) bits |= PS_EVENT_ERROR;
+        events[i].token = raw[i].data.u64;
+        events[i].events = bits;
+    }
+    return (int)count;
+#else
+    (void)epfd; (void)events; (void)capacity; (void)deadline_ns;
+    return -ENOSYS;
+#endif
 }
 
 int ps_timerfd_create(void) {

@@ -23,6 +23,9 @@ struct Detect: ParsableCommand {
     @Option(help: "The device's Detect Mult is ours: the tester sends with this multiplier.")
     var multiplier: UInt8 = 3
 
+    @Option(help: "SCHED_FIFO priority of both loops, 1–99 (0: normal scheduler).")
+    var realtime: Int32 = 0
+
     @Flag(help: "One JSON object instead of the summary line.")
     var json = false
 
@@ -42,13 +45,13 @@ struct Detect: ParsableCommand {
         let budget = Double(trials) * (Double(settle) / 1e9 + Double(multiplier) * interval / 1e3 + 0.5) + 10
         let (device, _) = try Host.spawnSelf([
             "device", "--port", "\(ports[0])", "--peer-port", "\(ports[1])", "--interval", "\(interval)",
-            "--multiplier", "\(multiplier)", "--seconds", "\(budget)", "--cpu", "1",
+            "--multiplier", "\(multiplier)", "--seconds", "\(budget)", "--cpu", "1", "--realtime", "\(realtime)",
         ])
         defer {
             if device.isRunning { device.terminate() }
             device.waitUntilExit()
         }
-        try Host.prepareThread(cpu: 0)
+        try Host.prepareThread(cpu: 0, realtimePriority: realtime)
         let meter = try DetectionTimeMeter(
             local: Device.testerAddress, device: Device.deviceAddress, listenPort: ports[1], devicePort: ports[0],
             intervalMicroseconds: microseconds, detectMultiplier: multiplier,
@@ -73,7 +76,7 @@ struct Detect: ParsableCommand {
         let load = Host.loadAverage()
         if json {
             let object: [String: Any] = [
-                "interval_ms": interval, "multiplier": Int(multiplier), "expected_ms": expected, "trials": trials,
+                "interval_ms": interval, "multiplier": Int(multiplier), "realtime": Int(realtime), "expected_ms": expected, "trials": trials,
                 "mean_error_us": mean, "max_abs_error_us": maxAbsolute, "min_error_us": errors.min()!,
                 "max_error_us": errors.max()!, "stddev_us": deviation, "wrong_diagnostic": wrongDiagnostic,
                 "load1": load, "errors_us": errors,
@@ -81,7 +84,7 @@ struct Detect: ParsableCommand {
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
-            print("detect interval=\(interval)ms multiplier=\(multiplier) expected=\(expected.fixed(3))ms"
+            print("detect interval=\(interval)ms multiplier=\(multiplier) realtime=\(realtime) expected=\(expected.fixed(3))ms"
                   + " trials=\(trials) mean_error=\(mean.fixed(1))us max_abs_error=\(maxAbsolute.fixed(1))us"
                   + " min_error=\(errors.min()!.fixed(1))us max_error=\(errors.max()!.fixed(1))us"
                   + " stddev=\(deviation.fixed(1))us wrong_diag=\(wrongDiagnostic) load1=\(load)")

@@ -14,12 +14,13 @@ struct Device: ParsableCommand {
     @Option var multiplier: UInt8 = 3
     @Option var seconds: Double
     @Option var cpu: Int?
+    @Option var realtime: Int32 = 0
 
     static let deviceAddress = IPAddress("127.3.0.2")!
     static let testerAddress = IPAddress("127.3.0.1")!
 
     func run() throws {
-        try Host.prepareThread(cpu: cpu)
+        try Host.prepareThread(cpu: cpu, realtimePriority: realtime)
         let microseconds = UInt32((interval * 1_000).rounded())
         let pool = try BFDSessionPool(
             receiveOn: SocketAddress(.v4(IPv4Address(0)), port: port), interface: "lo", capacity: 1,

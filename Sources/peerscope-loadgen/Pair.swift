@@ -33,6 +33,13 @@ struct Pair: ParsableCommand {
             help: "Allowed above 100 % of the interval, µs (default: 10 % of the interval, at most 1,000).")
     var toleranceMicroseconds: Int?
 
+    @Option(name: .customLong("timer-slack-us"),
+            help: "Timer slack of the loop threads, µs: the kernel may wake them this late to batch deadlines.")
+    var timerSlackMicroseconds: Double = 0.001
+
+    @Option(help: "SCHED_FIFO priority of the loop threads, 1–99 (0: normal scheduler).")
+    var realtime: Int32 = 0
+
     @Option(name: .customLong("min-in-window"), help: "Percentage of gaps in window to pass.")
     var minimumInWindow: Double = 99.9
 
@@ -45,6 +52,7 @@ struct Pair: ParsableCommand {
         }
         guard interval >= 1, interval <= 10_000 else { throw ValidationError("--interval must be 1–10000 ms") }
         guard seconds > 0, warmup >= 0.5 else { throw ValidationError("--seconds > 0 and --warmup ≥ 0.5") }
+        guard (0...99).contains(realtime) else { throw ValidationError("--realtime must be 0–99") }
     }
 
     func run() throws {
@@ -53,18 +61,20 @@ struct Pair: ParsableCommand {
         let ports = try Host.freePorts(2)
         // Time to open 2 × sessions sockets in each process before the common start.
         let setup = 400_000_000 + Int64(sessions) * 100_000
-        let plan = LoopbackBenchPlan(
+        var plan = LoopbackBenchPlan(
             sessions: sessions, intervalMicroseconds: intervalMicroseconds,
             startAt: MonotonicClock.nowNanoseconds() + setup, warmupNanoseconds: Int64(warmup * 1e9),
             windowNanoseconds: Int64(seconds * 1e9), toleranceNanoseconds: tolerance, portA: ports[0],
             portB: ports[1])
+        plan.timerSlackNanoseconds = Int(timerSlackMicroseconds * 1_000)
+        plan.realtimePriority = realtime
         let report: LoopbackBenchReport
         let mode: String
         if let cpu {
-            mode = "one-process cpu\(cpu)"
+            mode = "one-process cpu\(cpu)" + (realtime > 0 ? " fifo\(realtime)" : "")
             report = try Side.runSides(LoopbackBenchPlan.Side.allCases, plan: plan, cpu: cpu)
         } else {
-            mode = "two-process cpu0+cpu1"
+            mode = "two-process cpu0+cpu1" + (realtime > 0 ? " fifo\(realtime)" : "")
             let planText = String(decoding: try JSONEncoder().encode(plan), as: UTF8.self)
             let children = try [("a", 0), ("b", 1)].map { side, cpu in
                 try Host.spawnSelf(["side", "--side", side, "--cpu", "\(cpu)", "--plan", planText])

@@ -21,7 +21,8 @@ struct Side: ParsableCommand {
     static func runSides(_ sides: [LoopbackBenchPlan.Side], plan: LoopbackBenchPlan, cpu: Int?) throws
         -> LoopbackBenchReport
     {
-        try Host.prepareThread(cpu: cpu)
+        try Host.prepareThread(cpu: cpu, timerSlackNanoseconds: plan.timerSlackNanoseconds,
+                               realtimePriority: plan.realtimePriority)
         Host.raiseOpenFileLimit(to: plan.sessions * sides.count + 1_024)
         let interfaces = try LocalInterfaces.current()
         let pools = try sides.map { try plan.makePool($0, interfaces: interfaces) }

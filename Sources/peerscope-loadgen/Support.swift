@@ -48,10 +48,12 @@ enum Host {
         return sockets.map { $0.localAddress!.port }
     }
 
-    /// This tool's pinned, precise thread: the CPU (if any) and 1 ns timer slack.
-    static func prepareThread(cpu: Int?) throws {
+    /// This tool's pinned thread: the CPU (if any) and the timer slack (the kernel may wake the loop
+    /// up to this late, batching the deadlines of several sessions into one wake-up).
+    static func prepareThread(cpu: Int?, timerSlackNanoseconds: Int = 1, realtimePriority: Int32 = 0) throws {
         if let cpu { try EventLoop.pinToCPU(cpu) }
-        try EventLoop.setTimerSlack(nanoseconds: 1)
+        try EventLoop.setTimerSlack(nanoseconds: UInt(max(1, timerSlackNanoseconds)))
+        if realtimePriority > 0 { try EventLoop.setRealtimePriority(realtimePriority) }
     }
 
     /// Runs this executable again with `arguments`; the caller reads its stdout.

@@ -106,6 +106,11 @@ int ps_epoll_remove(int epfd, int fd);
    (-EINTR is retried inside). */
 int ps_epoll_wait(int epfd, ps_event *events, int capacity, int timeout_ms);
 
+/* Like ps_epoll_wait, but until the absolute CLOCK_MONOTONIC time `deadline_ns` (< 0 blocks) with
+   nanosecond resolution: epoll_pwait2 (Linux 5.11), so no timerfd has to be re-armed per wait.
+   -ENOSYS where the kernel lacks it. */
+int ps_epoll_wait_until(int epfd, ps_event *events, int capacity, int64_t deadline_ns);
+
 int ps_timerfd_create(void);
 /* Arms the timer to fire at the absolute CLOCK_MONOTONIC time `deadline_ns`; 0 disarms. */
 int ps_timerfd_arm(int tfd, int64_t deadline_ns);

@@ -34,6 +34,13 @@ public struct LoopbackBenchPlan: Codable, Hashable, Sendable {
     public var portB: UInt16
     /// Each session's PeerGuard rate (packets/s); the tester's default is 1,000.
     public var packetsPerSecond: Int = 1_000
+    /// The loop thread's timer slack: how late the kernel may wake it, to batch several sessions'
+    /// deadlines into one wake-up (1 ns: every deadline on its own).
+    public var timerSlackNanoseconds: Int = 1
+    /// SCHED_FIFO priority of the loop threads (0: the normal scheduler). On a machine where others
+    /// compile, a normal thread's wake-ups queue behind theirs for milliseconds; the tester runs
+    /// real-time for the same reason a router's BFD process does.
+    public var realtimePriority: Int32 = 0
 
     public init(sessions: Int, intervalMicroseconds: Microseconds, startAt: Int64, warmupNanoseconds: Int64,
                 windowNanoseconds: Int64, toleranceNanoseconds: Int64, portA: UInt16, portB: UInt16) {

@@ -41,9 +41,7 @@ public struct BFDSessionPoolCore: Sendable {
 
     /// Starts one session (§6.1: an active one sends at once).
     public mutating func start(_ session: Int, now: Int64) -> [BFDEndpointAction] {
-        let actions = endpoints[session].start(now: now)
-        heap.set(session, to: endpoints[session].nextDeadline)
-        return actions
+        updating(session) { $0.start(now: now) }
     }
 
     /// When the driver must come back; nil when no session has a timer.
@@ -58,8 +56,19 @@ public struct BFDSessionPoolCore: Sendable {
 
     /// Runs the timers of `session` due at `now`.
     public mutating func advance(_ session: Int, to now: Int64) -> [BFDEndpointAction] {
-        let actions = endpoints[session].advance(to: now)
-        heap.set(session, to: endpoints[session].nextDeadline)
+        updating(session) { $0.advance(to: now) }
+    }
+
+    /// Runs `body` on the session's endpoint in place and files its new deadline. Reading
+    /// `endpoints[session].nextDeadline` directly copies the whole endpoint (a retain per reference
+    /// it holds) on every packet; through the buffer it is read where it lies.
+    private mutating func updating(_ session: Int,
+                                   _ body: (inout BFDEndpoint) -> [BFDEndpointAction]) -> [BFDEndpointAction] {
+        let (actions, next) = endpoints.withUnsafeMutableBufferPointer { buffer in
+            let actions = body(&buffer[session])
+            return (actions, buffer[session].nextDeadline)
+        }
+        heap.set(session, to: next)
         return actions
     }
 
@@ -71,8 +80,7 @@ public struct BFDSessionPoolCore: Sendable {
         case .failure(let miss):
             return .failure(miss)
         case .success(let session):
-            let actions = endpoints[session].receive(payload: payload, ttl: ttl, now: now)
-            heap.set(session, to: endpoints[session].nextDeadline)
+            let actions = updating(session) { $0.receive(payload: payload, ttl: ttl, now: now) }
             return .success((session, actions))
         }
     }
