@@ -11,7 +11,10 @@ struct Detect: ParsableCommand {
             Detect Mult --multiplier, so its Detection Time is multiplier × interval. The tester \
             (this process, CPU 0) brings a session Up, lets it settle, falls silent, and times from \
             the wall clock right after its last packet left to the kernel receive timestamp \
-            (SO_TIMESTAMPNS) of the device's first Down packet. Error = measured − expected.
+            (SO_TIMESTAMPNS) of the device's first Down packet. Error = measured − expected. The \
+            device reports its own share of each error (how long after the kernel took in our last \
+            packet it read it, and how late its detection timer fired); what remains is the \
+            tester's own measurement error.
             """)
 
     @Option(help: "Trials (each with a fresh session).")
@@ -43,13 +46,16 @@ struct Detect: ParsableCommand {
         let microseconds = UInt32((interval * 1_000).rounded())
         let settle = max(Int64(200_000_000), 5 * Int64(microseconds) * 1_000)
         let budget = Double(trials) * (Double(settle) / 1e9 + Double(multiplier) * interval / 1e3 + 0.5) + 10
-        let (device, _) = try Host.spawnSelf([
+        let (device, devicePipe) = try Host.spawnSelf([
             "device", "--port", "\(ports[0])", "--peer-port", "\(ports[1])", "--interval", "\(interval)",
             "--multiplier", "\(multiplier)", "--seconds", "\(budget)", "--cpu", "1", "--realtime", "\(realtime)",
         ])
+        var deviceStopped = false
         defer {
-            if device.isRunning { device.terminate() }
-            device.waitUntilExit()
+            if !deviceStopped {
+                if device.isRunning { device.terminate() }
+                device.waitUntilExit()
+            }
         }
         try Host.prepareThread(cpu: 0, realtimePriority: realtime)
         let meter = try DetectionTimeMeter(
@@ -67,7 +73,18 @@ struct Detect: ParsableCommand {
                     "trial \(trial): measured \((Double(result.measuredNanoseconds) / 1e6).fixed(3)) ms, error \((Double(result.errorNanoseconds) / 1e3).fixed(1)) µs, diag \(result.diagnostic)\n".utf8))
             }
         }
+        // The device's own share of each delay (its read delay and timer lateness), one line per Down.
+        device.terminate()
+        let deviceOutput = devicePipe.fileHandleForReading.readDataToEndOfFile()
+        device.waitUntilExit()
+        deviceStopped = true
+        let shares = deviceOutput.split(separator: UInt8(ascii: "\n")).compactMap {
+            try? JSONDecoder().decode(Device.Report.self, from: Data($0))
+        }
         let errors = results.map { Double($0.errorNanoseconds) / 1e3 }
+        let deviceShares = shares.count == results.count
+            ? shares.map { Double($0.readDelayNanoseconds + $0.timerLatenessNanoseconds) / 1e3 } : []
+        let testerErrors = deviceShares.isEmpty ? [] : zip(errors, deviceShares).map { $0 - $1 }
         let mean = errors.reduce(0, +) / Double(errors.count)
         let deviation = (errors.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(errors.count)).squareRoot()
         let maxAbsolute = errors.map(abs).max()!
@@ -79,7 +96,10 @@ struct Detect: ParsableCommand {
                 "interval_ms": interval, "multiplier": Int(multiplier), "realtime": Int(realtime), "expected_ms": expected, "trials": trials,
                 "mean_error_us": mean, "max_abs_error_us": maxAbsolute, "min_error_us": errors.min()!,
                 "max_error_us": errors.max()!, "stddev_us": deviation, "wrong_diagnostic": wrongDiagnostic,
-                "load1": load, "errors_us": errors,
+                "load1": load, "errors_us": errors, "device_share_us": deviceShares,
+                "tester_error_us": testerErrors,
+                "device_read_delay_us": shares.map { Double($0.readDelayNanoseconds) / 1e3 },
+                "device_timer_lateness_us": shares.map { Double($0.timerLatenessNanoseconds) / 1e3 },
             ]
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
@@ -87,7 +107,20 @@ struct Detect: ParsableCommand {
             print("detect interval=\(interval)ms multiplier=\(multiplier) realtime=\(realtime) expected=\(expected.fixed(3))ms"
                   + " trials=\(trials) mean_error=\(mean.fixed(1))us max_abs_error=\(maxAbsolute.fixed(1))us"
                   + " min_error=\(errors.min()!.fixed(1))us max_error=\(errors.max()!.fixed(1))us"
-                  + " stddev=\(deviation.fixed(1))us wrong_diag=\(wrongDiagnostic) load1=\(load)")
+                  + " stddev=\(deviation.fixed(1))us wrong_diag=\(wrongDiagnostic)"
+                  + Self.shareText("device_share", deviceShares)
+                  + Self.shareText("device_read_delay", shares.map { Double($0.readDelayNanoseconds) / 1e3 })
+                  + Self.shareText("device_timer_late", shares.map { Double($0.timerLatenessNanoseconds) / 1e3 })
+                  + Self.shareText("tester_error", testerErrors)
+                  + " load1=\(load)")
         }
+    }
+
+    /// ` NAME_mean=…us NAME_max=…us`, or nothing when the device's reports did not match the trials.
+    static func shareText(_ name: String, _ values: [Double]) -> String {
+        guard !values.isEmpty else { return " \(name)=unavailable" }
+        let mean = values.reduce(0, +) / Double(values.count)
+        return " \(name)_mean=\(mean.fixed(1))us \(name)_min=\(values.min()!.fixed(1))us"
+            + " \(name)_max=\(values.max()!.fixed(1))us"
     }
 }
