@@ -260,4 +260,37 @@ struct BFDSessionPoolTests {
         #expect(summary.gaps > 3_000)
         #expect(summary.inWindowFraction >= 0.99, "gaps in window: \(summary.inWindowFraction)")
     }
+
+    @Test("recorder: gaps sorted into early / in window / late at the bounds, only inside the window; lateness percentiles; merge")
+    func recorderBounds() {
+        // 10 ms interval, +1 ms tolerance: in window is [7.5 ms, 11 ms].
+        var recorder = BFDPoolRecorder(sessions: 2, intervalNanoseconds: 10_000_000, toleranceNanoseconds: 1_000_000,
+                                       windowStart: 1_000_000_000, windowEnd: 2_000_000_000)
+        let ms: Int64 = 1_000_000
+        // Before the window: remembered as the previous send, never counted.
+        recorder.recordSend(0, cause: .periodic, at: 990 * ms, scheduled: 990 * ms)
+        recorder.recordSend(0, cause: .periodic, at: 1_000 * ms, scheduled: 1_000 * ms)  // gap from outside: not counted
+        recorder.recordSend(0, cause: .periodic, at: 1_000 * ms + 7_500_000, scheduled: nil)  // 7.5 ms: in
+        recorder.recordSend(0, cause: .final, at: 1_000 * ms + 8_000_000, scheduled: nil)  // a Final: no gap
+        recorder.recordSend(0, cause: .periodic, at: 1_000 * ms + 18_500_000, scheduled: nil)  // 11 ms: in
+        recorder.recordSend(0, cause: .periodic, at: 1_000 * ms + 29_500_001, scheduled: nil)  // 11 ms + 1 ns: late
+        recorder.recordSend(0, cause: .periodic, at: 1_000 * ms + 36_999_999, scheduled: nil)  // 7.5 ms − 2 ns: early
+        recorder.recordSend(1, cause: .periodic, at: 1_500 * ms, scheduled: 1_500 * ms - 2_345_000)
+        recorder.recordSend(1, cause: .periodic, at: 2_001 * ms, scheduled: nil)  // after the window
+        #expect(recorder.gaps == 4)
+        #expect(recorder.gapsEarly == 1 && recorder.gapsLate == 1 && recorder.gapsInWindowTotal == 2)
+        #expect(recorder.sent == 7)
+        var summary = recorder.summary
+        #expect(summary.sessionsWithoutGaps == 1)
+        // Lateness of the two scheduled periodic sends in the window: 0 and 2.345 ms, to 10 µs bins.
+        #expect(summary.latenessPercentileNanoseconds(0.5) == 10_000)
+        #expect(summary.latenessPercentileNanoseconds(0.99) == 2_350_000)
+        #expect(summary.maxLatenessNanoseconds == 2_345_000)
+        recorder.recordStateChange(1, from: .`init`, to: .up, at: 900 * ms)
+        recorder.recordStateChange(1, from: .up, to: .down, at: 1_700 * ms)
+        #expect(recorder.sessionsWentDown == 1)
+        #expect(recorder.sessionsNotUpAtWindowStart == 1)  // session 0 never reported Up
+        summary.merge(recorder.summary)
+        #expect(summary.gaps == 8 && summary.sessions == 4)
+    }
 }

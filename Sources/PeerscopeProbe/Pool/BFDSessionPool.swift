@@ -154,8 +154,10 @@ public final class BFDSessionPool {
                     counters.lastSendError = error.description
                     continue
                 }
-                recorder?.recordSend(session, cause: transmission.cause, at: MonotonicClock.nowNanoseconds(),
-                                     scheduled: scheduled)
+                // Stamped when handed to the kernel, not when sendmsg returns: on loopback the send
+                // call also runs the receive softirq for whatever is queued (the peer's packets
+                // included), which can hold it for tens of µs after our packet is already through.
+                recorder?.recordSend(session, cause: transmission.cause, at: now, scheduled: scheduled)
             case .stateChanged(let from, let to, _):
                 if to == .up { sessionsUp += 1 } else if from == .up { sessionsUp -= 1 }
                 recorder?.recordStateChange(session, from: from, to: to, at: MonotonicClock.nowNanoseconds())
