@@ -78,9 +78,18 @@ struct Detect: ParsableCommand {
         let deviceOutput = devicePipe.fileHandleForReading.readDataToEndOfFile()
         device.waitUntilExit()
         deviceStopped = true
-        let shares = deviceOutput.split(separator: UInt8(ascii: "\n")).compactMap {
+        let reports = deviceOutput.split(separator: UInt8(ascii: "\n")).compactMap {
             try? JSONDecoder().decode(Device.Report.self, from: Data($0))
         }
+        // Each trial's Down matched with the device's report of sending it (within 5 ms before the
+        // arrival); a device that also went Down at another moment (a stall) leaves extra reports.
+        let matched = results.map { trial in
+            reports.first {
+                let lead = trial.downArrivalWallNanoseconds - $0.downSentWallNanoseconds
+                return lead >= 0 && lead < 5_000_000
+            }
+        }
+        let shares = matched.compactMap { $0 }
         let errors = results.map { Double($0.errorNanoseconds) / 1e3 }
         let deviceShares = shares.count == results.count
             ? shares.map { Double($0.readDelayNanoseconds + $0.timerLatenessNanoseconds) / 1e3 } : []

@@ -29,6 +29,8 @@ struct Device: ParsableCommand {
         var readDelayNanoseconds: Int64
         /// When the Down packet had left minus the detection deadline.
         var timerLatenessNanoseconds: Int64
+        /// Wall clock just before the Down packet was sent, to match the report to a trial.
+        var downSentWallNanoseconds: Int64
     }
 
     func run() throws {
@@ -61,7 +63,8 @@ struct Device: ParsableCommand {
                     // The Down packet is the next action: this is when the timer got to run. The
                     // report is written after the packet left, so writing it delays nothing.
                     report = Report(readDelayNanoseconds: lastReadDelay,
-                                    timerLatenessNanoseconds: MonotonicClock.nowNanoseconds() - (deadline ?? 0))
+                                    timerLatenessNanoseconds: MonotonicClock.nowNanoseconds() - (deadline ?? 0),
+                                    downSentWallNanoseconds: MonotonicClock.wallNanoseconds())
                 default:
                     break
                 }

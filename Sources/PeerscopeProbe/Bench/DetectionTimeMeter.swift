@@ -13,6 +13,8 @@ public struct DetectionTimeTrial: Codable, Hashable, Sendable {
     public var measuredNanoseconds: Int64
     /// The device's diagnostic in that packet (1: Control Detection Time Expired).
     public var diagnostic: UInt8
+    /// Kernel receive timestamp (CLOCK_REALTIME) of that Down packet, to match the device's own log.
+    public var downArrivalWallNanoseconds: Int64
     public var errorNanoseconds: Int64 { measuredNanoseconds - expectedNanoseconds }
 }
 
@@ -109,7 +111,8 @@ public final class DetectionTimeMeter {
                         let arrival = metadata.kernelTimestampNanoseconds ?? MonotonicClock.wallNanoseconds()
                         result = DetectionTimeTrial(expectedNanoseconds: expected,
                                                     measuredNanoseconds: arrival - lastSendWall,
-                                                    diagnostic: packet.diagnostic.rawValue)
+                                                    diagnostic: packet.diagnostic.rawValue,
+                                                    downArrivalWallNanoseconds: arrival)
                     } else {
                         try perform(endpoint.receive(payload: payload, ttl: metadata.ttl ?? 0,
                                                      now: metadata.receivedAtNanoseconds))
