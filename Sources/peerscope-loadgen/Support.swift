@@ -37,13 +37,23 @@ enum Host {
         }
     }
 
-    /// Two UDP ports free on loopback right now, for two processes to bind a moment later.
+    /// UDP ports free right now for two processes to bind a moment later, picked from 20000–32767:
+    /// below the kernel's ephemeral range and below RFC 5881's 49152–65535, from which the sessions'
+    /// thousands of transmit sockets take theirs (a transmit socket on 127.1.0.5:P would make the
+    /// wildcard bind of a receive socket on P fail).
     static func freePorts(_ count: Int) throws -> [UInt16] {
         var sockets: [UDPSocket] = []
-        for _ in 0..<count {
+        var generator = SystemRandomNumberGenerator()
+        while sockets.count < count {
             let socket = try UDPSocket(family: 4)
-            try socket.bind(to: SocketAddress(.v4(IPv4Address(0)), port: 0))
-            sockets.append(socket)
+            let port = UInt16.random(in: 20_000...32_767, using: &generator)
+            do {
+                try socket.bind(to: SocketAddress(.v4(IPv4Address(0)), port: port))
+                sockets.append(socket)
+            } catch {
+                // Taken: try another; anything else is a real failure.
+                if !error.isAddressInUse { throw error }
+            }
         }
         return sockets.map { $0.localAddress!.port }
     }
