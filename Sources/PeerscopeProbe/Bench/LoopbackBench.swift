@@ -8,7 +8,8 @@ import PeerscopeWire
 /// would be): session i of side A sends from 127.1.0.0 + i + 1 and talks to 127.2.0.0 + i + 1,
 /// which is session i of side B; each session has its own transmit socket with a source port from
 /// 49152–65535. Each side has one receive socket on the wildcard address tied to `lo`, on a port
-/// the kernel chose (never 3784, so nobody else's BFD test on this machine sees our packets).
+/// the caller picked outside 49152–65535 (never 3784, so nobody else's BFD test on this machine sees
+/// our packets, and no session's transmit socket can hold the port first).
 /// Discriminators are 0x0A000000 + i + 1 (A) and 0x0B000000 + i + 1 (B).
 public struct LoopbackBenchPlan: Codable, Hashable, Sendable {
     public enum Side: String, Codable, Hashable, Sendable, CaseIterable {
