@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "peerscope", targets: ["peerscope"]),
+        .executable(name: "peerscope-loadgen", targets: ["peerscope-loadgen"]),
         .library(name: "PeerscopeWire", targets: ["PeerscopeWire"]),
         .library(name: "PeerscopeCapture", targets: ["PeerscopeCapture"]),
         .library(name: "PeerscopeAnalysis", targets: ["PeerscopeAnalysis"]),
@@ -66,6 +67,15 @@ let package = Package(
                 "PeerscopeWire", "PeerscopeCapture",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // Load and precision runs for tools/bench/endpoint: BFD session pools peerscope ↔ peerscope
+        // on loopback, and the error of the tester's detection-time measurement.
+        .executableTarget(
+            name: "peerscope-loadgen",
+            dependencies: [
+                "PeerscopeProbe", "PeerscopeEndpoint", "PeerscopeWire",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "PeerscopeWireTests", dependencies: ["PeerscopeWire"]),

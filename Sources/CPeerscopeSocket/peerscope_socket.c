@@ -14,6 +14,7 @@
 #include <sys/eventfd.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -364,6 +365,39 @@ int ps_epoll_wait(int epfd, ps_event *events, int capacity, int timeout_ms) {
     return count;
 }
 
+int ps_epoll_wait_until(int epfd, ps_event *events, int capacity, int64_t deadline_ns) {
+#ifdef SYS_epoll_pwait2
+    struct epoll_event raw[64];
+    if (capacity > 64) capacity = 64;
+    long count;
+    do {
+        struct timespec timeout;
+        struct timespec *timeout_ptr = NULL;
+        if (deadline_ns >= 0) {
+            int64_t left = deadline_ns - ps_monotonic_ns();
+            if (left < 0) left = 0;
+            timeout.tv_sec = left / 1000000000;
+            timeout.tv_nsec = left % 1000000000;
+            timeout_ptr = &timeout;
+        }
+        count = syscall(SYS_epoll_pwait2, epfd, raw, capacity, timeout_ptr, NULL, 0);
+    } while (count < 0 && errno == EINTR);
+    if (count < 0) return -errno;
+    for (long i = 0; i < count; i++) {
+        uint32_t bits = 0;
+        if (raw[i].events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP)) bits |= PS_EVENT_READABLE;
+        if (raw[i].events & EPOLLOUT) bits |= PS_EVENT_WRITABLE;
+        if (raw[i].events & (EPOLLERR | EPOLLHUP)) bits |= PS_EVENT_ERROR;
+        events[i].token = raw[i].data.u64;
+        events[i].events = bits;
+    }
+    return (int)count;
+#else
+    (void)epfd; (void)events; (void)capacity; (void)deadline_ns;
+    return -ENOSYS;
+#endif
+}
+
 int ps_timerfd_create(void) {
     int fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
     return fd < 0 ? -errno : fd;
@@ -443,4 +477,23 @@ int ps_set_realtime_priority(int priority) {
     /* pid 0 is the calling thread on Linux (the policy is per thread). */
     RETURN_ERRNO_IF(sched_setscheduler(0, priority > 0 ? SCHED_FIFO : SCHED_OTHER, &param) != 0);
     return 0;
+}
+
+int ps_pin_to_cpu(int cpu) {
+    if (cpu < 0 || cpu >= CPU_SETSIZE) return -EINVAL;
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    RETURN_ERRNO_IF(sched_setaffinity(0, sizeof set, &set) != 0);
+    return 0;
+}
+
+int ps_set_receive_buffer(int fd, int bytes) {
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof bytes) != 0) {
+        RETURN_ERRNO_IF(setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes) != 0);
+    }
+    int granted = 0;
+    socklen_t length = sizeof granted;
+    RETURN_ERRNO_IF(getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &granted, &length) != 0);
+    return granted;
 }

@@ -106,6 +106,11 @@ int ps_epoll_remove(int epfd, int fd);
    (-EINTR is retried inside). */
 int ps_epoll_wait(int epfd, ps_event *events, int capacity, int timeout_ms);
 
+/* Like ps_epoll_wait, but until the absolute CLOCK_MONOTONIC time `deadline_ns` (< 0 blocks) with
+   nanosecond resolution: epoll_pwait2 (Linux 5.11), so no timerfd has to be re-armed per wait.
+   -ENOSYS where the kernel lacks it. */
+int ps_epoll_wait_until(int epfd, ps_event *events, int capacity, int64_t deadline_ns);
+
 int ps_timerfd_create(void);
 /* Arms the timer to fire at the absolute CLOCK_MONOTONIC time `deadline_ns`; 0 disarms. */
 int ps_timerfd_arm(int tfd, int64_t deadline_ns);
@@ -130,6 +135,14 @@ int ps_set_timer_slack_ns(unsigned long slack_ns);
 /* SCHED_FIFO at `priority` (1-99) for the calling thread, so a loop keeping 3.3 ms intervals is not
    queued behind other processes' work; needs CAP_SYS_NICE. 0 returns to SCHED_OTHER. */
 int ps_set_realtime_priority(int priority);
+
+/* SO_RCVBUF of `bytes` (SO_RCVBUFFORCE first, which may exceed rmem_max with CAP_NET_ADMIN), so a
+   burst of thousands of sessions' packets is queued rather than dropped. Returns the size granted. */
+int ps_set_receive_buffer(int fd, int bytes);
+
+/* Pins the calling thread to one CPU (sched_setaffinity), so a benchmark's figure is "one core".
+   -EINVAL when the CPU does not exist or is not allowed. */
+int ps_pin_to_cpu(int cpu);
 
 #ifdef __cplusplus
 }

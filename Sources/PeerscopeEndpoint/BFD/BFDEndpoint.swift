@@ -356,16 +356,22 @@ extension BFDEndpoint {
     }
 
     private var dueDeadline: (kind: Deadline, at: BFDNanoseconds)? {
-        var candidates: [(Deadline, BFDNanoseconds?)] = [(.detection, detectionDeadline)]
-        if case .up(let up) = state, let echo = up.echo { candidates.append((.echoDetection, echo.deadline)) }
-        // Before the periodic timer on a tie, so a Poll released now rides on that packet.
-        if case .up(let up) = state, let hold = up.pollHold, hold.queued { candidates.append((.pollHold, hold.until)) }
-        candidates.append((.transmit, nextTransmit))
-        if case .up(let up) = state, let echo = up.echo { candidates.append((.echoTransmit, echo.nextTransmit)) }
-        // Earliest first; on a tie the order above, so a session declared down says so in the
-        // packet that was due at the same instant.
+        // Earliest first; on a tie the order detection, echo detection, poll hold, transmit, echo
+        // transmit, so a session declared down says so in the packet that was due at the same
+        // instant, and a Poll released now rides on that packet. No array: a pool asks this
+        // several times per packet for thousands of sessions.
+        var echo: BFDEchoFunction?
+        var pollHold: BFDNanoseconds?
+        if case .up(let up) = state {
+            echo = up.echo
+            if let hold = up.pollHold, hold.queued { pollHold = hold.until }
+        }
         var best: (kind: Deadline, at: BFDNanoseconds)?
-        for case let (kind, at?) in candidates where best == nil || at < best!.at { best = (kind, at) }
+        if let at = detectionDeadline { best = (.detection, at) }
+        if let at = echo?.deadline, best == nil || at < best!.at { best = (.echoDetection, at) }
+        if let at = pollHold, best == nil || at < best!.at { best = (.pollHold, at) }
+        if let at = nextTransmit, best == nil || at < best!.at { best = (.transmit, at) }
+        if let at = echo?.nextTransmit, best == nil || at < best!.at { best = (.echoTransmit, at) }
         return best
     }
 

@@ -25,7 +25,8 @@ public struct LoopInterest: OptionSet, Hashable, Sendable {
 }
 
 /// A single-threaded event loop over epoll that waits for sockets and one deadline at a time, with
-/// nanosecond deadlines on CLOCK_MONOTONIC (a timerfd armed at an absolute time), so a 3.3 ms BFD
+/// nanosecond deadlines on CLOCK_MONOTONIC (epoll_pwait2's timeout, or on older kernels a timerfd
+/// armed at an absolute time), so a 3.3 ms BFD
 /// interval is kept with tens of microseconds of lateness rather than epoll_wait's milliseconds.
 ///
 /// The driver owns the timers: it asks its sans-IO machines for their earliest deadline and passes
@@ -35,6 +36,10 @@ public final class EventLoop {
     private let timer: Int32
     private let wakeup: EventFD
     private var armedDeadline: Int64 = 0
+    /// epoll_pwait2 takes the deadline itself (ns): no timerfd_settime per wait, which costs more
+    /// than a send when a pool re-arms for every one of thousands of sessions (a timer reprogram is
+    /// a VM exit on a virtual machine). The timerfd is the fallback for kernels before 5.11.
+    private var usesEpollPwait2 = false
     private var events = [ps_event](repeating: ps_event(), count: 64)
 
     private static let timerToken: UInt64 = .max
@@ -59,6 +64,9 @@ public final class EventLoop {
         _ = try check("epoll add timerfd", ps_epoll_add(epoll, timer, UInt32(PS_EVENT_READABLE), Self.timerToken))
         _ = try check("epoll add eventfd",
                       ps_epoll_add(epoll, wakeupFD, UInt32(PS_EVENT_READABLE), Self.wakeupToken))
+        usesEpollPwait2 = events.withUnsafeMutableBufferPointer {
+            ps_epoll_wait_until(epoll, $0.baseAddress, 1, 0) >= 0
+        }
     }
 
     deinit {
@@ -96,11 +104,20 @@ public final class EventLoop {
     /// polls the fds once (so a busy timer cannot starve receiving) and then reports it.
     /// `nil` waits for fds only.
     public func wait(until deadline: Int64?, _ handler: (LoopEvent, Int64) throws -> Void) throws {
-        try arm(deadline)
-        var now = MonotonicClock.nowNanoseconds()
-        let timeout: Int32 = deadline.map { $0 <= now ? 0 : -1 } ?? -1
-        let count = try events.withUnsafeMutableBufferPointer { (buffer) throws(SocketError) -> Int32 in
-            try check("epoll_wait", ps_epoll_wait(epoll, buffer.baseAddress, Int32(buffer.count), timeout))
+        var now: Int64
+        let count: Int32
+        if usesEpollPwait2 {
+            let until = deadline.map { max($0, 0) } ?? -1
+            count = try events.withUnsafeMutableBufferPointer { (buffer) throws(SocketError) -> Int32 in
+                try check("epoll_pwait2", ps_epoll_wait_until(epoll, buffer.baseAddress, Int32(buffer.count), until))
+            }
+        } else {
+            try arm(deadline)
+            now = MonotonicClock.nowNanoseconds()
+            let timeout: Int32 = deadline.map { $0 <= now ? 0 : -1 } ?? -1
+            count = try events.withUnsafeMutableBufferPointer { (buffer) throws(SocketError) -> Int32 in
+                try check("epoll_wait", ps_epoll_wait(epoll, buffer.baseAddress, Int32(buffer.count), timeout))
+            }
         }
         now = MonotonicClock.nowNanoseconds()
         for index in 0..<Int(count) {
@@ -161,4 +178,11 @@ final class EventFD: Sendable {
     let fd: Int32
     init(_ fd: Int32) { self.fd = fd }
     deinit { _ = ps_close(fd) }
+}
+
+extension EventLoop {
+    /// Pins the calling thread to CPU `cpu` (sched_setaffinity), e.g. to state a figure per core.
+    public static func pinToCPU(_ cpu: Int) throws(SocketError) {
+        _ = try check("sched_setaffinity CPU \(cpu)", ps_pin_to_cpu(Int32(cpu)))
+    }
 }

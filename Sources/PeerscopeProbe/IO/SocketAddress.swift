@@ -41,17 +41,19 @@ public struct SocketAddress: Hashable, Sendable, CustomStringConvertible {
         return endpoint
     }
 
-    /// `nil` for a family the C side did not fill in (no packet info).
+    /// `nil` for a family the C side did not fill in (no packet info). Reads the address where it
+    /// lies: called twice for every received datagram, so it allocates nothing.
     init?(_ endpoint: ps_endpoint) {
         var copy = endpoint
-        let bytes = withUnsafeBytes(of: &copy.address) { Array($0) }
         switch endpoint.family {
         case 4:
-            let value = bytes[0..<4].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+            let value = withUnsafeBytes(of: &copy.address) { UInt32(bigEndian: $0.loadUnaligned(as: UInt32.self)) }
             self.init(.v4(IPv4Address(value)), port: endpoint.port)
         case 6:
-            let high = bytes[0..<8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-            let low = bytes[8..<16].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+            let (high, low) = withUnsafeBytes(of: &copy.address) {
+                (UInt64(bigEndian: $0.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+                 UInt64(bigEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+            }
             self.init(.v6(IPv6Address(high: high, low: low)), port: endpoint.port, scopeID: endpoint.scope_id)
         default:
             return nil

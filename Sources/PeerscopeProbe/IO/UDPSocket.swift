@@ -42,13 +42,14 @@ public final class UDPSocket {
     public let family: Int
     /// Known after `bind`; the port the destination of a received datagram is reported with.
     public private(set) var localAddress: SocketAddress?
-    private var receiveBuffer: [UInt8]
+    /// Only for `receive()`; allocated on first use, so a pool's thousands of transmit sockets do
+    /// not each carry 64 KiB they never read into.
+    private lazy var receiveBuffer = [UInt8](repeating: 0, count: 65_536)
 
     public init(family: Int) throws(SocketError) {
         precondition(family == 4 || family == 6, "family is 4 or 6")
         fileDescriptor = try check("open UDP/IPv\(family) socket", ps_udp_open(Int32(family)))
         self.family = family
-        receiveBuffer = [UInt8](repeating: 0, count: 65_536)
     }
 
     deinit { _ = ps_close(fileDescriptor) }
@@ -75,6 +76,13 @@ public final class UDPSocket {
 
     public func setTTL(_ ttl: UInt8) throws(SocketError) {
         _ = try check("set TTL \(ttl)", ps_set_ttl(fileDescriptor, Int32(family), Int32(ttl)))
+    }
+
+    /// Asks for a receive queue of `bytes` (the kernel doubles it for bookkeeping); returns what it
+    /// granted. A pool's one receive socket takes every session's packets, bursts included.
+    @discardableResult
+    public func setReceiveBufferSize(_ bytes: Int) throws(SocketError) -> Int {
+        Int(try check("SO_RCVBUF \(bytes)", ps_set_receive_buffer(fileDescriptor, Int32(clamping: bytes))))
     }
 
     /// Sends one datagram; `ttl` overrides the socket's TTL for this packet only.
