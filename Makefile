@@ -51,7 +51,7 @@ lab-regen: setup-lab
 	  tools/lab/run frr-bird-v4 frr-bird-failover frr-bird-failover-3 --out $$out && \
 	  PEERSCOPE=$(PEERSCOPE) tools/lab/verify $$out/frr-bird-v4.json $$out/frr-bird-failover.json $$out/frr-bird-failover-3.json; \
 	  status=$$?; \
-	  for dut in frr bird bird-auth self-v6 self-multihop; do \
+	  for dut in frr frr-multihop bird bird-auth self-v6 self-multihop; do \
 	    PEERSCOPE=$(PEERSCOPE) tools/lab/probe $$dut --out $$out --check || status=1; \
 	  done; \
 	  rm -rf $$out; \
