@@ -180,31 +180,39 @@ public struct BGPSessionTracker: Sendable {
     }
 
     private mutating func applyRoutes(_ update: BGPUpdate, _ index: Int, _ side: Int, _ mark: (frame: Int, time: Int64)) {
-        var withdrawn = update.withdrawn
-        var announced = update.announced
-        for attribute in update.attributes {
-            switch attribute.value {
-            case .mpReach(_, _, let prefixes): announced += prefixes
-            case .mpUnreach(_, let prefixes): withdrawn += prefixes
-            default: break
-            }
-        }
         var me = sessions[index].sides[side]
         // Taken out while it changes, so its route set and history are not copied on every UPDATE.
         sessions[index].sides[side] = BGPSpeakerSide(address: me.address, port: me.port, name: me.name)
-        for prefix in withdrawn { me.routes.remove(prefix) }
-        for prefix in announced { me.routes.insert(prefix) }
-        me.updatesAnnounced += announced.count
-        me.updatesWithdrawn += withdrawn.count
+        // RFC 4271 §9: withdrawals first, then announcements; MP_UNREACH/MP_REACH carry the same
+        // for other families (RFC 4760). No combined lists are built.
+        var withdrawnCount = update.withdrawn.count
+        var announcedCount = update.announced.count
+        for prefix in update.withdrawn { me.routes.remove(prefix) }
+        for attribute in update.attributes {
+            if case .mpUnreach(_, let prefixes) = attribute.value {
+                for prefix in prefixes { me.routes.remove(prefix) }
+                withdrawnCount += prefixes.count
+            }
+        }
+        for prefix in update.announced { me.routes.insert(prefix) }
+        for attribute in update.attributes {
+            if case .mpReach(_, _, let prefixes) = attribute.value {
+                for prefix in prefixes { me.routes.insert(prefix) }
+                announcedCount += prefixes.count
+            }
+        }
+        let (announced, withdrawn) = (announcedCount, withdrawnCount)
+        me.updatesAnnounced += announced
+        me.updatesWithdrawn += withdrawn
         let size = me.routes.count
         if let burst = sessions[index].openBurst[side],
            case .updates(let messages, let plus, let minus, _) = sessions[index].events[burst].kind,
            mark.time - sessions[index].events[burst].timeNanoseconds < Self.burstWindowNanoseconds {
-            sessions[index].events[burst].kind = .updates(messages: messages + 1, announced: plus + announced.count,
-                                                          withdrawn: minus + withdrawn.count, ribSize: size)
+            sessions[index].events[burst].kind = .updates(messages: messages + 1, announced: plus + announced,
+                                                          withdrawn: minus + withdrawn, ribSize: size)
             me.ribHistory[me.ribHistory.count - 1].size = size
         } else {
-            append(.updates(messages: 1, announced: announced.count, withdrawn: withdrawn.count, ribSize: size),
+            append(.updates(messages: 1, announced: announced, withdrawn: withdrawn, ribSize: size),
                    index, side, mark)
             sessions[index].openBurst[side] = sessions[index].events.count - 1
             me.ribHistory.append((mark.time, size))

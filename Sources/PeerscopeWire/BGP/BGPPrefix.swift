@@ -15,6 +15,19 @@ public struct BGPPrefix: Hashable, Sendable, CustomStringConvertible {
         "\(address)/\(length)" + (pathID.map { " path \($0)" } ?? "")
     }
 
+    /// One or two words into the hasher instead of an enum, a byte and an optional: route tables
+    /// hash every announced and withdrawn prefix.
+    public func hash(into hasher: inout Hasher) {
+        switch address {
+        case .v4(let v4): hasher.combine(UInt64(v4.value) << 32 | UInt64(length))
+        case .v6(let v6):
+            hasher.combine(v6.high)
+            hasher.combine(v6.low)
+            hasher.combine(length)
+        }
+        if let pathID { hasher.combine(pathID) }
+    }
+
     /// Reads prefixes until the buffer ends; `afi` 1 for IPv4, 2 for IPv6.
     static func decodeList(_ bytes: UnsafeRawBufferPointer, afi: UInt16, addPath: Bool,
                            offset: Int) throws(WireError) -> [BGPPrefix] {
