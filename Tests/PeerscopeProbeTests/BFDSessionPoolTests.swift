@@ -3,17 +3,6 @@ import PeerscopeProbe
 import PeerscopeWire
 import Testing
 
-/// A deterministic generator, so the sessions' jitter repeats run after run.
-struct SplitMix: RandomNumberGenerator, Sendable {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476C_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Two pool cores wired back to back in virtual time: every packet takes `latency` to arrive, and
 /// `drop` may lose the ones a test silences.
@@ -46,7 +35,7 @@ struct VirtualPair {
                     localDiscriminator: side << 24 | UInt32(session + 1), desiredMinTxInterval: intervalMicroseconds,
                     requiredMinRxInterval: intervalMicroseconds)
                 let endpoint = BFDEndpoint(configuration: configuration,
-                                           randomNumberGenerator: SplitMix(state: UInt64(side) << 32 | UInt64(session)))
+                                           randomNumberGenerator: SplitMix64(seed: UInt64(side) << 32 | UInt64(session)))
                 let peer = Self.address(side: 3 - side, session)
                 if side == 1 { _ = a.add(endpoint, peer: peer) } else { _ = b.add(endpoint, peer: peer) }
             }
@@ -125,7 +114,7 @@ struct BFDSessionPoolTests {
     func heapMatchesReference() {
         var heap = DeadlineHeap(capacity: 300)
         var reference: [Int: Int64] = [:]
-        var generator = SplitMix(state: 7)
+        var generator = SplitMix64(seed: 7)
         for _ in 0..<20_000 {
             let session = Int.random(in: 0..<300, using: &generator)
             let deadline: Int64? = Int.random(in: 0..<5, using: &generator) == 0

@@ -29,10 +29,19 @@ public struct BGPEvent: Sendable {
 
 /// How a session ended, first word wins: the side that sent the NOTIFICATION, FIN or RST.
 public struct BGPTeardown: Sendable {
-    public enum Cause: Sendable {
+    public enum Cause: Sendable, CustomStringConvertible {
         case notification(BGPNotification)
         case fin
         case reset
+
+        /// "NOTIFICATION Cease (6), BFD Down (10)", "FIN" or "RST".
+        public var description: String {
+            switch self {
+            case .notification(let notification): "NOTIFICATION \(notification)"
+            case .fin: "FIN"
+            case .reset: "RST"
+            }
+        }
     }
 
     public var side: Int

@@ -9,6 +9,14 @@ public struct BGPSessionTracker: Sendable {
         var lowPort: UInt16
         var high: IPAddress
         var highPort: UInt16
+
+        /// The key of the connection a packet from `sender` to `receiver` belongs to, and whether
+        /// the sender is its low side (side A).
+        static func between(_ sender: (IPAddress, UInt16), _ receiver: (IPAddress, UInt16)) -> (ConnectionKey, forward: Bool) {
+            sender < receiver
+                ? (ConnectionKey(low: sender.0, lowPort: sender.1, high: receiver.0, highPort: receiver.1), true)
+                : (ConnectionKey(low: receiver.0, lowPort: receiver.1, high: sender.0, highPort: sender.1), false)
+        }
     }
 
     private struct AddressPair: Hashable {
@@ -36,11 +44,8 @@ public struct BGPSessionTracker: Sendable {
                                  _ handle: (BGPStreamEvent, BGPSession, Int) -> Void = { _, _, _ in }) {
         let events = streams.segment(frameNumber: frameNumber, time: time, network: network, tcp: tcp, payload: payload)
         guard !events.isEmpty else { return }
-        let forward = (network.source, tcp.sourcePort) < (network.destination, tcp.destinationPort)
         let isNewConnection = tcp.flags.contains(.syn) && !tcp.flags.contains(.ack)
-        let key = forward
-            ? ConnectionKey(low: network.source, lowPort: tcp.sourcePort, high: network.destination, highPort: tcp.destinationPort)
-            : ConnectionKey(low: network.destination, lowPort: tcp.destinationPort, high: network.source, highPort: tcp.sourcePort)
+        let (key, _) = ConnectionKey.between((network.source, tcp.sourcePort), (network.destination, tcp.destinationPort))
         var index = open[key]
         if index == nil || (isNewConnection && sessions[index!].teardown != nil) {
             let pair = AddressPair(low: key.low, high: key.high)
@@ -63,29 +68,11 @@ public struct BGPSessionTracker: Sendable {
     /// At the end of the capture: decodes what still waited behind a gap.
     public mutating func finish(_ handle: (BGPStreamEvent, BGPSession, Int) -> Void = { _, _, _ in }) {
         for event in streams.finish() {
-            let sender = event.source
-            let receiver: (IPAddress, UInt16)
-            switch event {
-            case .transport(let transport): receiver = (transport.destination, transport.destinationPort)
-            case .message(let record): receiver = (record.destination, record.destinationPort)
-            }
-            let forward = sender < receiver
-            let key = forward ? ConnectionKey(low: sender.0, lowPort: sender.1, high: receiver.0, highPort: receiver.1)
-                : ConnectionKey(low: receiver.0, lowPort: receiver.1, high: sender.0, highPort: sender.1)
+            let (key, forward) = ConnectionKey.between(event.source, event.destination)
             guard let index = open[key] else { continue }
             // Timed at the session's last message: the end of the capture is the latest it can be.
-            var event = event
             let last = sessions[index].sides.compactMap(\.lastMessage).max { $0.time < $1.time } ?? (0, 0)
-            switch event {
-            case .transport(var transport):
-                transport.frameNumber = last.frame
-                transport.timeNanoseconds = last.time
-                event = .transport(transport)
-            case .message(var record):
-                record.frameNumber = last.frame
-                record.timeNanoseconds = last.time
-                event = .message(record)
-            }
+            let event = event.moved(toFrame: last.frame, time: last.time)
             apply(event, to: index, side: forward ? 0 : 1)
             handle(event, sessions[index], forward ? 0 : 1)
         }

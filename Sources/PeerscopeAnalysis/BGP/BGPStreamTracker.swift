@@ -57,6 +57,28 @@ public enum BGPStreamEvent: Sendable {
         case .message(let record): (record.source, record.sourcePort)
         }
     }
+
+    /// The receiver's address and port.
+    public var destination: (IPAddress, UInt16) {
+        switch self {
+        case .transport(let event): (event.destination, event.destinationPort)
+        case .message(let record): (record.destination, record.destinationPort)
+        }
+    }
+
+    /// The same event attributed to another frame and time.
+    func moved(toFrame frame: Int, time: Int64) -> BGPStreamEvent {
+        switch self {
+        case .transport(var event):
+            event.frameNumber = frame
+            event.timeNanoseconds = time
+            return .transport(event)
+        case .message(var record):
+            record.frameNumber = frame
+            record.timeNanoseconds = time
+            return .message(record)
+        }
+    }
 }
 
 /// Follows every TCP connection with port 179 on either side, reassembles each direction and

@@ -62,14 +62,8 @@ extension BGPConformanceEngine {
         parts.append("BFD Down by \(failover.declaredBy) (diag \(failover.diagnostic.rawValue) \(failover.diagnostic))")
         switch failover.teardown {
         case .closed(let teardown)?:
-            let how: String
-            switch teardown.cause {
-            case .notification(let notification): how = "NOTIFICATION \(notification)"
-            case .fin: how = "FIN"
-            case .reset: how = "RST"
-            }
             let delay = teardown.timeNanoseconds - failover.downNanoseconds
-            parts.append("BGP \(how) from \(closer ?? "?") "
+            parts.append("BGP \(teardown.cause) from \(closer ?? "?") "
                 + (delay >= 0 ? "after \(Units.duration(nanoseconds: delay))" : "already \(Units.duration(nanoseconds: -delay)) before"))
         case .silence?: parts.append("BGP went silent (no teardown captured)")
         case .stayedUp?: parts.append("BGP session stayed up")

@@ -203,14 +203,4 @@ public final class BFDPoolRunner {
 /// The §6.8.7 jitter of a pool's sessions: SplitMix64 seeded once per session from the system
 /// generator. The system generator is a getrandom(2) call per packet, a syscall the jitter does not
 /// need: it only has to keep peers out of lock step, not be unpredictable to an attacker.
-struct JitterGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476C_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+typealias JitterGenerator = SplitMix64

@@ -15,19 +15,24 @@ public struct FindingsRenderer {
         let bgpSessions = Dictionary(uniqueKeysWithValues: analysis.bgpSessions.map { ($0.id, $0) })
         // BFD sessions first (a finding about both a BFD and a BGP session goes with the BFD one),
         // then BGP sessions, then the capture as a whole.
-        let groups = Dictionary(grouping: findings) { finding -> Int in
-            if let id = finding.sessionID { return id }
-            if let id = finding.bgpSessionID { return 1_000_000 + id }
-            return Int.max
-        }
+        let groups = Dictionary(grouping: findings, by: Group.init)
         for key in groups.keys.sorted() {
             let group = groups[key]!.enumerated().sorted { ($0.element.level, $0.offset) < ($1.element.level, $1.offset) }.map(\.element)
-            if let session = sessions[key], let (a, b) = session.addresses {
-                lines.append("Session \(key)  \(session.transport)  \(a) ⇄ \(b)")
-            } else if key > 1_000_000, key < Int.max, let session = bgpSessions[key - 1_000_000] {
-                lines.append("BGP session \(session.id)  \(session.a.address) ⇄ \(session.b.address)")
-            } else {
-                lines.append(key == Int.max ? "Capture" : "Session \(key)")
+            switch key {
+            case .bfd(let id):
+                if let session = sessions[id], let (a, b) = session.addresses {
+                    lines.append("Session \(id)  \(session.transport)  \(a) ⇄ \(b)")
+                } else {
+                    lines.append("Session \(id)")
+                }
+            case .bgp(let id):
+                if let session = bgpSessions[id] {
+                    lines.append("BGP session \(id)  \(session.a.address) ⇄ \(session.b.address)")
+                } else {
+                    lines.append("BGP session \(id)")
+                }
+            case .capture:
+                lines.append("Capture")
             }
             for finding in group { lines.append(line(finding)) }
             lines.append("")
@@ -57,6 +62,19 @@ public struct FindingsRenderer {
         text += " [\(finding.rule.reference)]"
         if finding.occurrences > 1 { text += " ×\(finding.occurrences)" }
         return text
+    }
+
+    /// Where a finding is printed, in this order.
+    private enum Group: Hashable, Comparable {
+        case bfd(Int)
+        case bgp(Int)
+        case capture
+
+        init(_ finding: Finding) {
+            if let id = finding.sessionID { self = .bfd(id) }
+            else if let id = finding.bgpSessionID { self = .bgp(id) }
+            else { self = .capture }
+        }
     }
 
     private func pad(_ text: String, _ width: Int) -> String {

@@ -71,13 +71,7 @@ public struct BGPSessionRecord: Codable, Sendable {
         established = session.establishedTime.map { Double($0 - origin) / 1e9 }
         closed = session.teardown.map { Double($0.timeNanoseconds - origin) / 1e9 }
         closedBy = session.teardown.map { session.sides[$0.side].address.description }
-        closeReason = session.teardown.map { teardown in
-            switch teardown.cause {
-            case .notification(let notification): "NOTIFICATION \(notification)"
-            case .fin: "FIN"
-            case .reset: "RST"
-            }
-        }
+        closeReason = session.teardown.map { "\($0.cause)" }
         holes = session.holes
         speakers = session.sides.map { BGPSpeakerRecord($0, origin: origin) }
     }
@@ -117,11 +111,7 @@ public struct FailoverRecord: Codable, Sendable {
         lastReceivedOffsetMs = failover.lastReceivedEstimateNanoseconds.map(offset)
         switch failover.teardown {
         case .closed(let teardown)?:
-            switch teardown.cause {
-            case .notification(let notification): self.teardown = "NOTIFICATION \(notification)"
-            case .fin: self.teardown = "FIN"
-            case .reset: self.teardown = "RST"
-            }
+            self.teardown = "\(teardown.cause)"
             teardownFrame = teardown.frameNumber
         case .silence?: teardown = "silence"
         case .stayedUp?: teardown = "stayed up"

@@ -40,13 +40,7 @@ public struct FailoverRenderer {
             switch failover.teardown {
             case .closed(let teardown)?:
                 let by = session.map { "\($0.sides[teardown.side].address)" } ?? "?"
-                let how: String
-                switch teardown.cause {
-                case .notification(let notification): how = "NOTIFICATION \(notification)"
-                case .fin: how = "FIN"
-                case .reset: how = "RST"
-                }
-                row("BGP teardown", teardown.timeNanoseconds, frame: teardown.frameNumber, "\(how) from \(by)")
+                row("BGP teardown", teardown.timeNanoseconds, frame: teardown.frameNumber, "\(teardown.cause) from \(by)")
             case .silence(let last)?:
                 if let last { row("BGP silent", last, frame: nil, "last BGP message; no NOTIFICATION, FIN or RST captured") }
             case .stayedUp?:
