@@ -20,9 +20,18 @@ public struct CaptureAnalysis {
     /// Set when the file ended mid-record: everything before the cut was analysed.
     public private(set) var readError: CaptureError?
 
+    /// With `--merge`: the capture points the frames came from and where each sat relative to a loss.
+    public internal(set) var merge: MergedCaptureSummary?
+
     /// Opens and reads `path`. Unusable input throws; a file cut mid-record does not (see `readError`).
     public init(path: String, filter: String? = nil, options: CheckOptions = CheckOptions()) throws(CaptureError) {
-        let reader = try CaptureReader(path: path, filter: filter)
+        try self.init(source: CaptureReader(path: path, filter: filter), path: path, options: options)
+    }
+
+    /// Reads `reader` to its end; `path` names it in reports.
+    public init(source reader: some FrameSource, path: String, options: CheckOptions = CheckOptions())
+        throws(CaptureError)
+    {
         self.path = path
         resolution = reader.resolution
         var effective = options
@@ -101,6 +110,7 @@ public struct CaptureAnalysis {
         if let readError {
             all.append(Finding("CAPTURE.TRUNCATED", frames: [tally.frames], message: "The file ends mid-record: \(readError)"))
         }
+        all += merge?.findings(origin: firstTimestampNanoseconds ?? 0) ?? []
         for (code, count) in tally.undecodable.sorted(by: { $0.key < $1.key }) {
             all.append(Finding("CAPTURE.UNDECODABLE", frames: [], measured: "\(count) frame(s)",
                                message: "\(count) frame(s) not decoded: \(code)"))

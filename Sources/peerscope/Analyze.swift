@@ -8,11 +8,15 @@ import PeerscopeReport
 func analyzeEach(_ capture: CaptureOptions, options: CheckOptions = CheckOptions(),
                  _ body: (CaptureAnalysis) throws -> Void) throws -> Bool {
     var unusable = false
-    for path in capture.files {
+    var options = options
+    options.tcpBufferLimit = capture.tcpBufferKiB * 1_024
+    let inputs = capture.merge ? [capture.files] : capture.files.map { [$0] }
+    for paths in inputs {
         do {
-            var options = options
-            options.tcpBufferLimit = capture.tcpBufferKiB * 1_024
-            let analysis = try CaptureAnalysis(path: path, filter: capture.filter, options: options)
+            let analysis = paths.count > 1
+                ? try CaptureAnalysis(merging: paths, filter: capture.filter, options: options,
+                                      windowNanoseconds: capture.mergeWindowNanoseconds)
+                : try CaptureAnalysis(path: paths[0], filter: capture.filter, options: options)
             try body(analysis)
             if let readError = analysis.readError {
                 Console.error("\(readError)")
@@ -40,14 +44,16 @@ struct Sessions: ParsableCommand {
     var at: Double?
 
     func validate() throws {
+        try capture.requireFiles()
         if let at, !(at >= 0) { throw ValidationError("--at takes seconds from the first frame, got \(at)") }
     }
 
     func run() throws {
+        var records: [SessionsRecord] = []
         let unusable = try analyzeEach(capture) { analysis in
-            if capture.files.count > 1, !json { Console.line("# \(analysis.path)") }
+            if !json { printHeader(analysis, files: capture.files.count) }
             if json {
-                Console.line(MachineReadable.json(SessionsRecord(analysis)))
+                records.append(SessionsRecord(analysis))
             } else {
                 let decimals = analysis.resolution == .nanoseconds ? 9 : 6
                 if !analysis.sessions.isEmpty || analysis.bgpSessions.isEmpty {
@@ -57,7 +63,23 @@ struct Sessions: ParsableCommand {
                 FailoverRenderer(timeDecimals: decimals).lines(analysis).forEach(Console.line)
             }
         }
+        // One JSON document whatever the number of files: one file (or one merged analysis) as
+        // before, several as {"files": […]}.
+        if json, capture.files.count > 1, !capture.merge {
+            Console.document(MachineReadable.json(MultiFileSessionsRecord(files: records)))
+        } else if json, let record = records.first {
+            Console.document(MachineReadable.json(record))
+        }
         if unusable { throw ExitCode(2) }
+    }
+}
+
+/// Names the file (or the merged capture points) above its output when there are several.
+func printHeader(_ analysis: CaptureAnalysis, files: Int) {
+    if let merge = analysis.merge {
+        MergeRenderer().lines(merge).forEach(Console.line)
+    } else if files > 1 {
+        Console.line("# \(analysis.path)")
     }
 }
 
@@ -73,9 +95,30 @@ struct Timeline: ParsableCommand {
     @Option(name: .customLong("bgp-session"), help: "Only the BGP session with this ID.")
     var bgpSession: Int?
 
+    func validate() throws {
+        try capture.requireFiles()
+        if session != nil, bgpSession != nil { throw ValidationError("--session and --bgp-session cannot be combined") }
+    }
+
     func run() throws {
+        var found = false
+        var known: [String] = []
         let unusable = try analyzeEach(capture) { analysis in
-            if capture.files.count > 1 { Console.line("# \(analysis.path)") }
+            // An ID no file has is a usage error (exit 2, one line), not an empty timeline.
+            if let session {
+                guard analysis.sessions.contains(where: { $0.id == session }) else {
+                    known.append("\(analysis.path): \(analysis.sessions.isEmpty ? "none" : "1–\(analysis.sessions.count)")")
+                    return
+                }
+            }
+            if let bgpSession {
+                guard analysis.bgpSessions.contains(where: { $0.id == bgpSession }) else {
+                    known.append("\(analysis.path): \(analysis.bgpSessions.isEmpty ? "none" : "1–\(analysis.bgpSessions.count)")")
+                    return
+                }
+            }
+            found = true
+            printHeader(analysis, files: capture.files.count)
             let decimals = analysis.resolution == .nanoseconds ? 9 : 6
             if bgpSession == nil, !(analysis.sessions.isEmpty && !analysis.bgpSessions.isEmpty) {
                 TimelineRenderer(timeDecimals: decimals).lines(analysis, session: session).forEach(Console.line)
@@ -86,6 +129,11 @@ struct Timeline: ParsableCommand {
             if session == nil, bgpSession == nil {
                 FailoverRenderer(timeDecimals: decimals).lines(analysis).forEach(Console.line)
             }
+        }
+        if !found, !known.isEmpty {
+            let kind = session != nil ? "BFD session \(session!)" : "BGP session \(bgpSession!)"
+            Console.error("no \(kind) (sessions: \(known.joined(separator: "; ")))")
+            throw ExitCode(2)
         }
         if unusable { throw ExitCode(2) }
     }

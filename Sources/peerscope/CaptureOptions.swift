@@ -14,11 +14,32 @@ struct CaptureOptions: ParsableArguments {
                                valueName: "KiB"))
     var tcpBufferKiB = 1_024
 
-    func validate() throws {
+    @Flag(help: ArgumentHelp("Read the files as capture points of one event: frames merged by time, a packet seen at several points counted once, and where each point sat relative to a loss."))
+    var merge = false
+
+    @Option(name: .customLong("merge-window"),
+            help: ArgumentHelp("With --merge: the most milliseconds between two points' copies of one packet (keep it below the fastest BFD interval).",
+                               valueName: "ms"))
+    var mergeWindowMilliseconds: Double = 5
+
+    var mergeWindowNanoseconds: Int64 { Int64(mergeWindowMilliseconds * 1_000_000) }
+
+    /// Called by each command's `validate()` (not here: `check --list-rules` reads no file).
+    func requireFiles() throws {
         guard !files.isEmpty else { throw ValidationError("no capture file given") }
+    }
+
+    func validate() throws {
         guard (1...1_048_576).contains(tcpBufferKiB) else { throw ValidationError("--tcp-buffer must be 1–1048576 KiB") }
         guard files.filter({ $0 == "-" }).count <= 1 else {
             throw ValidationError("standard input ('-') can be read only once")
+        }
+        if merge {
+            guard files.count >= 2 else { throw ValidationError("--merge needs at least two capture files") }
+            guard files.count <= 64 else { throw ValidationError("--merge takes at most 64 capture files") }
+        }
+        guard mergeWindowMilliseconds >= 0, mergeWindowMilliseconds <= 10_000 else {
+            throw ValidationError("--merge-window must be 0–10000 ms")
         }
     }
 }

@@ -27,8 +27,11 @@ struct Check: ParsableCommand {
     @Option(help: ArgumentHelp("Also write a JUnit XML report to this file.", valueName: "out.xml"))
     var junit: String?
 
-    @Option(help: ArgumentHelp("Only these rule IDs (comma-separated; a prefix like BFD.TMR works).", valueName: "ids"))
+    @Option(help: ArgumentHelp("Only these rule IDs (comma-separated, any case; a prefix like BFD.TMR works).", valueName: "ids"))
     var rules: String?
+
+    @Flag(name: .customLong("list-rules"), help: "Print the rule catalog (ID, level, RFC section, what it checks), one rule per line, and exit.")
+    var listRules = false
 
     @Option(name: .customLong("min-level"), help: "Lowest level shown.")
     var minLevel: Level = .info
@@ -39,47 +42,63 @@ struct Check: ParsableCommand {
     @Option(help: ArgumentHelp("Timing slack in milliseconds on top of the timestamp resolution.", valueName: "ms"))
     var slack: Double = 1
 
+    /// The IDs of `--rules`, upper-cased: rule IDs match whatever their case.
+    private var selectedRules: [String]? {
+        rules.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }.filter { !$0.isEmpty } }
+    }
+
     func validate() throws {
+        if listRules { return }
+        try capture.requireFiles()
         for key in keys {
             let parts = key.split(separator: ":", maxSplits: 1)
             guard parts.count == 2, UInt8(parts[0]) != nil, !parts[1].isEmpty else {
                 throw ValidationError("--key takes KEYID:SECRET with KEYID 0–255, got '\(key)'")
             }
         }
-        if let rules {
-            for id in rules.split(separator: ",") where !RuleCatalog.all.contains(where: { $0.id.hasPrefix(String(id)) }) {
-                throw ValidationError("unknown rule '\(id)' (see conformance/rules.json)")
-            }
+        for id in selectedRules ?? [] where !RuleCatalog.all.contains(where: { $0.id.hasPrefix(id) }) {
+            throw ValidationError("unknown rule '\(id)' (peerscope check --list-rules lists them)")
         }
         guard slack >= 0, slack < 10_000 else { throw ValidationError("--slack must be between 0 and 10000 ms") }
     }
 
     func run() throws {
+        if listRules {
+            RuleCatalogRenderer().lines(RuleCatalog.all).forEach(Console.line)
+            return
+        }
         var options = CheckOptions()
         options.slackNanoseconds = Int64(slack * 1_000_000)
         for key in keys {
             let parts = key.split(separator: ":", maxSplits: 1)
             options.keys[UInt8(parts[0])!] = Array(parts[1].utf8)
         }
-        let selected = rules.map { $0.split(separator: ",").map(String.init) }
+        let selected = selectedRules
         func wanted(_ finding: Finding) -> Bool {
             guard finding.level <= minLevel.ruleLevel else { return false }
             guard let selected else { return true }
             return selected.contains { finding.rule.id.hasPrefix($0) }
         }
         var runs: [(CaptureAnalysis, [Finding])] = []
+        var records: [CheckRecord] = []
         var failed = false
         let unusable = try analyzeEach(capture, options: options) { analysis in
             let findings = analysis.findings.filter(wanted)
             failed = failed || findings.contains { $0.level == .must }
             runs.append((analysis, findings))
             if json {
-                Console.line(MachineReadable.json(MachineReadable.check(analysis, findings: findings)))
+                records.append(MachineReadable.check(analysis, findings: findings))
             } else {
-                if capture.files.count > 1 { Console.line("# \(analysis.path)") }
+                printHeader(analysis, files: capture.files.count)
                 FindingsRenderer(timeDecimals: analysis.resolution == .nanoseconds ? 9 : 6)
                     .lines(analysis, findings: findings).forEach(Console.line)
             }
+        }
+        // One JSON document whatever the number of files (see `Sessions.run`).
+        if json, capture.files.count > 1, !capture.merge {
+            Console.document(MachineReadable.json(MachineReadable.check(records)))
+        } else if json, let record = records.first {
+            Console.document(MachineReadable.json(record))
         }
         if let junit {
             let catalog = RuleCatalog.all.filter { rule in

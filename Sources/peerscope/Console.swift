@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import PeerscopeReport
 
 /// Buffered standard output and one-line standard error, without Foundation on the per-line path.
 enum Console {
@@ -12,7 +13,16 @@ enum Console {
         return bytes
     }()
 
+    /// One line of text output; whatever the wire put in it (a peer's hostname, a shutdown
+    /// communication) cannot drive the terminal (see `WireText.terminal`).
     static func line(_ text: String) {
+        buffer.append(contentsOf: WireText.terminal(text).utf8)
+        buffer.append(0x0A)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    /// A multi-line document already escaped for its format (JSON from `MachineReadable.json`).
+    static func document(_ text: String) {
         buffer.append(contentsOf: text.utf8)
         buffer.append(0x0A)
         if buffer.count >= 1 << 16 { flush() }
@@ -35,7 +45,7 @@ enum Console {
     /// two interleave in the order they happened.
     static func error(_ message: String) {
         flush()
-        let line = "peerscope: \(message)\n"
+        let line = "peerscope: \(WireText.terminal(message))\n"
         _ = line.withCString { write(2, $0, strlen($0)) }
     }
 

@@ -7,7 +7,7 @@ import PeerscopeWire
 /// `peerscope decode`: one line (or JSON object) per BFD packet, or protocol totals with `--count`.
 struct Decode: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Print every BFD packet of a capture, one line each (like tshark -Y bfd).",
+        abstract: "Print every BFD packet (or, with -Y bgp, every BGP message) of a capture, one line each, like tshark.",
         discussion: """
             Frames are numbered from 1 and timed from the first frame, as Wireshark does. Frames on a \
             BFD port that are not valid BFD are printed as malformed; other undecodable frames are \
@@ -37,18 +37,32 @@ struct Decode: ParsableCommand {
     var verbose = false
 
     @Flag(name: [.customShort("V"), .customLong("detail")],
-          help: "With -Y bgp: a full tree under each message (capabilities, attributes, prefixes), like tshark -V.")
+          help: "A field tree under each packet or message, like tshark -V: every BFD field and its authentication section; with -Y bgp capabilities, attributes and prefixes.")
     var detail = false
 
     func validate() throws {
+        try capture.requireFiles()
         if json && count { throw ValidationError("--json and --count cannot be combined") }
     }
 
     func run() throws {
         var failure: CaptureError?
+        if capture.merge {
+            do {
+                let source = try MergedFrameSource(paths: capture.files, filter: capture.filter,
+                                                   windowNanoseconds: capture.mergeWindowNanoseconds)
+                try decode(source, path: capture.files.joined(separator: " + "), header: false)
+            } catch {
+                Console.error("\(error)")
+                failure = error
+            }
+            if failure != nil { throw ExitCode(2) }
+            return
+        }
         for path in capture.files {
             do {
-                try decode(path: path)
+                try decode(CaptureReader(path: path, filter: capture.filter), path: path,
+                           header: capture.files.count > 1)
             } catch {
                 Console.error("\(error)")
                 failure = error
@@ -57,14 +71,16 @@ struct Decode: ParsableCommand {
         if failure != nil { throw ExitCode(2) }
     }
 
-    private func decode(path: String) throws(CaptureError) {
-        let reader = try CaptureReader(path: path, filter: capture.filter)
-        if capture.files.count > 1, !json { Console.line("# \(path)") }
+    /// `header`: several files are read one after the other, so each is named (a `# path` line
+    /// in text, a "file" key on every JSON line).
+    private func decode(_ reader: some FrameSource, path: String, header: Bool) throws(CaptureError) {
+        if header, !json { Console.line("# \(path)") }
         var decoder = CaptureDecoder()
         let text = DecodeTextRenderer(timeDecimals: reader.resolution == .nanoseconds ? 9 : 6)
-        let jsonRenderer = DecodeJSONRenderer()
+        let bfdTree = BFDTreeRenderer()
+        let jsonRenderer = DecodeJSONRenderer(file: header ? path : nil)
         let bgpRenderer = BGPLineRenderer(timeDecimals: text.timeDecimals)
-        let bgpJSON = BGPJSONRenderer()
+        let bgpJSON = BGPJSONRenderer(file: header ? path : nil)
         var bgp = BGPStreamTracker(bufferLimit: capture.tcpBufferKiB * 1_024)
         var readError: CaptureError?
         do throws(CaptureError) {
@@ -92,6 +108,7 @@ struct Decode: ParsableCommand {
                           record.isBFD || verbose
                     else { return }
                     Console.line(json ? jsonRenderer.line(record) : text.line(record))
+                    if detail, !json { bfdTree.tree(record).forEach(Console.line) }
                 }
             }
         } catch {

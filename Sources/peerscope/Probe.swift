@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PeerscopeProbe
+import PeerscopeReport
 
 /// `peerscope probe`: run a conformance suite against a live device.
 struct Probe: ParsableCommand {
@@ -75,7 +76,7 @@ struct Probe: ParsableCommand {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            Console.line(String(decoding: try encoder.encode(report), as: UTF8.self))
+            Console.document(WireText.jsonDocument(String(decoding: try encoder.encode(report), as: UTF8.self)))
         } else {
             Console.line("")
             ProbeReportRenderer.table(report).forEach(Console.line)

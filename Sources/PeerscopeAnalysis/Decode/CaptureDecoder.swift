@@ -12,7 +12,7 @@ public struct CaptureDecoder {
     /// Reads `reader` to its end, handing each frame to `body` with the first frame's timestamp
     /// (the origin of relative times). Frames read before a mid-file error have been handed to
     /// `body` when the error is thrown.
-    public mutating func run(_ reader: CaptureReader,
+    public mutating func run(_ reader: some FrameSource,
                              _ body: (Frame, DecodedFrame, Dissection, _ firstTimestampNanoseconds: Int64) -> Void)
         throws(CaptureError)
     {
@@ -27,7 +27,7 @@ public struct CaptureDecoder {
     }
 
     /// Counts every frame of `reader` by class, without building decoded values (`decode --count`).
-    public mutating func count(_ reader: CaptureReader) throws(CaptureError) {
+    public mutating func count(_ reader: some FrameSource) throws(CaptureError) {
         var dissection = Dissection()
         while let frame = try reader.next() {
             if firstTimestampNanoseconds == nil { firstTimestampNanoseconds = frame.timestampNanoseconds }

@@ -4,10 +4,15 @@ import PeerscopeWire
 /// JSON Lines for `peerscope decode -Y bgp --json`: one object per BGP message, keys named after
 /// tshark's `bgp.*` fields where one exists; every key is present on every line (null when absent).
 public struct BGPJSONRenderer {
-    public init() {}
+    /// The capture file, as the first key of every line, when one run decodes several files
+    /// (the lines stay one JSON Lines stream, each naming where it came from).
+    public var file: String?
+
+    public init(file: String? = nil) { self.file = file }
 
     public func line(_ record: BGPMessageRecord, firstTimestamp: Int64) -> String {
         var json = JSONLine()
+        if let file { json.add("file", file) }
         json.add("frame.number", record.frameNumber)
         json.add("frame.time_relative_ns", record.timeNanoseconds - firstTimestamp)
         json.add("ip.src", record.source.description)

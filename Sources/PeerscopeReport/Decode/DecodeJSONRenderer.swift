@@ -5,10 +5,15 @@ import PeerscopeWire
 /// jq filter reads like a Wireshark column; every key is present on every line (null when absent);
 /// intervals are exact integers in microseconds, as on the wire.
 public struct DecodeJSONRenderer {
-    public init() {}
+    /// The capture file, as the first key of every line, when one run decodes several files
+    /// (the lines stay one JSON Lines stream, each naming where it came from).
+    public var file: String?
+
+    public init(file: String? = nil) { self.file = file }
 
     public func line(_ record: DecodeRecord) -> String {
         var json = JSONLine()
+        if let file { json.add("file", file) }
         json.add("frame.number", record.frameNumber)
         json.add("frame.time_epoch_ns", record.epochNanoseconds)
         json.add("frame.time_relative_ns", record.relativeNanoseconds)

@@ -99,6 +99,8 @@ public struct CheckRecord: Codable, Sendable {
     public var failovers: [FailoverRecord]
     public var findings: [FindingRecord]
     public var summary: [String: Int]
+    /// With `--merge`: the capture points and the losses located between them.
+    public var merge: MergeRecord?
 }
 
 /// `sessions --json`: both protocols and the failover chain.
@@ -107,9 +109,12 @@ public struct SessionsRecord: Codable, Sendable {
     public var bfdSessions: [SessionRecord]
     public var bgpSessions: [BGPSessionRecord]
     public var failovers: [FailoverRecord]
+    /// With `--merge`: the capture points and the losses located between them.
+    public var merge: MergeRecord?
 
     public init(_ analysis: CaptureAnalysis) {
         file = analysis.path
+        merge = analysis.merge.map { MergeRecord($0, origin: analysis.firstTimestampNanoseconds ?? 0) }
         bfdSessions = analysis.sessions.map(SessionRecord.init)
         let origin = analysis.firstTimestampNanoseconds ?? 0
         bgpSessions = analysis.bgpSessions.map { BGPSessionRecord($0, origin: origin) }
@@ -117,12 +122,25 @@ public struct SessionsRecord: Codable, Sendable {
     }
 }
 
+/// `check --json` over several files (without `--merge`): one JSON document.
+public struct MultiFileCheckRecord: Codable, Sendable {
+    public var files: [CheckRecord]
+    public var summary: [String: Int]
+}
+
+/// `sessions --json` over several files (without `--merge`): one JSON document.
+public struct MultiFileSessionsRecord: Codable, Sendable {
+    public var files: [SessionsRecord]
+
+    public init(files: [SessionsRecord]) { self.files = files }
+}
+
 public enum MachineReadable {
     public static func json(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(value) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
+        return WireText.jsonDocument(String(decoding: data, as: UTF8.self))
     }
 
     public static func check(_ analysis: CaptureAnalysis, findings: [Finding]) -> CheckRecord {
@@ -131,7 +149,18 @@ public enum MachineReadable {
         return CheckRecord(file: analysis.path, frames: analysis.tally.frames,
                            sessions: analysis.sessions.map(SessionRecord.init),
                            bgpSessions: SessionsRecord(analysis).bgpSessions, failovers: SessionsRecord(analysis).failovers,
-                           findings: findings.map(FindingRecord.init), summary: summary)
+                           findings: findings.map(FindingRecord.init), summary: summary,
+                           merge: analysis.merge.map { MergeRecord($0, origin: analysis.firstTimestampNanoseconds ?? 0) })
+    }
+
+    /// `check --json` over several files: one document, the files in the order given and the
+    /// findings counted over all of them.
+    public static func check(_ records: [CheckRecord]) -> MultiFileCheckRecord {
+        var summary: [String: Int] = [:]
+        for level in RuleLevel.allCases {
+            summary[level.rawValue] = records.reduce(0) { $0 + ($1.summary[level.rawValue] ?? 0) }
+        }
+        return MultiFileCheckRecord(files: records, summary: summary)
     }
 
     /// JUnit XML: one test suite per capture, one test case per rule that was evaluated; MUST

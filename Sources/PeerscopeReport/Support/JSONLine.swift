@@ -52,22 +52,6 @@ public struct JSONLine {
 
     public var line: String { text + "}" }
 
-    /// A JSON string literal with the escapes RFC 8259 requires.
-    public static func quote(_ value: String) -> String {
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let c where c.value < 0x20:
-                let hex = String(c.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    /// A JSON string literal (see `WireText.jsonString`).
+    public static func quote(_ value: String) -> String { WireText.jsonString(value) }
 }

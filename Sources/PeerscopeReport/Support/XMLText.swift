@@ -1,18 +1,4 @@
-/// Text escaped for XML attribute values and character data (JUnit reports).
+/// Text escaped for XML attribute values and character data (JUnit reports); see `WireText.xml`.
 public enum XMLText {
-    public static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    public static func escape(_ text: String) -> String { WireText.xml(text) }
 }

@@ -1,0 +1,126 @@
+/// The one place where text that came from a capture or the wire is made safe for an output.
+///
+/// A peer chooses the bytes of its FQDN capability hostname (RFC 8516 draft, code 73), its BGP
+/// shutdown communication (RFC 9003 §2: "UTF-8", but nothing stops a sender) and a pcapng file's
+/// comments and interface names; the decoders keep them as Swift strings (invalid UTF-8 already
+/// became U+FFFD there). Printed raw they can drive the user's terminal (ESC [ … sequences, C1
+/// CSI U+009B), hide or reorder text (bidirectional overrides, CR), break a JUnit file (XML 1.0 §2.2
+/// forbids most C0 controls even as character references) or a JSON document. Every renderer's
+/// output goes through one of these three functions; each keeps printable text unchanged.
+public enum WireText {
+    /// Text for a terminal or a text file: every C0 control, DEL and C1 control as `\xNN`
+    /// (`\x1b` for ESC, `\x0a` for a line feed inside a field), bidirectional controls as `\u{202e}`.
+    public static func terminal(_ text: String) -> String {
+        guard needsEscaping(text, keepingLineBreaks: false) else { return text }
+        var out = ""
+        out.reserveCapacity(text.utf8.count + 16)
+        for scalar in text.unicodeScalars { append(scalar, to: &out, keepingLineBreaks: false) }
+        return out
+    }
+
+    /// A JSON string literal (RFC 8259 §7): quotes, backslash and C0 escaped as JSON requires, and
+    /// DEL, C1 and bidirectional controls as `\u` escapes too, so the document is also safe to cat.
+    public static func jsonString(_ text: String) -> String {
+        var out = "\""
+        out.reserveCapacity(text.utf8.count + 2)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case let c where isControl(c): out += unicodeEscape(c.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
+    /// A whole JSON document from an encoder that escapes only what RFC 8259 requires: DEL, C1 and
+    /// bidirectional controls, which can occur only inside its strings, become `\u` escapes.
+    public static func jsonDocument(_ document: String) -> String {
+        guard needsEscaping(document, keepingLineBreaks: true) else { return document }
+        var out = ""
+        out.reserveCapacity(document.utf8.count + 16)
+        for scalar in document.unicodeScalars {
+            if isControl(scalar), scalar.value >= 0x20 {
+                out += unicodeEscape(scalar.value)
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// XML character data and attribute values (JUnit): markup characters as entities; characters
+    /// XML 1.0 does not allow at all (C0 but tab, LF, CR; U+FFFE, U+FFFF) and the other controls
+    /// shown as in `terminal`; tab, LF and CR kept (they separate a JUnit message's lines).
+    public static func xml(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            case "\u{FFFE}", "\u{FFFF}": out += "\\u{\(String(scalar.value, radix: 16))}"
+            default: append(scalar, to: &out, keepingLineBreaks: true)
+            }
+        }
+        return out
+    }
+
+    // MARK: - The characters
+
+    /// C0, DEL, C1 and the bidirectional embedding, override and isolate controls (Unicode UAX #9).
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00...0x1F, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069: true
+        default: false
+        }
+    }
+
+    private static func append(_ scalar: Unicode.Scalar, to out: inout String, keepingLineBreaks: Bool) {
+        if keepingLineBreaks, scalar == "\n" || scalar == "\r" || scalar == "\t" {
+            out.unicodeScalars.append(scalar)
+        } else if scalar.value <= 0x9F, isControl(scalar) {
+            out += "\\x" + hex(scalar.value, digits: 2)
+        } else if isControl(scalar) {
+            out += "\\u{" + String(scalar.value, radix: 16) + "}"
+        } else {
+            out.unicodeScalars.append(scalar)
+        }
+    }
+
+    /// A fast scan of the UTF-8 bytes: most lines are printable and go out untouched.
+    private static func needsEscaping(_ text: String, keepingLineBreaks: Bool) -> Bool {
+        var previous: UInt8 = 0
+        var beforePrevious: UInt8 = 0
+        for byte in text.utf8 {
+            if byte < 0x20 {
+                if !(keepingLineBreaks && (byte == 0x0A || byte == 0x0D || byte == 0x09)) { return true }
+            } else if byte == 0x7F {
+                return true
+            } else if previous == 0xC2, (0x80...0x9F).contains(byte) {
+                return true // C1 as U+0080–U+009F
+            } else if beforePrevious == 0xE2, previous == 0x80, (0xAA...0xAE).contains(byte) {
+                return true // U+202A–U+202E
+            } else if beforePrevious == 0xE2, previous == 0x81, (0xA6...0xA9).contains(byte) {
+                return true // U+2066–U+2069
+            }
+            beforePrevious = previous
+            previous = byte
+        }
+        return false
+    }
+
+    private static func unicodeEscape(_ value: UInt32) -> String { "\\u" + hex(value, digits: 4) }
+
+    private static func hex(_ value: UInt32, digits: Int) -> String {
+        let text = String(value, radix: 16)
+        return String(repeating: "0", count: max(0, digits - text.count)) + text
+    }
+}
