@@ -3,7 +3,7 @@ import ArgumentParser
 /// Options every capture-reading subcommand shares, named as tcpdump and tshark name them.
 struct CaptureOptions: ParsableArguments {
     @Argument(help: ArgumentHelp("pcap or pcapng files ('-' reads standard input).", valueName: "file"))
-    var files: [String]
+    var files: [String] = []
 
     @Option(name: [.customShort("f"), .customLong("filter")],
             help: ArgumentHelp("BPF capture filter applied while reading, as in tcpdump.", valueName: "bpf"))

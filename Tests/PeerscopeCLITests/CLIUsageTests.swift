@@ -118,18 +118,22 @@ struct CLIUsageTests {
         // tshark: one "BFD Control message" block per frame; ours: the indented lines under each
         // packet's summary line.
         var tsharkBlocks: [[Substring]] = []
+        var inBFD = false
         for line in theirs.stdout.split(separator: "\n") {
-            if line.hasPrefix("BFD Control message") { tsharkBlocks.append([]) }
-            else if line.hasPrefix("    "), !tsharkBlocks.isEmpty { tsharkBlocks[tsharkBlocks.count - 1].append(line) }
-            else if !line.hasPrefix(" ") { if !tsharkBlocks.isEmpty, tsharkBlocks.last!.isEmpty == false { tsharkBlocks.append([]) } }
+            if !line.hasPrefix(" ") {
+                inBFD = line.hasPrefix("BFD Control message")
+                if inBFD { tsharkBlocks.append([]) }
+            } else if inBFD {
+                tsharkBlocks[tsharkBlocks.count - 1].append(line)
+            }
         }
-        tsharkBlocks.removeAll { $0.isEmpty }
+        // Ours: a summary line (frame number first) and the tree lines under it.
         var ourBlocks: [[Substring]] = []
         for line in ours.stdout.split(separator: "\n") {
-            if line.hasPrefix("        ") || line.hasPrefix("    ") && !line.hasPrefix("     ") {
-                ourBlocks[ourBlocks.count - 1].append(line)
-            } else {
+            if line.trimmingCharacters(in: .whitespaces).first?.isNumber == true {
                 ourBlocks.append([])
+            } else if !ourBlocks.isEmpty {
+                ourBlocks[ourBlocks.count - 1].append(line)
             }
         }
         #expect(ourBlocks.count == tsharkBlocks.count)

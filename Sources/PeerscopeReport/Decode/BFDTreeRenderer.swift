@@ -48,9 +48,8 @@ public struct BFDTreeRenderer {
             case .simplePassword:
                 // The password is the peer's bytes: shown as text, escaped like every wire string.
                 lines.append(inner + "Password: \(String(decoding: data, as: UTF8.self))")
-            case .keyedMD5, .meticulousKeyedMD5:
-                lines.append(inner + "Digest: \(data.map { hex($0, digits: 2) }.joined())")
-            case .keyedSHA1, .meticulousKeyedSHA1:
+            case .keyedMD5, .meticulousKeyedMD5, .keyedSHA1, .meticulousKeyedSHA1:
+                // RFC 5880 §4.3/§4.4 "Auth Key/Digest"; Wireshark names it Checksum for both.
                 lines.append(inner + "Checksum: \(data.map { hex($0, digits: 2) }.joined())")
             case .reserved:
                 lines.append(inner + "Data: \(data.map { hex($0, digits: 2) }.joined())")
