@@ -55,7 +55,7 @@ public enum WireText {
 
     /// XML character data and attribute values (JUnit): markup characters as entities; characters
     /// XML 1.0 does not allow at all (C0 but tab, LF, CR; U+FFFE, U+FFFF) and the other controls
-    /// shown as in `terminal`; tab, LF and CR kept (they separate a JUnit message's lines).
+    /// shown as in `terminal`; tab and LF kept (they separate a JUnit message's lines).
     public static func xml(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
@@ -67,6 +67,8 @@ public enum WireText {
             case "\"": out += "&quot;"
             case "'": out += "&apos;"
             case "\u{FFFE}", "\u{FFFF}": out += "\\u{\(String(scalar.value, radix: 16))}"
+            // A parser turns a raw CR into LF (XML 1.0 §2.11): shown, so "\r\n" cannot forge a line.
+            case "\r": out += "\\x0d"
             default: append(scalar, to: &out, keepingLineBreaks: true)
             }
         }

@@ -1,0 +1,134 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import PeerscopeCapture
+import PeerscopeReport
+import PeerscopeWire
+import Testing
+
+/// Issue 12 item 6: what a peer writes on the wire reaches text, JSON and JUnit safely. The
+/// hostile strings are the input; the independent judges are Foundation's JSON and XML parsers and
+/// the raw bytes of what the binary prints (no ESC, BEL, C1 or bidirectional control may reach a
+/// terminal).
+@Suite("outputs escape what the wire says")
+struct EscapingTests {
+    /// Quotes, markup, a terminal colour sequence, an OSC title change ending in BEL, a C1 CSI,
+    /// a right-to-left override, CR and LF.
+    static let hostile = "\"bye\" <script>alert(1)</script> & 'x' \u{1b}[31mred\u{1b}[0m \u{1b}]0;pwned\u{07} \u{9b}2J \u{202e}txt.exe\r\nforged line"
+
+    /// Bytes no output may carry raw: C0 but LF (and tab/CR only where a format allows), DEL, C1
+    /// in UTF-8 (C2 80–9F), U+202A–U+202E and U+2066–U+2069.
+    static func rawControls(in text: String, allowing allowed: Set<UInt8> = [0x0A]) -> [String] {
+        let bytes = Array(text.utf8)
+        var found: [String] = []
+        for (index, byte) in bytes.enumerated() {
+            if (byte < 0x20 || byte == 0x7F) && !allowed.contains(byte) { found.append(String(format: "0x%02x at %d", byte, index)) }
+            if byte == 0xC2, index + 1 < bytes.count, (0x80...0x9F).contains(bytes[index + 1]) { found.append("C1 at \(index)") }
+            if byte == 0xE2, index + 2 < bytes.count, bytes[index + 1] == 0x80 && (0xAA...0xAE).contains(bytes[index + 2])
+                || byte == 0xE2 && index + 2 < bytes.count && bytes[index + 1] == 0x81 && (0xA6...0xA9).contains(bytes[index + 2]) {
+                found.append("bidi at \(index)")
+            }
+        }
+        return found
+    }
+
+    /// A BGP session whose OPEN carries an FQDN capability (code 73: length, hostname, length,
+    /// domain) with the hostile text and invalid UTF-8, and whose NOTIFICATION Cease/Administrative
+    /// Shutdown carries the hostile text as its RFC 9003 shutdown communication.
+    static func hostileCapture() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("peerscope-hostile-\(UUID().uuidString).pcap").path
+        let writer = try CaptureWriter(path: path, format: .pcap, linkType: .ethernet)
+        let a = IPAddress("192.0.2.1")!, b = IPAddress("192.0.2.2")!
+        var sequence: [IPAddress: UInt32] = [a: 1_000, b: 500_000]
+        var time: Int64 = 1_700_000_000_000_000_000
+        func segment(_ from: IPAddress, _ flags: TCPFlags, _ payload: [UInt8] = []) {
+            let to = from == a ? b : a
+            let header = TCPHeader(sourcePort: from == a ? 50_000 : 179, destinationPort: from == a ? 179 : 50_000,
+                                   sequenceNumber: sequence[from]!, acknowledgmentNumber: sequence[to]!, flags: flags)
+            var builder = FrameBuilder(source: from, destination: to, transport: .tcp(header))
+            builder.ttl = 1
+            sequence[from]! &+= UInt32(payload.count) + (flags.contains(.syn) || flags.contains(.fin) ? 1 : 0)
+            writer.write(timestampNanoseconds: time, bytes: builder.build(payload: payload))
+            time += 1_000_000
+        }
+        let hostname = Array(hostile.utf8) + [0xFF, 0xFE, 0xC0]  // ends in invalid UTF-8
+        let domain = Array("evil\u{1b}[2J.example".utf8)
+        let fqdn = BGPCapability.unknown(code: 73, value: [UInt8(hostname.count)] + hostname + [UInt8(domain.count)] + domain)
+        segment(a, .syn)
+        segment(b, [.syn, .ack])
+        segment(a, .ack)
+        segment(a, [.ack, .psh], BGPMessage.open(BGPOpen(myAS: 65_001, holdTime: 90, identifier: IPv4Address(192, 0, 2, 1),
+                                                         capabilities: [.routeRefresh, fqdn])).encoded())
+        segment(b, [.ack, .psh], BGPMessage.open(BGPOpen(myAS: 65_002, holdTime: 90, identifier: IPv4Address(192, 0, 2, 2),
+                                                         capabilities: [.routeRefresh])).encoded())
+        segment(a, [.ack, .psh], BGPMessage.keepalive.encoded())
+        segment(b, [.ack, .psh], BGPMessage.keepalive.encoded())
+        let text = Array(hostile.utf8)
+        segment(b, [.ack, .psh], BGPMessage.notification(BGPNotification(code: 6, subcode: 2, data: [UInt8(text.count)] + text)).encoded())
+        segment(b, [.ack, .fin])
+        writer.flush()
+        return path
+    }
+
+    @Test("the sanitiser: printable text unchanged; controls visible; JSON and XML parse back")
+    func sanitiser() throws {
+        #expect(WireText.terminal("Up  diag 0 → 192.0.2.1  300 µs") == "Up  diag 0 → 192.0.2.1  300 µs")
+        #expect(WireText.terminal("a\u{1b}[31mb\u{07}\u{7f}\u{9b}\u{202e}") == "a\\x1b[31mb\\x07\\x7f\\x9b\\u{202e}")
+        let quoted = WireText.jsonString(Self.hostile)
+        let parsed = try JSONSerialization.jsonObject(with: Data("[\(quoted)]".utf8)) as? [String]
+        #expect(parsed == [Self.hostile], "JSON keeps the exact text")
+        #expect(Self.rawControls(in: quoted, allowing: []).isEmpty)
+        let xml = "<r a=\"\(WireText.xml(Self.hostile))\">\(WireText.xml(Self.hostile + "\u{0}\u{FFFE}"))</r>"
+        let document = try XMLDocument(xmlString: xml, options: [])
+        #expect(document.rootElement()?.stringValue?.contains("<script>") == true)
+    }
+
+    @Test("decode -Y bgp, -V and the text commands print the peer's text with its controls escaped")
+    func text() throws {
+        let capture = try Self.hostileCapture()
+        defer { try? FileManager.default.removeItem(atPath: capture) }
+        for arguments in [["decode", "-Y", "bgp"], ["decode", "-Y", "bgp", "-V"], ["sessions"], ["timeline"], ["check"]] {
+            let result = try CLI.run(CLI.binary, arguments + [capture])
+            #expect(result.status != 2, "\(arguments): \(result.stderr)")
+            #expect(Self.rawControls(in: result.stdout).isEmpty, "\(arguments): \(Self.rawControls(in: result.stdout))")
+            #expect(Self.rawControls(in: result.stderr).isEmpty, "\(arguments)")
+        }
+        let tree = try CLI.run(CLI.binary, ["decode", "-Y", "bgp", "-V", capture]).stdout
+        #expect(tree.contains("\\x1b[31mred"), "ESC shown as \\x1b")
+        #expect(tree.contains("<script>"), "text output shows markup as it is")
+    }
+
+    @Test("decode --json keeps the exact text in valid JSON Lines; check and sessions --json are valid JSON")
+    func json() throws {
+        let capture = try Self.hostileCapture()
+        defer { try? FileManager.default.removeItem(atPath: capture) }
+        let lines = try CLI.run(CLI.binary, ["decode", "-Y", "bgp", "--json", capture])
+        #expect(Self.rawControls(in: lines.stdout).isEmpty)
+        var communications: [String] = []
+        for line in lines.stdoutLines {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(line)")
+            if let text = object["bgp.notify.shutdown_communication"] as? String { communications.append(text) }
+        }
+        #expect(communications == [Self.hostile])
+        for command in ["check", "sessions"] {
+            let result = try CLI.run(CLI.binary, [command, "--json", capture])
+            #expect(Self.rawControls(in: result.stdout).isEmpty, "\(command)")
+            #expect(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) is [String: Any], "\(command)")
+        }
+    }
+
+    @Test("check --junit is well-formed XML with the peer's text in it")
+    func junit() throws {
+        let capture = try Self.hostileCapture()
+        defer { try? FileManager.default.removeItem(atPath: capture) }
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("peerscope-hostile-\(UUID().uuidString).xml")
+        defer { try? FileManager.default.removeItem(at: out) }
+        _ = try CLI.run(CLI.binary, ["check", "--junit", out.path, capture])
+        let data = try Data(contentsOf: out)
+        #expect(Self.rawControls(in: String(decoding: data, as: UTF8.self)).isEmpty)
+        let document = try XMLDocument(data: data, options: [])
+        let text = document.rootElement()?.stringValue ?? ""
+        #expect(text.contains("<script>"), "the shutdown communication or hostname is in the report, unescaped by the parser")
+    }
+}
