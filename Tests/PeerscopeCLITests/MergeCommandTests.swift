@@ -92,6 +92,19 @@ struct MergeCommandTests {
         let atR2 = try #require(manifest.packets["frr-bird-failover-at-r2.pcap"])
         let duplicates = points.compactMap { $0["alsoSeenEarlierAtAnotherPoint"] as? Int }.reduce(0, +)
         #expect(atR1 + atR2 - duplicates == bridge)
+        // And the analysis of the merged capture is the bridge capture's: the same findings by
+        // rule and level, plus the two losses only two capture points can locate.
+        let reference = try Self.object(try CLI.peerscope("check", "--json", "captures/lab/frr-bird-failover.pcap"))
+        func tally(_ object: [String: Any]) -> [String: Int] {
+            var counts: [String: Int] = [:]
+            for finding in object["findings"] as? [[String: Any]] ?? [] {
+                counts["\(finding["level"] ?? "") \(finding["rule"] ?? "")", default: 0] += 1
+            }
+            return counts
+        }
+        var expected = tally(reference)
+        expected["info CAPTURE.UPSTREAM_LOSS", default: 0] += 2
+        #expect(tally(object) == expected)
     }
 
     @Test("--merge says where each capture point sat relative to the loss, at the time of the fault")
