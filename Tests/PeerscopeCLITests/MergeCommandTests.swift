@@ -107,6 +107,24 @@ struct MergeCommandTests {
         #expect(tally(object) == expected)
     }
 
+    @Test("decode --merge numbers the packets as the bridge capture does (tshark on the bridge file)")
+    func mergedFrameNumbers() throws {
+        let tshark = try #require(CLI.which("tshark"), "tshark is installed on this machine")
+        // The bridge capture holds what both routers sent in time order: its frame numbers, sources
+        // and ports for BFD are what the merged capture must show.
+        let reference = try CLI.run(tshark, ["-r", "captures/lab/frr-bird-failover.pcap", "-Y", "bfd", "-T", "fields",
+                                             "-e", "frame.number", "-e", "ip.src", "-e", "udp.srcport"])
+            .stdoutLines.map { $0.split(separator: "\t").joined(separator: " ") }
+        let merged = try CLI.peerscope("decode", "--json", "--merge", Self.atR1, Self.atR2)
+        #expect(merged.status == 0)
+        let ours = try merged.stdoutLines.map { line in
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            return "\(object["frame.number"] ?? "") \(object["ip.src"] ?? "") \(object["udp.srcport"] ?? "")"
+        }
+        #expect(reference.count > 50)
+        #expect(ours == reference)
+    }
+
     @Test("--merge says where each capture point sat relative to the loss, at the time of the fault")
     func mergeLocatesTheLoss() throws {
         let manifest = try Self.manifest("frr-bird-failover")
