@@ -75,6 +75,16 @@ struct EscapingTests {
     func sanitiser() throws {
         #expect(WireText.terminal("Up  diag 0 → 192.0.2.1  300 µs") == "Up  diag 0 → 192.0.2.1  300 µs")
         #expect(WireText.terminal("a\u{1b}[31mb\u{07}\u{7f}\u{9b}\u{202e}") == "a\\x1b[31mb\\x07\\x7f\\x9b\\u{202e}")
+        // Every control is found wherever it sits (the scan reads eight bytes at a time).
+        for control in ["\u{1b}", "\u{07}", "\u{7f}", "\u{9b}", "\u{202e}", "\u{2066}", "\n"] {
+            for position in 0...20 {
+                for prefix in ["", "→"] {
+                    let text = prefix + String(repeating: "a", count: position) + control + String(repeating: "b", count: 9)
+                    #expect(WireText.terminal(text) != text, "\(control.unicodeScalars.first!.value) at \(position)")
+                    #expect(Self.rawControls(in: WireText.terminal(text), allowing: []).isEmpty)
+                }
+            }
+        }
         let quoted = WireText.jsonString(Self.hostile)
         let parsed = try JSONSerialization.jsonObject(with: Data("[\(quoted)]".utf8)) as? [String]
         #expect(parsed == [Self.hostile], "JSON keeps the exact text")

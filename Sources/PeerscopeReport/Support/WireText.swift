@@ -97,24 +97,54 @@ public enum WireText {
         }
     }
 
-    /// A fast scan of the UTF-8 bytes: most lines are printable and go out untouched.
+    /// A fast scan of the UTF-8 bytes: most lines are printable and go out untouched (one pass
+    /// over the string's own storage, no copy).
     private static func needsEscaping(_ text: String, keepingLineBreaks: Bool) -> Bool {
-        var previous: UInt8 = 0
-        var beforePrevious: UInt8 = 0
-        for byte in text.utf8 {
-            if byte < 0x20 {
-                if !(keepingLineBreaks && (byte == 0x0A || byte == 0x0D || byte == 0x09)) { return true }
-            } else if byte == 0x7F {
-                return true
-            } else if previous == 0xC2, (0x80...0x9F).contains(byte) {
-                return true // C1 as U+0080–U+009F
-            } else if beforePrevious == 0xE2, previous == 0x80, (0xAA...0xAE).contains(byte) {
-                return true // U+202A–U+202E
-            } else if beforePrevious == 0xE2, previous == 0x81, (0xA6...0xA9).contains(byte) {
-                return true // U+2066–U+2069
+        if let found = text.utf8.withContiguousStorageIfAvailable({ scan($0, keepingLineBreaks: keepingLineBreaks) }) {
+            return found
+        }
+        return Array(text.utf8).withUnsafeBufferPointer { scan($0, keepingLineBreaks: keepingLineBreaks) }
+    }
+
+    private static func scan(_ bytes: UnsafeBufferPointer<UInt8>, keepingLineBreaks: Bool) -> Bool {
+        var index = bytes.startIndex
+        // Eight bytes at a time while all are printable ASCII (0x20–0x7E), the usual case:
+        // a byte below 0x20 borrows in `word - 0x20…`, one at 0x7F or above sets its top bit in
+        // `word | (word + 0x01…)`. Either (or a carry's false alarm) makes that byte be looked at
+        // on its own, then the word-wise scan resumes.
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let tops: UInt64 = 0x8080_8080_8080_8080
+        while index != bytes.endIndex {
+            if bytes.endIndex - index >= 8, let base = bytes.baseAddress {
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+                if ((word &- 0x20 &* ones) & ~word & tops) | ((word | (word &+ ones)) & tops) == 0 {
+                    index += 8
+                    continue
+                }
             }
-            beforePrevious = previous
-            previous = byte
+            let byte = bytes[index]
+            index = bytes.index(after: index)
+            if byte >= 0x20, byte < 0x7F { continue }
+            switch byte {
+            case 0x0A, 0x0D, 0x09:
+                if !keepingLineBreaks { return true }
+            case 0x00..<0x20, 0x7F:
+                return true
+            case 0xC2:
+                // C1 as U+0080–U+009F
+                if index != bytes.endIndex, (0x80...0x9F).contains(bytes[index]) { return true }
+            case 0xE2:
+                // U+202A–U+202E and U+2066–U+2069
+                guard index != bytes.endIndex else { break }
+                let second = bytes[index]
+                let next = bytes.index(after: index)
+                guard next != bytes.endIndex else { break }
+                let third = bytes[next]
+                if second == 0x80, (0xAA...0xAE).contains(third) { return true }
+                if second == 0x81, (0xA6...0xA9).contains(third) { return true }
+            default:
+                break
+            }
         }
         return false
     }
