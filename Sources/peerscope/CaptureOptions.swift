@@ -26,7 +26,7 @@ struct CaptureOptions: ParsableArguments {
 
     /// Called by each command's `validate()` (not here: `check --list-rules` reads no file).
     func requireFiles() throws {
-        guard !files.isEmpty else { throw ValidationError("no capture file given") }
+        guard !files.isEmpty else { throw ValidationError("Missing expected argument '<file> ...': no capture file given") }
     }
 
     func validate() throws {
