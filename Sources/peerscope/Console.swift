@@ -52,7 +52,7 @@ enum Console {
     /// One line on standard error as it happens (live progress), without the `peerscope:` prefix.
     static func progress(_ text: String) {
         flush()
-        let line = text + "\n"
+        let line = WireText.terminal(text) + "\n"
         _ = line.withCString { write(2, $0, strlen($0)) }
     }
 

@@ -72,6 +72,15 @@ struct MergeCommandTests {
             let count = try CLI.run(tshark, ["-r", file, "-Y", "bfd"]).stdoutLines.count
             #expect(perFile[file] == count, "\(file)")
         }
+        // The same for BGP messages: two lab captures, each line a JSON object naming its file.
+        let bgpFiles = ["captures/lab/frr-bird-failover.pcap", "captures/lab/gobgp-frr-updates.pcap"]
+        let bgp = try CLI.run(CLI.binary, ["decode", "-Y", "bgp", "--json"] + bgpFiles)
+        var bgpPerFile: [String: Int] = [:]
+        for line in bgp.stdoutLines {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(line)")
+            bgpPerFile[try #require(object["file"] as? String), default: 0] += 1
+        }
+        #expect(Set(bgpPerFile.keys) == Set(bgpFiles))
     }
 
     @Test("--merge of both ends of the lab failover: every packet once, as the bridge capture holds them")
