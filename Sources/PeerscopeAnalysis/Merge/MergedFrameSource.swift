@@ -161,11 +161,12 @@ public final class MergedFrameSource: FrameSource {
     }
 
     /// The points that were capturing at `time` (between their first and last frame): only they
-    /// can be said to have missed a packet.
+    /// can be said to have missed a packet. A point's copy may come up to the window later, so
+    /// one that started within the window after `time` was capturing too.
     private func observable(at time: Int64) -> UInt64 {
         var mask: UInt64 = 0
         for (index, point) in points.enumerated() {
-            guard let first = point.firstTimestampNanoseconds, first <= time else { continue }
+            guard let first = point.firstTimestampNanoseconds, first <= time &+ windowNanoseconds else { continue }
             if ended[index], let last = point.lastTimestampNanoseconds, last < time { continue }
             mask |= 1 << UInt64(index)
         }
