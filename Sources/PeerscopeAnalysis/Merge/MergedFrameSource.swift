@@ -129,9 +129,10 @@ public final class MergedFrameSource: FrameSource {
     /// The earliest pending packet with this identity, within the window, that `point` has not seen.
     private func match(key: Int, point: Int, time: Int64) -> Int? {
         guard let candidates = pendingByKey[key] else { return nil }
-        for slot in candidates where pending[slot].seenBy & (1 << UInt64(point)) == 0
-            && time &- pending[slot].time <= windowNanoseconds {
-            return slot
+        // Either way round: a file's clock may step back (the gap is then negative).
+        for slot in candidates where pending[slot].seenBy & (1 << UInt64(point)) == 0 {
+            let gap = time &- pending[slot].time
+            if gap <= windowNanoseconds, gap >= -windowNanoseconds { return slot }
         }
         return nil
     }
