@@ -36,7 +36,7 @@ struct Sessions: ParsableCommand {
 
     @OptionGroup var capture: CaptureOptions
 
-    @Flag(help: "JSON: BFD sessions, BGP sessions and the failover chain.")
+    @Flag(help: "JSON: BFD sessions, BGP sessions and the failover chain; with several files one document, {\"files\": […]}.")
     var json = false
 
     @Option(help: ArgumentHelp("Count the prefixes each BGP speaker held at this time (seconds from the first frame).",

@@ -21,7 +21,7 @@ struct Check: ParsableCommand {
 
     @OptionGroup var capture: CaptureOptions
 
-    @Flag(help: "JSON: sessions, findings and a summary per file.")
+    @Flag(help: "JSON: sessions, findings and a summary; with several files one document, {\"files\": […], \"summary\"}.")
     var json = false
 
     @Option(help: ArgumentHelp("Also write a JUnit XML report to this file.", valueName: "out.xml"))

@@ -27,7 +27,7 @@ struct Decode: ParsableCommand {
     @Option(name: .customShort("Y"), help: "Protocol to display.")
     var display: DisplayProtocol = .bfd
 
-    @Flag(help: "JSON Lines: one object per packet, tshark field names, intervals in µs.")
+    @Flag(help: "JSON Lines: one object per packet, tshark field names, intervals in µs; with several files each line names its \"file\".")
     var json = false
 
     @Flag(help: "Print only totals per protocol and per decode error.")
