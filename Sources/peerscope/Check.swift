@@ -3,6 +3,7 @@ import Foundation
 import PeerscopeCapture
 import PeerscopeConformance
 import PeerscopeReport
+import PeerscopeWire
 
 /// `peerscope check`: every finding with its rule, frames and RFC section; exit 1 on a MUST.
 struct Check: ParsableCommand {
@@ -39,6 +40,12 @@ struct Check: ParsableCommand {
     @Option(help: ArgumentHelp("Timing slack in milliseconds on top of the timestamp resolution.", valueName: "ms"))
     var slack: Double = 1
 
+    @Flag(help: "GTSM (RFC 5082) is configured on every BGP session: a TTL below 255 becomes a MUST finding.")
+    var gtsm = false
+
+    @Option(name: .customLong("gtsm-peer"), help: ArgumentHelp("GTSM is configured for the BGP session with this address (repeatable).", valueName: "addr"))
+    var gtsmPeers: [String] = []
+
     func validate() throws {
         for key in keys {
             let parts = key.split(separator: ":", maxSplits: 1)
@@ -51,12 +58,16 @@ struct Check: ParsableCommand {
                 throw ValidationError("unknown rule '\(id)' (see conformance/rules.json)")
             }
         }
+        for peer in gtsmPeers where IPAddress(peer) == nil {
+            throw ValidationError("--gtsm-peer takes an IPv4 or IPv6 address, got '\(peer)'")
+        }
         guard slack >= 0, slack < 10_000 else { throw ValidationError("--slack must be between 0 and 10000 ms") }
     }
 
     func run() throws {
         var options = CheckOptions()
         options.slackNanoseconds = Int64(slack * 1_000_000)
+        if gtsm { options.gtsm = .all } else if !gtsmPeers.isEmpty { options.gtsm = .peers(Set(gtsmPeers.compactMap { IPAddress($0) })) }
         for key in keys {
             let parts = key.split(separator: ":", maxSplits: 1)
             options.keys[UInt8(parts[0])!] = Array(parts[1].utf8)
