@@ -39,12 +39,16 @@ struct Sessions: ParsableCommand {
                                valueName: "seconds"))
     var at: Double?
 
+    @OptionGroup var key: KeyOption
+
     func validate() throws {
         if let at, !(at >= 0) { throw ValidationError("--at takes seconds from the first frame, got \(at)") }
     }
 
     func run() throws {
-        let unusable = try analyzeEach(capture) { analysis in
+        var options = CheckOptions()
+        options.keys = try key.parsed()
+        let unusable = try analyzeEach(capture, options: options) { analysis in
             if capture.files.count > 1, !json { Console.line("# \(analysis.path)") }
             if json {
                 Console.line(MachineReadable.json(SessionsRecord(analysis)))

@@ -34,8 +34,7 @@ struct Check: ParsableCommand {
     @Option(name: .customLong("min-level"), help: "Lowest level shown.")
     var minLevel: Level = .info
 
-    @Option(name: .customLong("key"), help: ArgumentHelp("Authentication key as KEYID:SECRET (repeatable).", valueName: "id:secret"))
-    var keys: [String] = []
+    @OptionGroup var key: KeyOption
 
     @Option(help: ArgumentHelp("Timing slack in milliseconds on top of the timestamp resolution.", valueName: "ms"))
     var slack: Double = 1
@@ -47,12 +46,6 @@ struct Check: ParsableCommand {
     var gtsmPeers: [String] = []
 
     func validate() throws {
-        for key in keys {
-            let parts = key.split(separator: ":", maxSplits: 1)
-            guard parts.count == 2, UInt8(parts[0]) != nil, !parts[1].isEmpty else {
-                throw ValidationError("--key takes KEYID:SECRET with KEYID 0–255, got '\(key)'")
-            }
-        }
         if let rules {
             for id in rules.split(separator: ",") where !RuleCatalog.all.contains(where: { $0.id.hasPrefix(String(id)) }) {
                 throw ValidationError("unknown rule '\(id)' (see conformance/rules.json)")
@@ -68,10 +61,7 @@ struct Check: ParsableCommand {
         var options = CheckOptions()
         options.slackNanoseconds = Int64(slack * 1_000_000)
         if gtsm { options.gtsm = .all } else if !gtsmPeers.isEmpty { options.gtsm = .peers(Set(gtsmPeers.compactMap { IPAddress($0) })) }
-        for key in keys {
-            let parts = key.split(separator: ":", maxSplits: 1)
-            options.keys[UInt8(parts[0])!] = Array(parts[1].utf8)
-        }
+        options.keys = try key.parsed()
         let selected = rules.map { $0.split(separator: ",").map(String.init) }
         func wanted(_ finding: Finding) -> Bool {
             guard finding.level <= minLevel.ruleLevel else { return false }

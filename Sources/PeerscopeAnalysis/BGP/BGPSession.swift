@@ -82,6 +82,15 @@ public struct BGPSpeakerSide: Sendable {
     /// or 29 (TCP-AO, RFC 5925); nil when its segments carried neither.
     public var tcpAuthentication: UInt8?
 
+    /// `tcpAuthentication` in words: "TCP MD5 (option 19, RFC 2385)", "TCP-AO (option 29, RFC 5925)".
+    public var tcpAuthenticationName: String? {
+        switch tcpAuthentication {
+        case 19?: "TCP MD5 (option 19, RFC 2385)"
+        case 29?: "TCP-AO (option 29, RFC 5925)"
+        default: nil
+        }
+    }
+
     init(address: IPAddress, port: UInt16, name: String? = nil) {
         self.address = address
         self.name = name ?? address.description

@@ -39,7 +39,7 @@ extension BGPConformanceEngine {
         for session in attempts {
             let options = session.sides.map(\.tcpAuthentication)
             for index in 0..<2 where options[index] != nil && options[1 - index] == nil {
-                let name = options[index] == 19 ? "TCP MD5 (option 19, RFC 2385)" : "TCP-AO (option 29, RFC 5925)"
+                let name = session.sides[index].tcpAuthenticationName ?? "TCP option \(options[index] ?? 0)"
                 let peer = session.sides[1 - index]
                 let peerSent = peer.messagesSent > 0 || session.events.contains { $0.side == 1 - index }
                 parts.append("\(session.sides[index].address)'s segments carry \(name) and "

@@ -90,6 +90,11 @@ public struct BGPSessionsRenderer {
             if let notification = side.lastNotification { line += "; last error sent: \(notification)" }
             lines.append(line)
         }
+        let signed = session.sides.filter { $0.tcpAuthentication != nil }
+        if !signed.isEmpty {
+            lines.append("  TCP segment authentication: " + session.sides.map { "\($0.address) \($0.tcpAuthenticationName ?? "none")" }
+                .joined(separator: ", ") + (signed.count == 1 ? " (one side only)" : ""))
+        }
         if session.holes > 0 { lines.append("  \(session.holes) TCP hole(s) in the capture: decoding resynchronised on the next marker") }
         if let teardown = session.teardown {
             lines.append("  Closed at t=\(Units.relativeTime(nanoseconds: teardown.timeNanoseconds - origin, decimals: timeDecimals)) by \(session.sides[teardown.side].address): \(closeReason(teardown))")
