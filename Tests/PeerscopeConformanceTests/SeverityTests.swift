@@ -94,6 +94,15 @@ struct SeverityTests {
             #expect(!rule.summary.lowercased().contains("must"), "\(rule.id) is \(rule.level) but says: \(rule.summary)")
         }
     }
+
+    @Test("and in every finding over every committed capture: a SHOULD or INFO never says 'must'", arguments: GoldenFindingsTests.captures())
+    func findingWords(capture: String) throws {
+        let path = GoldenFindingsTests.root.appendingPathComponent("captures/\(capture)").path
+        for finding in try CaptureAnalysis(path: path).findings where finding.level != .must {
+            let words = [finding.message, finding.expected ?? ""].joined(separator: " ").lowercased()
+            #expect(!words.contains("must"), "\(finding.level) \(finding.rule.id) in \(capture): \(finding.message)")
+        }
+    }
 }
 
 /// Issue 11 item 4: a finding's frames are the frames that show it, ascending, each once.
