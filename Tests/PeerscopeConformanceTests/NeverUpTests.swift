@@ -37,6 +37,30 @@ struct NeverUpTests {
         #expect(Self.neverUp(Exchange.clean()).isEmpty)
     }
 
+    @Test("both sides heard each other but neither reached Up: said so, no side blamed")
+    func heardButNotUp() {
+        var exchange = Exchange()
+        exchange.send(.a, slow: true)
+        exchange.advance(milliseconds: 20)
+        exchange.b.state = .`init`
+        exchange.b.yours = exchange.a.discriminator
+        exchange.send(.b, slow: true)
+        exchange.advance(milliseconds: 20)
+        // §6.8.6: Down receiving Init goes Up; this A goes only to Init and stays there.
+        exchange.a.state = .`init`
+        exchange.a.yours = exchange.b.discriminator
+        for _ in 0..<3 {
+            exchange.send(.a, slow: true)
+            exchange.advance(milliseconds: 500)
+            exchange.send(.b, slow: true)
+            exchange.advance(milliseconds: 500)
+        }
+        let found = Self.neverUp(exchange)
+        #expect(found.count == 1)
+        #expect(found.first?.side == nil)
+        #expect(found.first?.message.contains("each side heard the other") == true)
+    }
+
     @Test("authentication on one side only: neither hears the other; with --key the digest is judged")
     func authenticationOneSided() {
         let secret = Array("s3cret".utf8)

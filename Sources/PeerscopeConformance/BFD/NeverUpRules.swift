@@ -29,8 +29,16 @@ extension BFDConformanceEngine {
             deaf.append(index)
             causes.append(reason(session, discarding: index, state: state))
         }
-        guard !deaf.isEmpty else { return }
         let sides = [a, b]
+        guard !deaf.isEmpty else {
+            // Each side heard the other, yet neither reached Up: the capture ends mid-handshake, or
+            // a side stays in Init although its peer says Init or Up (§6.8.6 would take it Up).
+            findings.add(sessionFinding("BFD.FSM.NEVER.UP", session, side: nil, frames: [a.last.frameNumber, b.last.frameNumber],
+                                        measured: "\(a.address) \(a.state), \(b.address) \(b.state)",
+                                        "Never Up although each side heard the other (last states \(a.address) \(a.state), \(b.address) \(b.state)): the capture ends inside the handshake, or a side does not complete it",
+                                        time: min(a.first.timeNanoseconds, b.first.timeNanoseconds)))
+            return
+        }
         let what: String
         if deaf.count == 2 {
             what = "neither side accepted the other's packets (both stayed Down with Your Discriminator 0)"
