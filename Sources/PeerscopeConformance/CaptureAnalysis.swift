@@ -19,6 +19,9 @@ public struct CaptureAnalysis {
     public let resolution: TimestampResolution
     /// Set when the file ended mid-record: everything before the cut was analysed.
     public private(set) var readError: CaptureError?
+    /// Frames whose timestamp is earlier than the frame before them: how many, and the first few.
+    public private(set) var backwardSteps = 0
+    public private(set) var backwardFrames: [Int] = []
 
     /// Opens and reads `path`. Unusable input throws; a file cut mid-record does not (see `readError`).
     public init(path: String, filter: String? = nil, options: CheckOptions = CheckOptions()) throws(CaptureError) {
@@ -37,12 +40,19 @@ public struct CaptureAnalysis {
         var bgpEngine = self.bgpEngine
         var first: Int64?
         var last: Int64?
+        var backwardSteps = 0
+        var backwardFrames: [Int] = []
         do {
             try decoder.run(reader) { frame, decoded, dissection, origin in
                 if first == nil {
                     first = origin
                     engine.originNanoseconds = origin
                     bgpEngine.originNanoseconds = origin
+                }
+                if let previous = last, frame.timestampNanoseconds < previous {
+                    backwardSteps += 1
+                    if backwardFrames.count < FindingSink.framesKept { backwardFrames.append(frame.number) }
+                    engine.timeWentBackAtFrame = frame.number
                 }
                 last = frame.timestampNanoseconds
                 switch decoded {
@@ -86,6 +96,8 @@ public struct CaptureAnalysis {
         tally = decoder.tally
         firstTimestampNanoseconds = first
         lastTimestampNanoseconds = last
+        self.backwardSteps = backwardSteps
+        self.backwardFrames = backwardFrames
     }
 
     public var sessions: [BFDSession] { tracker.sessions }
@@ -97,6 +109,11 @@ public struct CaptureAnalysis {
         if tally.snapped > 0 {
             all.append(Finding("CAPTURE.TRUNCATED", frames: [], measured: "\(tally.snapped) frame(s)",
                                message: "\(tally.snapped) frame(s) cut short by the capture's snaplen"))
+        }
+        if backwardSteps > 0 {
+            all.append(Finding("CAPTURE.TIME.BACKWARDS", frames: backwardFrames, measured: "\(backwardSteps) step(s) back",
+                               message: "Record timestamps go backwards \(backwardSteps) time(s) (a merged file, a clock step or damage); "
+                                   + "no gap, delay or detection latency across such a step was judged"))
         }
         if let readError {
             all.append(Finding("CAPTURE.TRUNCATED", frames: [tally.frames], message: "The file ends mid-record: \(readError)"))
@@ -110,6 +127,8 @@ public struct CaptureAnalysis {
 
     public var durationNanoseconds: Int64 {
         guard let first = firstTimestampNanoseconds, let last = lastTimestampNanoseconds else { return 0 }
-        return last - first
+        // Saturated: the two ends of a damaged file may lie anywhere in Int64.
+        let (duration, overflow) = last.subtractingReportingOverflow(first)
+        return overflow ? (last > first ? .max : .min) : duration
     }
 }

@@ -10,7 +10,7 @@ import Testing
 /// reads 2³²−1 s correctly).
 @Suite("commands over frames at the ends of the timestamp range")
 struct TimestampExtremesCommandTests {
-    static func capture() throws -> String {
+    static func capture(monotonic: Bool = false) throws -> String {
         let path = NSTemporaryDirectory() + "peerscope-extremes-\(UUID().uuidString).pcap"
         let writer = try CaptureWriter(path: path, format: .pcap, linkType: .ethernet)
         let a = IPAddress("192.0.2.1")!, b = IPAddress("192.0.2.2")!
@@ -25,7 +25,8 @@ struct TimestampExtremesCommandTests {
             let packet = BFDControlPacket(state: state, detectMultiplier: 3, myDiscriminator: mine, yourDiscriminator: yours,
                                           desiredMinTxInterval: 1_000_000, requiredMinRxInterval: 1_000_000)
             let builder = FrameBuilder.udp(from: source, port, to: destination, 3784)
-            writer.write(timestampNanoseconds: index.isMultiple(of: 2) ? 0 : last, bytes: builder.build(payload: packet.encoded))
+            let time = monotonic ? Int64(index) * 900_000_000 : index.isMultiple(of: 2) ? 0 : last
+            writer.write(timestampNanoseconds: time, bytes: builder.build(payload: packet.encoded))
         }
         return path
     }
@@ -35,7 +36,10 @@ struct TimestampExtremesCommandTests {
         let path = try Self.capture()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let check = try CLI.peerscope("check", path)
-        #expect(check.status == 0 || check.status == 1, "\(check.stderr)")
+        // Time going back and forth proves no timing MUST: no trap, exit 0, and the steps are named.
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        #expect(check.stdout.contains("CAPTURE.TIME.BACKWARDS"))
+        #expect(check.stdout.contains("frames 3,5,7"))
         #expect(check.stdout.contains("8 frames"))
         let sessions = try CLI.peerscope("sessions", path)
         #expect(sessions.status == 0, "\(sessions.stderr)")
@@ -44,5 +48,15 @@ struct TimestampExtremesCommandTests {
         // 2³¹−1 s apart, written out in full in the findings and the timeline.
         #expect(check.stdout.contains("2147483647 s"))
         #expect(timeline.stdout.contains("2147483647.000000000"))
+    }
+
+    @Test("clean twin: the same packets 900 ms apart, in order: no backwards step, no TX.FAST")
+    func monotonicTwin() throws {
+        let path = try Self.capture(monotonic: true)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let check = try CLI.peerscope("check", path)
+        #expect(!check.stdout.contains("CAPTURE.TIME.BACKWARDS"))
+        // 1.8 s between one side's packets at a 1 s interval is not fast; the Down and Up transitions are fine.
+        #expect(!check.stdout.contains("BFD.TMR.TX.FAST"))
     }
 }

@@ -71,6 +71,23 @@ struct ArithmeticExtremesTests {
         #expect(gap / 1_000_000_000 == 34_560_000)
     }
 
+    @Test("CAPTURE.TIME.BACKWARDS: a frame earlier than the one before; no gap across it is judged")
+    func timeBackwards() throws {
+        // A clean session, then one packet of A stamped 10 s in the past: without the guard its
+        // gap would be negative, a "too fast" MUST the packets do not prove.
+        var exchange = Exchange.clean(seconds: 2)
+        exchange.advance(milliseconds: 250)
+        exchange.send(.a) { $0.timeNanoseconds -= 10_000_000_000 }
+        #expect(!exchange.run().findings.contains { $0.level == .must })
+        let step = try exchange.viaCapture(options: CheckOptions()).first { $0.rule.id == "CAPTURE.TIME.BACKWARDS" }
+        #expect(step?.frames == [exchange.packets.count])
+        // Twin: the same packet in time order raises neither.
+        var twin = Exchange.clean(seconds: 2)
+        twin.advance(milliseconds: 250)
+        twin.send(.a)
+        #expect(!twin.run().findings.contains { $0.rule.id == "CAPTURE.TIME.BACKWARDS" || $0.level == .must })
+    }
+
     @Test("the tolerance is clamped: a huge slack or resolution cannot overflow the sums")
     func tolerance() {
         var options = CheckOptions()

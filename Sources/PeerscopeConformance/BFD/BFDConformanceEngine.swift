@@ -64,6 +64,15 @@ public struct BFDConformanceEngine {
     var latestState: [IPAddress: (state: BFDState, time: Int64)] = [:]
     /// Time of the first frame of the capture: findings report times relative to it.
     public var originNanoseconds: Int64 = 0
+    /// The latest frame whose timestamp was earlier than the frame before it: no gap, delay or
+    /// latency that spans it is judged (the clock of the file is not monotonic there).
+    public var timeWentBackAtFrame: Int?
+
+    /// Whether the file's time went backwards after frame `earlier` (up to the current frame).
+    func timeWentBack(after earlier: Int) -> Bool {
+        guard let back = timeWentBackAtFrame else { return false }
+        return back > earlier
+    }
 
     public init(options: CheckOptions = CheckOptions()) {
         self.options = options

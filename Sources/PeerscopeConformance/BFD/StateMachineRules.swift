@@ -143,7 +143,7 @@ extension BFDConformanceEngine {
     private mutating func checkImmediate(_ context: BFDPacketContext, session: BFDSession, state: inout SessionRuleState,
                                          from: BFDState, to: BFDState) {
         let me = context.side
-        guard let trigger = state.sides[me].trigger else { return }
+        guard let trigger = state.sides[me].trigger, !timeWentBack(after: trigger.frame) else { return }
         let expectedTrigger: BFDState?
         switch (from, to) {
         case (.down, .`init`): expectedTrigger = .down

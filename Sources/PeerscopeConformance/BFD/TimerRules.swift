@@ -62,7 +62,7 @@ extension BFDConformanceEngine {
     /// silence reaching the detection time.
     private mutating func checkGap(_ context: BFDPacketContext, session: BFDSession, state: inout SessionRuleState) {
         guard let gap = context.periodicGapNanoseconds, var interval = context.negotiatedTxInterval, interval > 0,
-              let previous = context.previous
+              let previous = context.previous, !timeWentBack(after: previous.frameNumber)
         else { return }
         let me = context.side
         let tolerance = options.toleranceNanoseconds
@@ -175,7 +175,8 @@ extension BFDConformanceEngine {
               context.observation.packet.diagnostic == .controlDetectionTimeExpired,
               let peer = context.peerLast,
               let peerParameters = state.sides[me].peerParametersWhileUp,
-              let mine = context.previous.map({ BFDParameters($0.packet) })
+              let mine = context.previous.map({ BFDParameters($0.packet) }),
+              !timeWentBack(after: peer.frameNumber)
         else { return }
         let detection = Microseconds(clamping: UInt64(peerParameters.detectMultiplier)
             * UInt64(max(mine.requiredMinRxInterval, peerParameters.desiredMinTxInterval)))
