@@ -118,6 +118,23 @@ struct NeverUpTests {
         #expect(try !BGPExchange.clean().rules().contains("BGP.FSM.NEVER.UP"))
     }
 
+    @Test("BGP: every connection refused with RST is said so")
+    func bgpRefused() throws {
+        var exchange = BGPExchange()
+        for _ in 0..<2 {
+            // Each attempt from a new ephemeral port, as a speaker retrying does.
+            exchange.a.port += 1
+            exchange.segment(.a, flags: [.syn])
+            exchange.advance(seconds: 0.0001)
+            exchange.segment(.b, flags: [.rst, .ack])
+            exchange.advance(seconds: 1)
+        }
+        let found = try exchange.analyse().findings.filter { $0.rule.id == "BGP.FSM.NEVER.UP" }
+        #expect(found.count == 1)
+        #expect(found.first?.message.contains("refused with RST") == true, "\(found.map(\.message))")
+        #expect(found.first?.measured == "2 connection attempt(s)")
+    }
+
     @Test("BGP: TCP MD5 (option 19) on one side only is named, and no capability is called negotiated")
     func bgpMD5OneSide() throws {
         var exchange = BGPExchange()
