@@ -116,6 +116,12 @@ struct NeverUpTests {
         #expect(found.first?.message.contains("never answered") == true)
         #expect(found.first?.side == "192.0.2.1")
         #expect(try !BGPExchange.clean().rules().contains("BGP.FSM.NEVER.UP"))
+        // BGPExchange sends with TTL 1 (eBGP default): GTSM known on names the discard.
+        #expect(found.first?.message.contains("TTL 1: a peer running GTSM") == true)
+        var options = CheckOptions()
+        options.gtsm = .all
+        let withGTSM = try exchange.analyse(options: options).findings.first { $0.rule.id == "BGP.FSM.NEVER.UP" }
+        #expect(withGTSM?.message.contains("GTSM is on (as given to check): the peer discards them (RFC 5082 §3)") == true)
     }
 
     @Test("BGP: every connection refused with RST is said so")

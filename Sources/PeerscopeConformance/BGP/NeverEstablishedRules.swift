@@ -28,12 +28,12 @@ extension BGPConformanceEngine {
             findings.add(Finding("BGP.FSM.NEVER.UP", bgpSession: last.id, side: last.initiator.map { last.sides[$0].name },
                                  frames: Array(frames.prefix(FindingSink.framesKept)),
                                  measured: "\(list.count) connection attempt(s)",
-                                 message: "Never Established between \(pair.low) and \(pair.high): " + Self.cause(list),
+                                 message: "Never Established between \(pair.low) and \(pair.high): " + cause(list),
                                  relativeTimeNanoseconds: list.first?.events.first.map { relative($0.timeNanoseconds) }))
         }
     }
 
-    private static func cause(_ attempts: [BGPSession]) -> String {
+    private func cause(_ attempts: [BGPSession]) -> String {
         var parts: [String] = []
         // TCP segment authentication on one side only.
         for session in attempts {
@@ -65,11 +65,21 @@ extension BGPConformanceEngine {
         if !connects.isEmpty, answered.isEmpty {
             let from = Set(connects.compactMap { session in session.initiator.map { session.sides[$0].address } })
                 .sorted().map(\.description)
+            let ttl = connects.compactMap { connectTTL[$0.id] }.min()
+            // RFC 5082 §3: a GTSM receiver discards anything below 255 (one hop) without an answer.
+            let gtsm: String
+            if let ttl, ttl < 255 {
+                let on = connects.contains { session in options.gtsm.isOn(between: session.a.address, and: session.b.address) }
+                gtsm = on ? "; the SYNs carry TTL \(ttl) and GTSM is on (as given to check): the peer discards them (RFC 5082 §3)"
+                    : "; the SYNs carry TTL \(ttl): a peer running GTSM (RFC 5082) would discard them"
+            } else {
+                gtsm = ""
+            }
             if refused.count == connects.count {
                 parts.append("every connection from \(from.joined(separator: ", ")) was refused with RST (nothing listens on port 179, or the peer is not configured for it)")
             } else {
                 parts.append("\(connects.count) SYN(s) from \(from.joined(separator: ", ")) to port 179 never answered (no SYN-ACK in the capture: "
-                    + "the peer is unreachable, filtered, or drops them)")
+                    + "the peer is unreachable, filtered, or drops them)" + gtsm)
             }
         }
         for session in attempts {
