@@ -37,6 +37,22 @@ struct NeverUpTests {
         #expect(Self.neverUp(Exchange.clean()).isEmpty)
     }
 
+    @Test("a side held in AdminDown is the reason, no side is blamed for discarding")
+    func adminDown() {
+        var exchange = Exchange()
+        exchange.a.state = .adminDown
+        for _ in 0..<3 {
+            exchange.send(.a, diagnostic: .administrativelyDown, slow: true)
+            exchange.advance(milliseconds: 500)
+            exchange.send(.b, slow: true)
+            exchange.advance(milliseconds: 500)
+        }
+        let found = Self.neverUp(exchange)
+        #expect(found.count == 1)
+        #expect(found.first?.side == "192.0.2.1")
+        #expect(found.first?.message.contains("administratively down") == true)
+    }
+
     @Test("both sides heard each other but neither reached Up: said so, no side blamed")
     func heardButNotUp() {
         var exchange = Exchange()

@@ -22,6 +22,14 @@ extension BFDConformanceEngine {
             }
             return
         }
+        // A side held in AdminDown (§6.8.16) explains everything: nobody discards anything.
+        if let held = [a, b].first(where: { $0.state == .adminDown }) {
+            findings.add(sessionFinding("BFD.FSM.NEVER.UP", session, side: held === a ? 0 : 1, frames: [held.first.frameNumber, held.last.frameNumber],
+                                        measured: "\(held.address) AdminDown",
+                                        "Never Up: \(held.address) is administratively down (AdminDown, RFC 5880 §6.8.16) up to its last packet",
+                                        time: min(a.first.timeNanoseconds, b.first.timeNanoseconds)))
+            return
+        }
         let heard = [Self.heardPeer(session, side: 0), Self.heardPeer(session, side: 1)]
         var causes: [String] = []
         var deaf: [Int] = []
