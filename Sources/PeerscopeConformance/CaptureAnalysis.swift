@@ -44,36 +44,40 @@ public struct CaptureAnalysis {
         var backwardFrames: [Int] = []
         do {
             try decoder.run(reader) { frame, decoded, dissection, origin in
+                // Every rule subtracts one timestamp from another: kept within ±2⁶² ns (±146
+                // years), no two can be further apart than Int64 holds, whatever a damaged file says.
+                let time = Self.bounded(frame.timestampNanoseconds)
+                let origin = Self.bounded(origin)
                 if first == nil {
                     first = origin
                     engine.originNanoseconds = origin
                     bgpEngine.originNanoseconds = origin
                 }
-                if let previous = last, frame.timestampNanoseconds < previous {
+                if let previous = last, time < previous {
                     backwardSteps += 1
                     if backwardFrames.count < FindingSink.framesKept { backwardFrames.append(frame.number) }
                     engine.timeWentBackAtFrame = frame.number
                 }
-                last = frame.timestampNanoseconds
+                last = time
                 switch decoded {
                 case .bfdControl:
-                    guard let observation = BFDObservation(frame: frame.number, time: frame.timestampNanoseconds,
+                    guard let observation = BFDObservation(frame: frame.number, time: time,
                                                            decoded: decoded, dissection: dissection)
                     else { return }
                     tracker.observe(observation) { context, session in engine.packet(context, session: session) }
                 case .bfdEcho(let echo):
                     guard let network = dissection.network else { return }
                     tracker.observeEcho(source: network.source, destination: network.destination)
-                    engine.echo(frame: frame.number, time: frame.timestampNanoseconds, source: network.source,
+                    engine.echo(frame: frame.number, time: time, source: network.source,
                                 ttl: network.ttl, echo: echo, tracker: tracker)
                 case .bfdMalformed(let error, let transport):
-                    engine.malformed(frame: frame.number, time: frame.timestampNanoseconds, error: error,
+                    engine.malformed(frame: frame.number, time: time, error: error,
                                      transport: transport, source: dissection.network?.source)
                 case .bgpSegment(let tcp):
                     guard let network = dissection.network else { return }
                     let payload = UnsafeRawBufferPointer(
                         rebasing: frame.bytes[dissection.payloadOffset..<(dissection.payloadOffset + dissection.payloadLength)])
-                    bgpTracker.observe(frameNumber: frame.number, time: frame.timestampNanoseconds, network: network,
+                    bgpTracker.observe(frameNumber: frame.number, time: time, network: network,
                                        tcp: tcp, payload: payload) { event, session, side in
                         bgpEngine.event(event, session: session, side: side)
                     }
@@ -99,6 +103,11 @@ public struct CaptureAnalysis {
         self.backwardSteps = backwardSteps
         self.backwardFrames = backwardFrames
     }
+
+    /// The largest magnitude of a timestamp the analysis works with.
+    static let timestampBound: Int64 = 1 << 62
+
+    static func bounded(_ nanoseconds: Int64) -> Int64 { min(max(nanoseconds, -timestampBound), timestampBound) }
 
     public var sessions: [BFDSession] { tracker.sessions }
     public var bgpSessions: [BGPSession] { bgpTracker.sessions }
