@@ -19,6 +19,9 @@ public struct CaptureAnalysis {
     public let resolution: TimestampResolution
     /// Set when the file ended mid-record: everything before the cut was analysed.
     public private(set) var readError: CaptureError?
+    /// Frames whose timestamp is earlier than the frame before them: how many, and the first few.
+    public private(set) var backwardSteps = 0
+    public private(set) var backwardFrames: [Int] = []
 
     /// With `--merge`: the capture points the frames came from and where each sat relative to a loss.
     public internal(set) var merge: MergedCaptureSummary?
@@ -46,33 +49,44 @@ public struct CaptureAnalysis {
         var bgpEngine = self.bgpEngine
         var first: Int64?
         var last: Int64?
+        var backwardSteps = 0
+        var backwardFrames: [Int] = []
         do {
             try decoder.run(reader) { frame, decoded, dissection, origin in
+                // Every rule subtracts one timestamp from another: kept within ±2⁶² ns (±146
+                // years), no two can be further apart than Int64 holds, whatever a damaged file says.
+                let time = Self.bounded(frame.timestampNanoseconds)
+                let origin = Self.bounded(origin)
                 if first == nil {
                     first = origin
                     engine.originNanoseconds = origin
                     bgpEngine.originNanoseconds = origin
                 }
-                last = frame.timestampNanoseconds
+                if let previous = last, time < previous {
+                    backwardSteps += 1
+                    if backwardFrames.count < FindingSink.framesKept { backwardFrames.append(frame.number) }
+                    engine.timeWentBackAtFrame = frame.number
+                }
+                last = time
                 switch decoded {
                 case .bfdControl:
-                    guard let observation = BFDObservation(frame: frame.number, time: frame.timestampNanoseconds,
+                    guard let observation = BFDObservation(frame: frame.number, time: time,
                                                            decoded: decoded, dissection: dissection)
                     else { return }
                     tracker.observe(observation) { context, session in engine.packet(context, session: session) }
                 case .bfdEcho(let echo):
                     guard let network = dissection.network else { return }
                     tracker.observeEcho(source: network.source, destination: network.destination)
-                    engine.echo(frame: frame.number, time: frame.timestampNanoseconds, source: network.source,
+                    engine.echo(frame: frame.number, time: time, source: network.source,
                                 ttl: network.ttl, echo: echo, tracker: tracker)
                 case .bfdMalformed(let error, let transport):
-                    engine.malformed(frame: frame.number, time: frame.timestampNanoseconds, error: error,
+                    engine.malformed(frame: frame.number, time: time, error: error,
                                      transport: transport, source: dissection.network?.source)
                 case .bgpSegment(let tcp):
                     guard let network = dissection.network else { return }
                     let payload = UnsafeRawBufferPointer(
                         rebasing: frame.bytes[dissection.payloadOffset..<(dissection.payloadOffset + dissection.payloadLength)])
-                    bgpTracker.observe(frameNumber: frame.number, time: frame.timestampNanoseconds, network: network,
+                    bgpTracker.observe(frameNumber: frame.number, time: time, network: network,
                                        tcp: tcp, payload: payload) { event, session, side in
                         bgpEngine.event(event, session: session, side: side)
                     }
@@ -95,7 +109,14 @@ public struct CaptureAnalysis {
         tally = decoder.tally
         firstTimestampNanoseconds = first
         lastTimestampNanoseconds = last
+        self.backwardSteps = backwardSteps
+        self.backwardFrames = backwardFrames
     }
+
+    /// The largest magnitude of a timestamp the analysis works with.
+    static let timestampBound: Int64 = 1 << 62
+
+    static func bounded(_ nanoseconds: Int64) -> Int64 { min(max(nanoseconds, -timestampBound), timestampBound) }
 
     public var sessions: [BFDSession] { tracker.sessions }
     public var bgpSessions: [BGPSession] { bgpTracker.sessions }
@@ -106,6 +127,11 @@ public struct CaptureAnalysis {
         if tally.snapped > 0 {
             all.append(Finding("CAPTURE.TRUNCATED", frames: [], measured: "\(tally.snapped) frame(s)",
                                message: "\(tally.snapped) frame(s) cut short by the capture's snaplen"))
+        }
+        if backwardSteps > 0 {
+            all.append(Finding("CAPTURE.TIME.BACKWARDS", frames: backwardFrames, measured: "\(backwardSteps) step(s) back",
+                               message: "Record timestamps go backwards \(backwardSteps) time(s) (a merged file, a clock step or damage); "
+                                   + "no gap, delay or detection latency across such a step was judged"))
         }
         if let readError {
             all.append(Finding("CAPTURE.TRUNCATED", frames: [tally.frames], message: "The file ends mid-record: \(readError)"))
@@ -120,6 +146,8 @@ public struct CaptureAnalysis {
 
     public var durationNanoseconds: Int64 {
         guard let first = firstTimestampNanoseconds, let last = lastTimestampNanoseconds else { return 0 }
-        return last - first
+        // Saturated: the two ends of a damaged file may lie anywhere in Int64.
+        let (duration, overflow) = last.subtractingReportingOverflow(first)
+        return overflow ? (last > first ? .max : .min) : duration
     }
 }

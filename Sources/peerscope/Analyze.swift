@@ -43,6 +43,8 @@ struct Sessions: ParsableCommand {
                                valueName: "seconds"))
     var at: Double?
 
+    @OptionGroup var key: KeyOption
+
     func validate() throws {
         try capture.requireFiles()
         if let at, !(at >= 0) { throw ValidationError("--at takes seconds from the first frame, got \(at)") }
@@ -50,7 +52,9 @@ struct Sessions: ParsableCommand {
 
     func run() throws {
         var records: [SessionsRecord] = []
-        let unusable = try analyzeEach(capture) { analysis in
+        var options = CheckOptions()
+        options.keys = try key.parsed()
+        let unusable = try analyzeEach(capture, options: options) { analysis in
             if !json { printHeader(analysis, files: capture.files.count) }
             if json {
                 records.append(SessionsRecord(analysis))

@@ -3,6 +3,7 @@ import Foundation
 import PeerscopeCapture
 import PeerscopeConformance
 import PeerscopeReport
+import PeerscopeWire
 
 /// `peerscope check`: every finding with its rule, frames and RFC section; exit 1 on a MUST.
 struct Check: ParsableCommand {
@@ -36,11 +37,16 @@ struct Check: ParsableCommand {
     @Option(name: .customLong("min-level"), help: "Lowest level shown.")
     var minLevel: Level = .info
 
-    @Option(name: .customLong("key"), help: ArgumentHelp("Authentication key as KEYID:SECRET (repeatable).", valueName: "id:secret"))
-    var keys: [String] = []
+    @OptionGroup var key: KeyOption
 
     @Option(help: ArgumentHelp("Timing slack in milliseconds on top of the timestamp resolution.", valueName: "ms"))
     var slack: Double = 1
+
+    @Flag(help: "GTSM (RFC 5082) is configured on every BGP session: a TTL below 255 becomes a MUST finding.")
+    var gtsm = false
+
+    @Option(name: .customLong("gtsm-peer"), help: ArgumentHelp("GTSM is configured for the BGP session with this address (repeatable).", valueName: "addr"))
+    var gtsmPeers: [String] = []
 
     /// The IDs of `--rules`, upper-cased: rule IDs match whatever their case.
     private var selectedRules: [String]? {
@@ -50,14 +56,11 @@ struct Check: ParsableCommand {
     func validate() throws {
         if listRules { return }
         try capture.requireFiles()
-        for key in keys {
-            let parts = key.split(separator: ":", maxSplits: 1)
-            guard parts.count == 2, UInt8(parts[0]) != nil, !parts[1].isEmpty else {
-                throw ValidationError("--key takes KEYID:SECRET with KEYID 0–255, got '\(key)'")
-            }
-        }
         for id in selectedRules ?? [] where !RuleCatalog.all.contains(where: { $0.id.hasPrefix(id) }) {
             throw ValidationError("unknown rule '\(id)' (peerscope check --list-rules lists them)")
+        }
+        for peer in gtsmPeers where IPAddress(peer) == nil {
+            throw ValidationError("--gtsm-peer takes an IPv4 or IPv6 address, got '\(peer)'")
         }
         guard slack >= 0, slack < 10_000 else { throw ValidationError("--slack must be between 0 and 10000 ms") }
     }
@@ -69,10 +72,8 @@ struct Check: ParsableCommand {
         }
         var options = CheckOptions()
         options.slackNanoseconds = Int64(slack * 1_000_000)
-        for key in keys {
-            let parts = key.split(separator: ":", maxSplits: 1)
-            options.keys[UInt8(parts[0])!] = Array(parts[1].utf8)
-        }
+        if gtsm { options.gtsm = .all } else if !gtsmPeers.isEmpty { options.gtsm = .peers(Set(gtsmPeers.compactMap { IPAddress($0) })) }
+        options.keys = try key.parsed()
         let selected = selectedRules
         func wanted(_ finding: Finding) -> Bool {
             guard finding.level <= minLevel.ruleLevel else { return false }

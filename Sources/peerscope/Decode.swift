@@ -12,7 +12,8 @@ struct Decode: ParsableCommand {
             Frames are numbered from 1 and timed from the first frame, as Wireshark does. Frames on a \
             BFD port that are not valid BFD are printed as malformed; other undecodable frames are \
             counted and listed with -v. Exit status: 0 when every file was read to its end, 2 when a \
-            file is unusable or ends mid-record (frames before the cut are printed first).
+            file is unusable or ends mid-record (frames before the cut are printed first). \
+            BFD flags column \(BFDFlags.legend).
             """
     )
 

@@ -21,7 +21,8 @@ struct BGPRuleTests {
         #expect(session.b.routes.count == 2)
         #expect(session.a.endOfRIB[.ipv4Unicast] != nil)
         #expect(session.initiator == 0)
-        #expect(session.a.keepaliveInterval == 3_000_000_000)
+        // keepalives(every: 3) waits 3 s and then 0.5 ms for B's, so A's gaps are 3.0005 s exactly.
+        #expect(session.a.keepaliveInterval == 3_000_500_000)
         #expect(session.a.messages[4] == 4)  // the KEEPALIVE confirming the OPEN and three periodic ones
     }
 

@@ -137,6 +137,9 @@ struct TimerRuleTests {
         let lastA = exchange.packets.last { $0.source == exchange.a.address }!.timeNanoseconds
         exchange.periodic(seconds: 0.05, only: .b)
         exchange.now = lastA + Int64(afterMilliseconds * 1_000_000)
+        // B's packets stamped after its Down would make the capture's time run backwards (they are
+        // all at the tail, after A's last packet): B fell silent before declaring Down.
+        exchange.packets.removeAll { $0.timeNanoseconds > exchange.now }
         exchange.b.state = .down
         exchange.b.yours = 0
         exchange.send(.b, diagnostic: .controlDetectionTimeExpired, slow: true)

@@ -8,7 +8,9 @@ public struct GapStatistics: Sendable {
     public private(set) var count = 0
     public private(set) var minimumNanoseconds: Int64 = .max
     public private(set) var maximumNanoseconds: Int64 = 0
-    private var sumNanoseconds: Int64 = 0
+    /// Wide enough for any number of Int64 gaps: timestamps that jump back and forth by centuries
+    /// (a damaged file) overflowed an Int64 sum (issue 12).
+    private var sumNanoseconds: Int128 = 0
     public private(set) var minimumRatio = Double.infinity
     public private(set) var maximumRatio = 0.0
     /// Gaps exactly equal to the interval (to the microsecond): a sender that applies no jitter.
@@ -21,16 +23,20 @@ public struct GapStatistics: Sendable {
         count += 1
         minimumNanoseconds = min(minimumNanoseconds, gap)
         maximumNanoseconds = max(maximumNanoseconds, gap)
-        sumNanoseconds += gap
+        sumNanoseconds += Int128(gap)
         guard interval > 0 else { return }
         let ratio = Double(gap) / (Double(interval) * 1_000)
         minimumRatio = min(minimumRatio, ratio)
         maximumRatio = max(maximumRatio, ratio)
+        // gap ≥ 0 and the interval ≤ 2³²−1 µs: the difference cannot overflow.
         if abs(gap - Int64(interval) * 1_000) < 1_000 { exactCount += 1 }
-        bins[min(Int(ratio * Double(Self.binsPerUnit)), Self.binCount)] += 1
+        // The bin index is taken while the ratio is still a Double: Int(ratio × 100) traps for
+        // ratios beyond Int's range (a gap of years over a 1 µs interval).
+        let bin = ratio * Double(Self.binsPerUnit) >= Double(Self.binCount) ? Self.binCount : Int(ratio * Double(Self.binsPerUnit))
+        bins[bin] &+= 1
     }
 
-    public var meanNanoseconds: Int64? { count == 0 ? nil : sumNanoseconds / Int64(count) }
+    public var meanNanoseconds: Int64? { count == 0 ? nil : Int64(sumNanoseconds / Int128(count)) }
 
     /// The ratio below which `fraction` of the gaps lie (bin upper edge), nil when empty.
     public func ratioQuantile(_ fraction: Double) -> Double? {

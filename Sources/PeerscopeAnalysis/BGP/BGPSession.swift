@@ -68,10 +68,8 @@ public struct BGPSpeakerSide: Sendable {
     public var lastMessage: (frame: Int, time: Int64)?
     /// The longest silence between two consecutive messages, and the frames around it.
     public var longestGap: (nanoseconds: Int64, fromFrame: Int, toFrame: Int)?
-    /// Gaps between consecutive KEEPALIVEs, counted per 10 ms bucket: the memory follows the
-    /// number of distinct intervals, not the length of the capture.
-    public var keepaliveGaps: [Int64: Int] = [:]
-    public var lastKeepalive: Int64?
+    /// Gaps between consecutive KEEPALIVEs, at the precision measured.
+    public var keepalives = KeepaliveGaps()
     /// Routes this side announced and has not withdrawn: the peer's Adj-RIB-In from it.
     public var routes: Set<BGPPrefix> = []
     /// Size of `routes` after each burst of UPDATEs: answers "how many prefixes at time T".
@@ -80,6 +78,18 @@ public struct BGPSpeakerSide: Sendable {
     /// Set once this side sent a KEEPALIVE after receiving the peer's OPEN.
     public var confirmedOpen = false
     public var lastNotification: BGPNotification?
+    /// TCP segment authentication seen on this side's segments: option kind 19 (TCP MD5, RFC 2385)
+    /// or 29 (TCP-AO, RFC 5925); nil when its segments carried neither.
+    public var tcpAuthentication: UInt8?
+
+    /// `tcpAuthentication` in words: "TCP MD5 (option 19, RFC 2385)", "TCP-AO (option 29, RFC 5925)".
+    public var tcpAuthenticationName: String? {
+        switch tcpAuthentication {
+        case 19?: "TCP MD5 (option 19, RFC 2385)"
+        case 29?: "TCP-AO (option 29, RFC 5925)"
+        default: nil
+        }
+    }
 
     init(address: IPAddress, port: UInt16, name: String? = nil) {
         self.address = address
@@ -89,22 +99,11 @@ public struct BGPSpeakerSide: Sendable {
 
     public var messagesSent: Int { messages.reduce(0, +) }
 
-    /// The typical keepalive interval (median gap), nil before two KEEPALIVEs.
-    public var keepaliveInterval: Int64? {
-        let total = keepaliveGaps.values.reduce(0, +)
-        guard total > 0 else { return nil }
-        var seen = 0
-        for (bucket, count) in keepaliveGaps.sorted(by: { $0.key < $1.key }) {
-            seen += count
-            if seen * 2 > total { return bucket * Self.keepaliveBucket }
-        }
-        return nil
-    }
+    /// The typical keepalive interval (see `KeepaliveGaps.typical`), nil before two KEEPALIVEs.
+    public var keepaliveInterval: Int64? { keepalives.typical }
 
-    /// The shortest gap between two KEEPALIVEs, to 10 ms.
-    public var shortestKeepaliveGap: Int64? { keepaliveGaps.keys.min().map { $0 * Self.keepaliveBucket } }
-
-    static let keepaliveBucket: Int64 = 10_000_000
+    /// The shortest gap between two KEEPALIVEs, exact, with the frames of the two KEEPALIVEs.
+    public var shortestKeepaliveGap: (nanoseconds: Int64, fromFrame: Int, toFrame: Int)? { keepalives.shortest }
 
     /// How many routes this side had announced (and not withdrawn) at `time`.
     public func routesHeld(at time: Int64) -> Int {

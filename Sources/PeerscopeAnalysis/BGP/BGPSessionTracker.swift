@@ -56,6 +56,10 @@ public struct BGPSessionTracker: Sendable {
             open[key] = index
             latestOnPair[pair] = index
         }
+        if let option = tcp.authenticationOption {
+            let sender = network.source == key.low && tcp.sourcePort == key.lowPort ? 0 : 1
+            sessions[index!].sides[sender].tcpAuthentication = option
+        }
         for event in events {
             // An ACK may release the other direction's data, so the side is the event's sender.
             let sender = event.source
@@ -135,11 +139,7 @@ public struct BGPSessionTracker: Sendable {
             sessions[index].sides[side].openFrame = mark.frame
             append(.open(open), index, side, mark)
         case .keepalive:
-            if let previous = sessions[index].sides[side].lastKeepalive {
-                let bucket = (mark.time - previous + BGPSpeakerSide.keepaliveBucket / 2) / BGPSpeakerSide.keepaliveBucket
-                sessions[index].sides[side].keepaliveGaps[bucket, default: 0] += 1
-            }
-            sessions[index].sides[side].lastKeepalive = mark.time
+            sessions[index].sides[side].keepalives.add(frame: mark.frame, time: mark.time)
             if sessions[index].sides[peer].open != nil, sessions[index].sides[side].open != nil {
                 sessions[index].sides[side].confirmedOpen = true
                 if sessions[index].sides[peer].confirmedOpen, sessions[index].establishedTime == nil {

@@ -13,7 +13,16 @@ extension BFDConformanceEngine {
                    measured: "key \(last) → \(auth.keyID)", "Authentication Key ID changed (key rollover)")
         }
         state.sides[me].lastKeyID = auth.keyID
-        verifyDigest(context, auth: auth, session: session, state: &state)
+        var tally = state.sides[me].authentication ?? AuthenticationTally(type: auth.type, keyID: auth.keyID)
+        tally.type = auth.type
+        tally.keyID = auth.keyID
+        tally.packets += 1
+        switch verifyDigest(context, auth: auth, session: session, state: &state) {
+        case true?: tally.verified += 1
+        case false?: tally.failed += 1
+        case nil: tally.unchecked += 1
+        }
+        state.sides[me].authentication = tally
 
         guard let sequence = auth.sequenceNumber else { return }
         defer { state.sides[me].lastSequence = sequence }
@@ -39,8 +48,10 @@ extension BFDConformanceEngine {
         }
     }
 
+    /// True when the digest or password matches the key given, false when it does not, nil when
+    /// nothing could be checked (no key for this Key ID, a reserved type).
     private mutating func verifyDigest(_ context: BFDPacketContext, auth: BFDAuthentication, session: BFDSession,
-                                       state: inout SessionRuleState) {
+                                       state: inout SessionRuleState) -> Bool? {
         guard let secret = options.keys[auth.keyID] else {
             if !state.sides[context.side].authNotVerifiedReported {
                 state.sides[context.side].authNotVerifiedReported = true
@@ -48,7 +59,7 @@ extension BFDConformanceEngine {
                        measured: "\(auth.type) key \(auth.keyID)",
                        "Authentication not verified: no key given for Key ID \(auth.keyID) (use --key \(auth.keyID):SECRET)")
             }
-            return
+            return nil
         }
         let packet = context.observation.packet
         let received = auth.data.bytes
@@ -57,15 +68,15 @@ extension BFDConformanceEngine {
         case .simplePassword:
             expected = secret
         case .keyedMD5, .meticulousKeyedMD5:
-            guard let input = packet.digestInput(secret: secret) else { return }
+            guard let input = packet.digestInput(secret: secret) else { return nil }
             expected = Array(Insecure.MD5.hash(data: input))
         case .keyedSHA1, .meticulousKeyedSHA1:
-            guard let input = packet.digestInput(secret: secret) else { return }
+            guard let input = packet.digestInput(secret: secret) else { return nil }
             expected = Array(Insecure.SHA1.hash(data: input))
         case .reserved:
-            return
+            return nil
         }
-        guard received != expected else { return }
+        guard received != expected else { return true }
         var message = auth.type == .simplePassword
             ? "Password does not match the key given for Key ID \(auth.keyID)"
             : "\(auth.type) digest does not verify with the key given for Key ID \(auth.keyID)"
@@ -81,5 +92,20 @@ extension BFDConformanceEngine {
         }
         report("BFD.AUTH.DIGEST", context, session: session, kind: "mismatch", measured: "mismatch",
                expected: "verifies with key \(auth.keyID)", message)
+        return false
+    }
+
+    /// After the last frame: one INFO per side that used authentication with the count, so a run
+    /// with the right key says so instead of saying nothing.
+    mutating func finishAuthentication(session: BFDSession, state: SessionRuleState) {
+        for index in 0..<2 {
+            guard let tally = state.sides[index].authentication, let side = session.sides[index],
+                  tally.verified + tally.failed > 0 else { continue }
+            findings.add(sessionFinding("BFD.AUTH.DIGEST", session, side: index, level: .info,
+                                        frames: [side.first.frameNumber],
+                                        measured: "\(tally.verified) of \(tally.packets) verified",
+                                        "\(tally.type): " + tally.summary),
+                         kind: "tally")
+        }
     }
 }

@@ -11,12 +11,39 @@ public struct CheckOptions: Sendable {
     public var keys: [UInt8: [UInt8]] = [:]
     /// Most bytes the TCP reassembly holds out of order per direction before giving up a gap.
     public var tcpBufferLimit = 1 << 20
+    /// Whether GTSM (RFC 5082) is known to be configured: the wire cannot show it.
+    public var gtsm = GTSMHint.unknown
 
     public init() {}
 
-    /// The tolerance a timing check uses.
-    public var toleranceNanoseconds: Int64 { slackNanoseconds + resolutionNanoseconds }
+    /// Largest tolerance a check uses (about 13 days): the rules add it to intervals and gaps, and a
+    /// slack or timestamp resolution from a damaged file must not overflow those sums (issue 12).
+    public static let maximumToleranceNanoseconds: Int64 = 1 << 50
+
+    /// The tolerance a timing check uses: slack plus resolution, clamped to 0…2⁵⁰ ns.
+    public var toleranceNanoseconds: Int64 {
+        let (sum, overflow) = max(slackNanoseconds, 0).addingReportingOverflow(max(resolutionNanoseconds, 0))
+        return overflow ? Self.maximumToleranceNanoseconds : min(sum, Self.maximumToleranceNanoseconds)
+    }
     public var toleranceText: String { "±" + Units.duration(nanoseconds: toleranceNanoseconds) }
+}
+
+/// What the user told `check` about GTSM (RFC 5082): a TTL below 255 is a proven violation only
+/// where GTSM is known to be on; otherwise the packets show a difference, not a broken MUST.
+public enum GTSMHint: Sendable, Equatable {
+    case unknown
+    /// `--gtsm`: on for every BGP session.
+    case all
+    /// `--gtsm-peer ADDR`: on for the sessions with one of these addresses at either end.
+    case peers(Set<IPAddress>)
+
+    public func isOn(between a: IPAddress, and b: IPAddress) -> Bool {
+        switch self {
+        case .unknown: false
+        case .all: true
+        case .peers(let peers): peers.contains(a) || peers.contains(b)
+        }
+    }
 }
 
 /// Evaluates the BFD rules of CONFORMANCE.md §1–5 and §8 over the packet contexts the session
@@ -37,6 +64,15 @@ public struct BFDConformanceEngine {
     var latestState: [IPAddress: (state: BFDState, time: Int64)] = [:]
     /// Time of the first frame of the capture: findings report times relative to it.
     public var originNanoseconds: Int64 = 0
+    /// The latest frame whose timestamp was earlier than the frame before it: no gap, delay or
+    /// latency that spans it is judged (the clock of the file is not monotonic there).
+    public var timeWentBackAtFrame: Int?
+
+    /// Whether the file's time went backwards after frame `earlier` (up to the current frame).
+    func timeWentBack(after earlier: Int) -> Bool {
+        guard let back = timeWentBackAtFrame else { return false }
+        return back > earlier
+    }
 
     public init(options: CheckOptions = CheckOptions()) {
         self.options = options
@@ -66,6 +102,8 @@ public struct BFDConformanceEngine {
             var state = sessionStates[session.id - 1]
             finishTimers(session: session, state: &state, lastFrameTime: lastFrameTime)
             finishSession(session: session, state: state)
+            finishAuthentication(session: session, state: state)
+            finishNeverUp(session: session, state: state)
             sessionStates[session.id - 1] = state
         }
         checkPortUniqueness(sessions)
@@ -122,12 +160,16 @@ struct SideRuleState {
     /// The interval in force before this side raised its Desired Min TX while Up, until its Poll is
     /// answered (RFC 5880 §6.8.3: keep the old rate until the Final).
     var pollHoldInterval: Microseconds?
+    /// When the peer last sent a Final answering this side's Poll.
+    var finalReceivedNanoseconds: Int64?
     /// The peer has sent Init since this side last entered Down.
     var peerInitSinceDown = false
     var peerDownSinceDown = false
     var lastSequence: UInt32?
     var lastKeyID: UInt8?
     var authNotVerifiedReported = false
+    /// The side's authenticated packets, counted (see `AuthenticationTally`).
+    var authentication: AuthenticationTally?
     /// When the peer first advertised Required Min RX 0.
     var peerZeroRxSince: Int64?
     /// When the peer first signalled AdminDown while this side was not Down.

@@ -56,7 +56,7 @@ extension BFDConformanceEngine {
         return initial - Int(ttl)
     }
 
-    private func percent(_ ratio: Double) -> String { "\(Int((ratio * 100).rounded()))%" }
+    private func percent(_ ratio: Double) -> String { Units.percent(ratio) }
 
     /// §4 (RFC 5881 §4): sessions of one system should use distinct source ports.
     mutating func checkPortUniqueness(_ sessions: [BFDSession]) {
@@ -115,10 +115,12 @@ extension BFDConformanceEngine {
                                      message: "Echo packet sent while the session is not Up or the peer does not want echoes",
                                      relativeTimeNanoseconds: relative(time)))
             } else if let peerEchoRx, let last = sender.lastOriginalTime,
-                      time - last < Int64(peerEchoRx) * 1_000 - options.toleranceNanoseconds {
+                      time - last < Int64(peerEchoRx) * 750 - options.toleranceNanoseconds {
+                // §6.8.9: echo transmission is jittered as in §6.8.7, so a gap down to 75% of the
+                // peer's Required Min Echo RX is allowed.
                 findings.add(Finding("BFD.IP.ECHO.RATE", session: session.id, side: source.description, frames: [frame],
                                      measured: Units.duration(nanoseconds: time - last),
-                                     expected: "≥ \(Units.interval(microseconds: peerEchoRx))", tolerance: toleranceText,
+                                     expected: "≥ 75% of \(Units.interval(microseconds: peerEchoRx)) (jitter, RFC 5880 §6.8.9)", tolerance: toleranceText,
                                      message: "Echo packets sent faster than the peer's Required Min Echo RX",
                                      relativeTimeNanoseconds: relative(time)))
             }

@@ -59,8 +59,16 @@ extension BFDConformanceEngine {
                 problem = "went Init→Up while the peer's latest packet said \(peerState)"
             }
         case (.up, .down), (.`init`, .down):
+            // A side may leave Up for local reasons (its session deleted or re-created, a client
+            // that deregistered): §6.2 forbids no local Down. Diag 3 then names the wrong reason,
+            // which §6.8.1 (bfd.LocalDiag: the reason for the change) weighs as a diag problem, not
+            // as a broken state machine.
             if diag == .neighborSignaledSessionDown, peerSeen, let peerState, peerState != .down, peerState != .adminDown {
-                problem = "went Down with diag 3 (neighbor signaled down) but the peer's latest packet said \(peerState)"
+                report("BFD.FSM.DIAG.DOWN", context, session: session, kind: "diag3-\(peerState)",
+                       frames: [previous.frameNumber, observation.frameNumber] + (context.peerLast.map { [$0.frameNumber] } ?? []),
+                       measured: "\(from)→Down diag 3, peer's latest packet \(peerState)",
+                       expected: "diag 3 only after the peer signalled Down or AdminDown",
+                       "Went Down with diag 3 (Neighbor Signaled Session Down) although the peer's latest packet said \(peerState): a local Down (the session deleted or re-created) with a diag that does not explain it")
             }
             if from == .up, diag == .none {
                 report("BFD.FSM.DIAG.DOWN", context, session: session, measured: "diag 0", expected: "a diag that explains the Down",
@@ -135,7 +143,7 @@ extension BFDConformanceEngine {
     private mutating func checkImmediate(_ context: BFDPacketContext, session: BFDSession, state: inout SessionRuleState,
                                          from: BFDState, to: BFDState) {
         let me = context.side
-        guard let trigger = state.sides[me].trigger else { return }
+        guard let trigger = state.sides[me].trigger, !timeWentBack(after: trigger.frame) else { return }
         let expectedTrigger: BFDState?
         switch (from, to) {
         case (.down, .`init`): expectedTrigger = .down

@@ -33,7 +33,10 @@ extension BFDConformanceEngine {
                 state.sides[me].pollHoldInterval = old
             }
         }
-        if context.answeredPoll != nil { state.sides[1 - me].pollHoldInterval = nil }
+        if context.answeredPoll != nil {
+            state.sides[1 - me].pollHoldInterval = nil
+            state.sides[1 - me].finalReceivedNanoseconds = observation.timeNanoseconds
+        }
         if packet.final, context.answeredPoll == nil, context.peerLast != nil {
             report("BFD.TMR.FINAL.REPLY", context, session: session, kind: "unsolicited",
                    "Final sent with no Poll outstanding from the peer")
@@ -59,7 +62,7 @@ extension BFDConformanceEngine {
     /// silence reaching the detection time.
     private mutating func checkGap(_ context: BFDPacketContext, session: BFDSession, state: inout SessionRuleState) {
         guard let gap = context.periodicGapNanoseconds, var interval = context.negotiatedTxInterval, interval > 0,
-              let previous = context.previous
+              let previous = context.previous, !timeWentBack(after: previous.frameNumber)
         else { return }
         let me = context.side
         let tolerance = options.toleranceNanoseconds
@@ -68,17 +71,27 @@ extension BFDConformanceEngine {
         let packet = context.observation.packet
         // While a rate change is settling, the lower of the old and new interval is the fair floor.
         if let last = state.sides[me].lastNegotiatedTx { interval = min(interval, last) }
+        // A Desired Min TX of 0 (and a Required Min RX of 0) negotiates nothing to compare with;
+        // the ratio would be infinite (issue 12: it trapped converting to Int).
+        guard interval > 0 else { return }
         let holding = state.sides[me].pollHoldInterval
         let intervalNs = Int64(interval) * 1_000
         let ratio = Double(gap) / Double(intervalNs)
         func measured() -> String {
-            "\(Units.duration(nanoseconds: gap)) (\(Int((ratio * 100).rounded()))% of \(Units.interval(microseconds: interval)))"
+            "\(Units.duration(nanoseconds: gap)) (\(Units.percent(ratio)) of \(Units.interval(microseconds: interval)))"
         }
         let previousGap = state.sides[me].lastGap
         state.sides[me].lastGap = gap
         if gap < intervalNs * 3 / 4 - tolerance {
             let shortfall = intervalNs * 3 / 4 - gap
-            if let previousGap, previousGap - intervalNs >= shortfall - tolerance {
+            if let final = state.sides[me].finalReceivedNanoseconds, final >= previous.timeNanoseconds {
+                // The peer's Final ended this side's Poll Sequence inside the gap: §6.8.3 lets the
+                // new interval apply from the Final on and §6.8.7 lets a system reset its transmit
+                // timer then, so the packets do not prove a faster periodic rate.
+                report("BFD.TMR.TX.FAST", context, session: session, level: .should, kind: "after-final", frames: frames,
+                       measured: measured(), expected: "≥ 75% of the negotiated interval", tolerance: toleranceText,
+                       "Short gap across the peer's Final (the Poll Sequence changed the interval inside it); a sender should keep its rate")
+            } else if let previousGap, previousGap - intervalNs >= shortfall - tolerance {
                 // The packet before came late by at least as much: a sender keeping its schedule
                 // (or a capture timestamp that lagged) makes one short gap, not a faster rate.
                 report("BFD.TMR.TX.FAST", context, session: session, level: .info, kind: "catch-up", frames: frames,
@@ -162,7 +175,8 @@ extension BFDConformanceEngine {
               context.observation.packet.diagnostic == .controlDetectionTimeExpired,
               let peer = context.peerLast,
               let peerParameters = state.sides[me].peerParametersWhileUp,
-              let mine = context.previous.map({ BFDParameters($0.packet) })
+              let mine = context.previous.map({ BFDParameters($0.packet) }),
+              !timeWentBack(after: peer.frameNumber)
         else { return }
         let detection = Microseconds(clamping: UInt64(peerParameters.detectMultiplier)
             * UInt64(max(mine.requiredMinRxInterval, peerParameters.desiredMinTxInterval)))
@@ -207,7 +221,7 @@ extension BFDConformanceEngine {
                 pendingDetections[index].notHearingEvidence.append(observation.frameNumber)
             }
             if observation.source == pending.peer, state == .up,
-               observation.timeNanoseconds > pending.time + 2 * Int64(pending.detectionTime) * 1_000 / 3 {
+               observation.timeNanoseconds - pending.time > 2 * Int64(pending.detectionTime) * 1_000 / 3 {
                 pendingDetections[index].peerIgnoredDown.append(observation.frameNumber)
             }
         }
@@ -241,7 +255,7 @@ extension BFDConformanceEngine {
         for side in 0..<2 {
             // A Poll never answered although the peer kept talking.
             if let poll = session.sides[side]?.outstandingPoll, let peer = session.sides[1 - side]?.last,
-               peer.timeNanoseconds > poll.timeNanoseconds + 1_000_000_000 {
+               peer.timeNanoseconds - poll.timeNanoseconds > 1_000_000_000 {
                 findings.add(Finding("BFD.TMR.FINAL.REPLY", session: session.id, side: sideName(session, 1 - side),
                                      frames: [poll.frameNumber, peer.frameNumber],
                                      message: "Poll never answered with a Final although the peer kept sending",

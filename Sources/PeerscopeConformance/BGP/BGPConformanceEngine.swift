@@ -8,6 +8,9 @@ public struct BGPConformanceEngine {
     public internal(set) var findings = FindingSink()
     let options: CheckOptions
     public var originNanoseconds: Int64 = 0
+    /// The lowest TTL of the SYNs that opened each BGP session (by session ID): what a GTSM
+    /// receiver (RFC 5082) would have judged, for sessions that never got further.
+    var connectTTL: [Int: UInt8] = [:]
 
     public init(options: CheckOptions = CheckOptions()) {
         self.options = options
@@ -42,7 +45,9 @@ public struct BGPConformanceEngine {
                                  measured: "\(bytes) byte(s) differ",
                                  message: "A retransmission from \(name) differs from the first copy in \(bytes) byte(s); the first copy was kept (as the receiver's TCP does)",
                                  relativeTimeNanoseconds: relative(event.timeNanoseconds)), kind: "conflict")
-        case .connect, .accept, .fin, .reset:
+        case .connect:
+            connectTTL[session.id] = min(connectTTL[session.id] ?? .max, event.ttl)
+        case .accept, .fin, .reset:
             break
         }
     }

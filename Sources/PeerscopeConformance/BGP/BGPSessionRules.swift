@@ -10,12 +10,22 @@ extension BGPConformanceEngine {
             checkKeepaliveRate(session)
             checkGTSM(session)
         }
+        finishNeverEstablished(sessions)
     }
 
     private mutating func reportNegotiation(_ session: BGPSession) {
         guard let a = session.a.open, let b = session.b.open else { return }
         let frames = [session.a.openFrame, session.b.openFrame].compactMap { $0 }.sorted()
         func offered(_ open: BGPOpen) -> String { open.capabilities.map(\.name).joined(separator: ", ") }
+        // Nothing is negotiated until both OPENs are confirmed (RFC 4271 §8.2.2): a session that
+        // never reached Established shows only what each end offered.
+        guard session.establishedTime != nil else {
+            findings.add(Finding("BGP.OPEN.CAPS", bgpSession: session.id, frames: frames,
+                                 message: "\(session.a.address) AS\(a.autonomousSystem) offers [\(offered(a))], hold time \(a.holdTime) s; "
+                                     + "\(session.b.address) AS\(b.autonomousSystem) offers [\(offered(b))], hold time \(b.holdTime) s; "
+                                     + "never Established, so nothing was negotiated"))
+            return
+        }
         findings.add(Finding("BGP.OPEN.CAPS", bgpSession: session.id, frames: frames,
                              measured: session.negotiatedCapabilities.joined(separator: ", "),
                              message: "\(session.a.address) AS\(a.autonomousSystem) offers [\(offered(a))]; "
@@ -35,7 +45,7 @@ extension BGPConformanceEngine {
     /// RFC 4271 §4.4, §6.5: with hold time H > 0 a side must send something at least every H.
     /// A gap with a capture hole in it is not judged (the messages may be in the hole).
     private mutating func checkHoldTime(_ session: BGPSession) {
-        guard let hold = session.negotiatedHoldTime, hold > 0 else { return }
+        guard session.establishedTime != nil, let hold = session.negotiatedHoldTime, hold > 0 else { return }
         let holdNanoseconds = Int64(hold) * 1_000_000_000
         let tolerance = options.toleranceNanoseconds
         for (index, side) in session.sides.enumerated() {
@@ -71,16 +81,18 @@ extension BGPConformanceEngine {
     /// RFC 4271 §4.4: KEEPALIVEs no more often than once a second, and a third of the hold time is
     /// a reasonable interval. The §10 jitter (75–100 %) may shorten a 1 s keepalive to 750 ms.
     private mutating func checkKeepaliveRate(_ session: BGPSession) {
-        guard let hold = session.negotiatedHoldTime, hold > 0 else { return }
+        guard session.establishedTime != nil, let hold = session.negotiatedHoldTime, hold > 0 else { return }
         let tolerance = options.toleranceNanoseconds
         let third = Int64(hold) * 1_000_000_000 / 3
         for side in session.sides {
-            let frames = side.openFrame.map { [$0] } ?? []
-            if let shortest = side.shortestKeepaliveGap, shortest + tolerance < 750_000_000 {
+            // The evidence is the two KEEPALIVEs that came too close, not the OPEN.
+            if let shortest = side.shortestKeepaliveGap, shortest.nanoseconds < 750_000_000 - tolerance {
                 findings.add(Finding("BGP.TMR.KEEPALIVE.RATE", bgpSession: session.id, side: side.name,
-                                     frames: frames, measured: Units.duration(nanoseconds: shortest), expected: "≥ 1 s (≥ 750 ms with jitter)",
-                                     message: "\(side.address) sent KEEPALIVEs \(Units.duration(nanoseconds: shortest)) apart"), kind: "fast")
+                                     frames: [shortest.fromFrame, shortest.toFrame],
+                                     measured: Units.duration(nanoseconds: shortest.nanoseconds), expected: "≥ 1 s (≥ 750 ms with jitter)",
+                                     message: "\(side.address) sent KEEPALIVEs \(Units.duration(nanoseconds: shortest.nanoseconds)) apart"), kind: "fast")
             }
+            let frames = side.keepalives.last.map { [$0.frame] } ?? []
             if let typical = side.keepaliveInterval, typical > third + third / 4 + tolerance {
                 findings.add(Finding("BGP.TMR.KEEPALIVE.RATE", bgpSession: session.id, side: side.name,
                                      frames: frames, measured: Units.duration(nanoseconds: typical),
@@ -92,16 +104,30 @@ extension BGPConformanceEngine {
         }
     }
 
-    /// RFC 5082: when one end sends with TTL 255 (GTSM) the other should too.
+    /// RFC 5082 §3: with GTSM on, a speaker sends with TTL 255 and its peer discards anything less.
+    /// Known on (`--gtsm`, `--gtsm-peer`): a TTL below 255 is proven to be discarded, a MUST. Not
+    /// known: one end at 255 and the other below is a difference worth a SHOULD, except in iBGP
+    /// (same AS) when the lower end is at 254, which is what a loopback peer one router away from
+    /// the capture point shows whatever it sent.
     private mutating func checkGTSM(_ session: BGPSession) {
         for (index, side) in session.sides.enumerated() where side.messagesSent > 0 {
             let peer = session.sides[1 - index]
+            let ttl = side.ttlMinimum == side.ttlMaximum ? "\(side.ttlMinimum)" : "\(side.ttlMinimum)–\(side.ttlMaximum)"
+            let frames = side.firstMessage.map { [$0.frame] } ?? []
+            if options.gtsm.isOn(between: side.address, and: peer.address) {
+                guard side.ttlMinimum < 255 else { continue }
+                findings.add(Finding("BGP.IP.GTSM", level: .must, bgpSession: session.id, side: side.name, frames: frames,
+                                     measured: "TTL \(ttl)", expected: "TTL 255 (GTSM on, as given to check)",
+                                     message: "GTSM is on for this session (as given to check) and \(side.address) sends BGP with TTL \(ttl): "
+                                         + "the peer discards it (RFC 5082 §3)"))
+                continue
+            }
             guard peer.messagesSent > 0, peer.ttlMinimum == 255, side.ttlMaximum < 255 else { continue }
-            findings.add(Finding("BGP.IP.GTSM", bgpSession: session.id, side: side.name,
-                                 frames: side.firstMessage.map { [$0.frame] } ?? [],
-                                 measured: "TTL \(side.ttlMinimum)–\(side.ttlMaximum)", expected: "TTL 255",
-                                 message: "\(peer.address) sends BGP with TTL 255 (GTSM) but \(side.address) sends TTL "
-                                     + "\(side.ttlMinimum == side.ttlMaximum ? "\(side.ttlMinimum)" : "\(side.ttlMinimum)–\(side.ttlMaximum)")"))
+            if side.ttlMaximum == 254, let mine = side.open?.autonomousSystem, mine == peer.open?.autonomousSystem { continue }
+            findings.add(Finding("BGP.IP.GTSM", bgpSession: session.id, side: side.name, frames: frames,
+                                 measured: "TTL \(ttl)", expected: "TTL 255",
+                                 message: "\(peer.address) sends BGP with TTL 255 (GTSM) but \(side.address) sends TTL \(ttl) "
+                                     + "(whether GTSM is configured is not on the wire: --gtsm makes this a MUST)"))
         }
     }
 }

@@ -36,7 +36,7 @@ extension BGPConformanceEngine {
                                      side: failover.declaredBy.description, frames: frames,
                                      message: "\(peerAddress.map { "\($0)" } ?? "The peer") signalled BFD AdminDown and "
                                          + "\(failover.declaredBy) tore the BGP session down \(Units.duration(nanoseconds: teardown.timeNanoseconds - failover.downNanoseconds)) later; "
-                                         + "AdminDown must not by itself bring the client down (RFC 5882 §3.2)",
+                                         + "AdminDown should not by itself bring the client down (RFC 5882 §3.2)",
                                      relativeTimeNanoseconds: relative(teardown.timeNanoseconds)))
             } else if case .notification(let notification) = teardown.cause, !(notification.code == 6 && notification.subcode == 10) {
                 findings.add(Finding("BGP.NOTIF.BFD.CEASE", session: failover.bfdSessionID, bgpSession: failover.bgpSessionID,

@@ -9,7 +9,8 @@ public struct Finding: Sendable {
     public var bgpSessionID: Int?
     /// The address of the side the finding is about, when it is about one side.
     public var side: String?
-    /// Frame numbers (1-based, as Wireshark counts them) that show it; the first few when repeated.
+    /// Frame numbers (1-based, as Wireshark counts them) that show it, ascending and each once;
+    /// the first few when repeated.
     public var frames: [Int]
     public var measured: String?
     public var expected: String?
@@ -29,12 +30,24 @@ public struct Finding: Sendable {
         sessionID = session
         bgpSessionID = bgpSession
         self.side = side
-        self.frames = frames
+        self.frames = Self.evidence(frames)
         self.measured = measured
         self.expected = expected
         self.tolerance = tolerance
         self.message = message
         self.relativeTimeNanoseconds = relativeTimeNanoseconds
+    }
+}
+
+extension Finding {
+    /// Frames as evidence: ascending, each once, frame numbers below 1 (none) dropped.
+    static func evidence(_ frames: [Int]) -> [Int] {
+        var sorted = frames.filter { $0 > 0 }.sorted()
+        var index = 1
+        while index < sorted.count {
+            if sorted[index] == sorted[index - 1] { sorted.remove(at: index) } else { index += 1 }
+        }
+        return sorted
     }
 }
 
@@ -62,8 +75,8 @@ public struct FindingSink: Sendable {
                       side: finding.side, kind: kind)
         if var existing = byKey[key] {
             existing.occurrences += 1
-            if existing.frames.count < Self.framesKept {
-                existing.frames.append(contentsOf: finding.frames.prefix(Self.framesKept - existing.frames.count))
+            for frame in finding.frames where existing.frames.count < Self.framesKept && !existing.frames.contains(frame) {
+                existing.frames.append(frame)
             }
             if finding.level < existing.level { existing.level = finding.level }
             byKey[key] = existing
@@ -79,14 +92,21 @@ public struct FindingSink: Sendable {
         let key = Key(rule: rule, session: session, bgpSession: nil, side: side, kind: kind)
         guard var existing = byKey[key] else { return false }
         existing.occurrences += 1
-        if existing.frames.count < Self.framesKept { existing.frames.append(frame) }
+        if existing.frames.count < Self.framesKept, frame > 0, !existing.frames.contains(frame) { existing.frames.append(frame) }
         if let level, level < existing.level { existing.level = level }
         byKey[key] = existing
         return true
     }
 
     /// In the order they were first seen.
-    public var all: [Finding] { order.compactMap { byKey[$0] } }
+    /// Repeats add their frames as they come: each finding's frames are put back in order here.
+    public var all: [Finding] {
+        order.compactMap { key in
+            guard var finding = byKey[key] else { return nil }
+            finding.frames = Finding.evidence(finding.frames)
+            return finding
+        }
+    }
 
     public func count(of ruleID: String) -> Int { all.filter { $0.rule.id == ruleID }.count }
 

@@ -57,6 +57,29 @@ public struct SideRecord: Codable, Sendable {
     public var lastDownDiag: UInt8?
     public var firstFrame: Int
     public var lastFrame: Int
+    /// Present when the side sent authenticated packets.
+    public var authentication: AuthenticationRecord?
+}
+
+/// A side's authentication, counted positively: `verified` of `packets` with `keyId`.
+public struct AuthenticationRecord: Codable, Sendable {
+    public var type: String
+    public var keyId: UInt8
+    public var packets: Int
+    public var verified: Int
+    public var failed: Int
+    public var unchecked: Int
+    public var summary: String
+
+    public init(_ tally: AuthenticationTally) {
+        type = tally.type.description
+        keyId = tally.keyID
+        packets = tally.packets
+        verified = tally.verified
+        failed = tally.failed
+        unchecked = tally.unchecked
+        summary = tally.summary
+    }
 }
 
 public struct SessionRecord: Codable, Sendable {
@@ -66,7 +89,8 @@ public struct SessionRecord: Codable, Sendable {
     public var sides: [SideRecord]
     public var echoPackets: Int
 
-    public init(_ session: BFDSession) {
+    /// `authentication` gives a side's tally (side 0 = A, 1 = B), from `BFDConformanceEngine.authentication`.
+    public init(_ session: BFDSession, authentication: (Int) -> AuthenticationTally? = { _ in nil }) {
         id = session.id
         type = session.transport.description
         previousSession = session.previousSessionID
@@ -86,7 +110,8 @@ public struct SessionRecord: Codable, Sendable {
                               detectionTimeUs: session.detectionTime(forPacketsFrom: 1 - index),
                               packets: side.packets, stateChanges: side.stateChanges, timesUp: side.timesUp,
                               lastDownDiag: side.lastDownDiagnostic?.rawValue,
-                              firstFrame: side.first.frameNumber, lastFrame: side.last.frameNumber)
+                              firstFrame: side.first.frameNumber, lastFrame: side.last.frameNumber,
+                              authentication: authentication(index).map(AuthenticationRecord.init))
         }
     }
 }
@@ -115,7 +140,9 @@ public struct SessionsRecord: Codable, Sendable {
     public init(_ analysis: CaptureAnalysis) {
         file = analysis.path
         merge = analysis.merge.map { MergeRecord($0, origin: analysis.firstTimestampNanoseconds ?? 0) }
-        bfdSessions = analysis.sessions.map(SessionRecord.init)
+        bfdSessions = analysis.sessions.map { session in
+            SessionRecord(session) { analysis.engine.authentication(session: session.id, side: $0) }
+        }
         let origin = analysis.firstTimestampNanoseconds ?? 0
         bgpSessions = analysis.bgpSessions.map { BGPSessionRecord($0, origin: origin) }
         failovers = analysis.failovers.map { FailoverRecord($0, origin: origin) }
@@ -147,7 +174,7 @@ public enum MachineReadable {
         var summary: [String: Int] = [:]
         for level in RuleLevel.allCases { summary[level.rawValue] = findings.filter { $0.level == level }.count }
         return CheckRecord(file: analysis.path, frames: analysis.tally.frames,
-                           sessions: analysis.sessions.map(SessionRecord.init),
+                           sessions: SessionsRecord(analysis).bfdSessions,
                            bgpSessions: SessionsRecord(analysis).bgpSessions, failovers: SessionsRecord(analysis).failovers,
                            findings: findings.map(FindingRecord.init), summary: summary,
                            merge: analysis.merge.map { MergeRecord($0, origin: analysis.firstTimestampNanoseconds ?? 0) })

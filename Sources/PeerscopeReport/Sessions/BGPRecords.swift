@@ -22,6 +22,8 @@ public struct BGPSpeakerRecord: Codable, Sendable {
     public var longestSilenceMs: Double?
     public var ttlMin: UInt8?
     public var ttlMax: UInt8?
+    /// "TCP MD5 (option 19, RFC 2385)" or "TCP-AO (option 29, RFC 5925)" when its segments carried one.
+    public var tcpAuthentication: String?
 
     init(_ side: BGPSpeakerSide, origin: Int64) {
         address = side.address.description
@@ -44,6 +46,7 @@ public struct BGPSpeakerRecord: Codable, Sendable {
         longestSilenceMs = side.longestGap.map { Double($0.nanoseconds) / 1e6 }
         ttlMin = side.ttlMaximum == 0 ? nil : side.ttlMinimum
         ttlMax = side.ttlMaximum == 0 ? nil : side.ttlMaximum
+        tcpAuthentication = side.tcpAuthenticationName
     }
 }
 
@@ -66,8 +69,9 @@ public struct BGPSessionRecord: Codable, Sendable {
         previousSession = session.previousSessionID
         state = session.stateName
         initiator = session.initiator.map { session.sides[$0].address.description }
-        negotiatedHoldTime = session.negotiatedHoldTime
-        negotiatedCapabilities = session.negotiatedCapabilities
+        // Nothing is negotiated before Established (RFC 4271 §8.2.2).
+        negotiatedHoldTime = session.establishedTime == nil ? nil : session.negotiatedHoldTime
+        negotiatedCapabilities = session.establishedTime == nil ? [] : session.negotiatedCapabilities
         established = session.establishedTime.map { Double($0 - origin) / 1e9 }
         closed = session.teardown.map { Double($0.timeNanoseconds - origin) / 1e9 }
         closedBy = session.teardown.map { session.sides[$0.side].address.description }

@@ -35,7 +35,7 @@ public struct BGPSessionsRenderer {
                     "\(peer.address)",
                     index == 0 ? session.stateName : "",
                     index == 0 ? upDown(session, analysis: analysis) : "",
-                    side.open.map { "\($0.holdTime)s" } ?? "?",
+                    side.open.map { "\($0.holdTime) s" } ?? "?",
                     side.keepaliveInterval.map { Units.duration(nanoseconds: $0) } ?? "-",
                     "\(prefixes)",
                     "\(side.messagesSent)",
@@ -71,13 +71,13 @@ public struct BGPSessionsRenderer {
     private func details(_ session: BGPSession, origin: Int64) -> [String] {
         var lines = ["BGP session \(session.id): \(session.a.address) port \(session.a.port) ⇄ \(session.b.address) port \(session.b.port)"]
         if let initiator = session.initiator { lines.append("  TCP connection opened by \(session.sides[initiator].address)") }
-        if let hold = session.negotiatedHoldTime {
-            lines.append("  Negotiated hold time \(hold) s, keepalive \(hold > 0 ? "\(hold / 3) s" : "off")")
+        if session.establishedTime != nil, let hold = session.negotiatedHoldTime {
+            lines.append("  Negotiated hold time \(hold) s, keepalive \(hold > 0 ? Units.duration(nanoseconds: Int64(hold) * 1_000_000_000 / 3) : "off")")
         }
         if let established = session.establishedTime {
             lines.append("  Established at t=\(Units.relativeTime(nanoseconds: established - origin, decimals: timeDecimals)) (frame \(session.establishedFrame ?? 0))")
         }
-        let negotiated = session.negotiatedCapabilities
+        let negotiated = session.establishedTime == nil ? [] : session.negotiatedCapabilities
         if !negotiated.isEmpty { lines.append("  Capabilities negotiated: " + negotiated.joined(separator: ", ")) }
         for side in session.sides {
             let types = zip(["other", "open", "update", "notification", "keepalive", "route-refresh"], side.messages)
@@ -89,6 +89,11 @@ public struct BGPSessionsRenderer {
             }
             if let notification = side.lastNotification { line += "; last error sent: \(notification)" }
             lines.append(line)
+        }
+        let signed = session.sides.filter { $0.tcpAuthentication != nil }
+        if !signed.isEmpty {
+            lines.append("  TCP segment authentication: " + session.sides.map { "\($0.address) \($0.tcpAuthenticationName ?? "none")" }
+                .joined(separator: ", ") + (signed.count == 1 ? " (one side only)" : ""))
         }
         if session.holes > 0 { lines.append("  \(session.holes) TCP hole(s) in the capture: decoding resynchronised on the next marker") }
         if let teardown = session.teardown {

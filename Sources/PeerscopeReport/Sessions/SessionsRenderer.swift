@@ -42,6 +42,13 @@ public struct SessionsRenderer {
         }
         var lines = table.lines
         if analysis.sessions.isEmpty { lines = ["no BFD sessions in \(analysis.path)"] }
+        for session in analysis.sessions {
+            for index in 0..<2 {
+                guard let side = session.sides[index], let tally = analysis.engine.authentication(session: session.id, side: index)
+                else { continue }
+                lines.append("AUTH session \(session.id) \(side.address): \(tally.type) key \(tally.keyID), \(tally.summary)")
+            }
+        }
         lines.append("")
         lines.append("TX: the interval this side sends at, max(own Desired Min TX, peer's Required Min RX) (? = peer unseen); DETECT: the detection time this side applies to its peer; UP-FOR: up to the side's last packet.")
         return lines

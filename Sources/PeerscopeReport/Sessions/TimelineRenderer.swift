@@ -49,7 +49,7 @@ public struct TimelineRenderer {
         return lines
     }
 
-    private func pct(_ ratio: Double) -> String { "\(Int((ratio * 100).rounded()))%" }
+    private func pct(_ ratio: Double) -> String { Units.percent(ratio) }
 
     func describe(_ kind: BFDEvent.Kind) -> String {
         switch kind {

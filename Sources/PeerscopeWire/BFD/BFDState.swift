@@ -97,13 +97,19 @@ public struct BFDFlags: OptionSet, Hashable, Sendable, CustomStringConvertible {
     public static let demand = BFDFlags(rawValue: 0x02)
     public static let multipoint = BFDFlags(rawValue: 0x01)
 
+    private static let letters: [(flag: BFDFlags, letter: Character, name: String)] = [
+        (.poll, "P", "Poll"), (.final, "F", "Final"), (.controlPlaneIndependent, "C", "Control Plane Independent"),
+        (.authenticationPresent, "A", "Authentication Present"), (.demand, "D", "Demand"), (.multipoint, "M", "Multipoint"),
+    ]
+
     /// Router-style six-character mask, a letter where the bit is set: `P-C---`.
     public var description: String {
-        let letters: [(BFDFlags, Character)] = [
-            (.poll, "P"), (.final, "F"), (.controlPlaneIndependent, "C"),
-            (.authenticationPresent, "A"), (.demand, "D"), (.multipoint, "M"),
-        ]
-        return String(letters.map { contains($0.0) ? $0.1 : "-" })
+        String(Self.letters.map { contains($0.flag) ? $0.letter : "-" })
+    }
+
+    /// What the mask's letters mean, in order: the legend of a flags column.
+    public static var legend: String {
+        "[" + String(letters.map(\.letter)) + "]: " + letters.map { "\($0.letter) \($0.name)" }.joined(separator: ", ") + "; - clear"
     }
 }
 

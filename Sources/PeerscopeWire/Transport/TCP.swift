@@ -1,4 +1,5 @@
-/// TCP header (RFC 9293 §3.1), options kept as a length only:
+/// TCP header (RFC 9293 §3.1), options kept as a length plus the one fact BGP needs from them,
+/// which segment authentication option is present (TCP MD5, RFC 2385, kind 19; TCP-AO, RFC 5925, kind 29):
 ///
 ///     | source port | destination port | sequence number | acknowledgment number |
 ///     | data offset(4) reserved(4) flags(8) | window | checksum | urgent pointer | options …
@@ -14,6 +15,8 @@ public struct TCPHeader: Hashable, Sendable {
     public var window: UInt16
     public var checksum: UInt16
     public var urgentPointer: UInt16
+    /// The option kind 19 (TCP MD5 signature, RFC 2385) or 29 (TCP-AO, RFC 5925) when present.
+    public var authenticationOption: UInt8?
 
     public init(sourcePort: UInt16, destinationPort: UInt16, sequenceNumber: UInt32,
                 acknowledgmentNumber: UInt32, flags: TCPFlags, window: UInt16 = 65535,
@@ -43,13 +46,38 @@ public struct TCPHeader: Hashable, Sendable {
         guard headerLength >= minimumLength else {
             throw WireError(.tcp, .badHeaderLength(headerLength), at: start)
         }
-        guard cursor.skip(headerLength - minimumLength) else {
+        let optionsLength = headerLength - minimumLength
+        guard cursor.remaining >= optionsLength else {
             throw WireError(.tcp, .truncated(needed: headerLength, available: cursor.remaining + minimumLength),
                             at: start)
         }
-        return TCPHeader(sourcePort: sourcePort, destinationPort: destinationPort, sequenceNumber: sequence,
-                         acknowledgmentNumber: acknowledgment, flags: TCPFlags(rawValue: flags),
-                         window: window, headerLength: headerLength, checksum: checksum, urgentPointer: urgent)
+        let authentication = authenticationOption(in: cursor, length: optionsLength)
+        _ = cursor.skip(optionsLength)
+        var header = TCPHeader(sourcePort: sourcePort, destinationPort: destinationPort, sequenceNumber: sequence,
+                               acknowledgmentNumber: acknowledgment, flags: TCPFlags(rawValue: flags),
+                               window: window, headerLength: headerLength, checksum: checksum, urgentPointer: urgent)
+        header.authenticationOption = authentication
+        return header
+    }
+
+    /// Walks the options (RFC 9293 §3.1: kind 0 ends the list, kind 1 is one byte of padding,
+    /// others are kind, length ≥ 2, data) looking for kind 19 or 29; a malformed list ends the walk.
+    private static func authenticationOption(in cursor: ByteCursor, length: Int) -> UInt8? {
+        var index = 0
+        while index < length {
+            let kind = cursor.byte(at: index)
+            if kind == 0 { return nil }
+            if kind == 1 {
+                index += 1
+                continue
+            }
+            guard index + 1 < length else { return nil }
+            let size = Int(cursor.byte(at: index + 1))
+            guard size >= 2, index + size <= length else { return nil }
+            if kind == 19 || kind == 29 { return kind }
+            index += size
+        }
+        return nil
     }
 
     /// Writes the header (no options) with checksum over the pseudo-header and payload.
