@@ -70,9 +70,7 @@ public struct BGPSessionTracker: Sendable {
         for event in streams.finish() {
             let (key, forward) = ConnectionKey.between(event.source, event.destination)
             guard let index = open[key] else { continue }
-            // Timed at the session's last message: the end of the capture is the latest it can be.
-            let last = sessions[index].sides.compactMap(\.lastMessage).max { $0.time < $1.time } ?? (0, 0)
-            let event = event.moved(toFrame: last.frame, time: last.time)
+            // Already at the frame that carried it (BGPStreamTracker.finish).
             apply(event, to: index, side: forward ? 0 : 1)
             handle(event, sessions[index], forward ? 0 : 1)
         }
@@ -103,7 +101,7 @@ public struct BGPSessionTracker: Sendable {
         case .hole(let missing, _):
             sessions[index].holes += 1
             append(.hole(missing: missing), index, side, mark)
-        case .resynchronised, .conflict:
+        case .resynchronised, .conflict, .endsMidMessage:
             break
         }
     }
