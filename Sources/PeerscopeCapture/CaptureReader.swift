@@ -161,9 +161,11 @@ public final class CaptureReader {
             switch pcap_next_ex(handle, &header, &data) {
             case 1:
                 guard let header, let data else { return nil }
-                // With nanosecond precision requested, libpcap puts nanoseconds in tv_usec.
-                let time = CaptureTimestamp.nanoseconds(seconds: Int64(header.pointee.ts.tv_sec),
-                                                        fraction: Int64(header.pointee.ts.tv_usec))
+                // With nanosecond precision requested, libpcap puts nanoseconds in tv_usec. The file's
+                // fields are unsigned 32-bit (as Wireshark reads them) but libpcap sign-extends them:
+                // 2^31 s and beyond (2038–2106) would come out negative.
+                let time = CaptureTimestamp.nanoseconds(seconds: Self.unsigned32(Int64(header.pointee.ts.tv_sec)),
+                                                        fraction: Self.unsigned32(Int64(header.pointee.ts.tv_usec)))
                 let captured = Int(header.pointee.caplen)
                 return record(time: time, captured: captured, original: Int(header.pointee.len), linkType: linkType,
                               bytes: UnsafeRawBufferPointer(start: data, count: captured), interface: nil, comments: [])
@@ -218,6 +220,11 @@ public final class CaptureReader {
         }
         frame.comments = comments
         return frame
+    }
+
+    /// A 32-bit file field libpcap sign-extended, read back as the unsigned value it was.
+    private static func unsigned32(_ value: Int64) -> Int64 {
+        value < 0 && value >= Int64(Int32.min) ? value + (1 << 32) : value
     }
 
     private static func checkReadable(_ path: String) throws(CaptureError) {

@@ -13,6 +13,9 @@ func analyzeEach(_ capture: CaptureOptions, options: CheckOptions = CheckOptions
             var options = options
             options.tcpBufferLimit = capture.tcpBufferKiB * 1_024
             let analysis = try CaptureAnalysis(path: path, filter: capture.filter, options: options)
+            if let filter = capture.filter, analysis.tally.frames == 0 {
+                Console.error("\(path): filter '\(filter)' matched none of the \(analysis.recordsRead) frame(s)")
+            }
             try body(analysis)
             if let readError = analysis.readError {
                 Console.error("\(readError)")

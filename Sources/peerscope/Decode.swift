@@ -116,6 +116,9 @@ struct Decode: ParsableCommand {
                 }
             }
         }
+        if let filter = capture.filter, reader.framesMatched == 0 {
+            Console.error("\(path): filter '\(filter)' matched none of the \(reader.framesRead) frame(s)")
+        }
         if count {
             printCounts(decoder.tally, path: path)
         } else if !verbose, decoder.tally.undecodableTotal > 0 {
