@@ -64,6 +64,23 @@ struct AssociatedChannelTests {
                 "tshark reads \(tshark[0])")
     }
 
+    @Test("VCCV with IP/UDP headers (ACH channel type 0x0021, RFC 5885 §3.2) goes on to IPv4 and UDP")
+    func vccvWithIP() throws {
+        var builder = FrameBuilder.udp(from: .v4(IPv4Address(10, 0, 0, 1)), 49_152, to: .v4(IPv4Address(127, 0, 0, 1)), 3784)
+        builder.link = .raw
+        let ip = builder.build(payload: BFDControlPacket(state: .up, myDiscriminator: 9).encoded)
+        var frame: [UInt8] = [0x02, 0, 0, 0, 0, 2, 0x02, 0, 0, 0, 0, 1, 0x88, 0x47]
+        MPLSLabelStackEntry(label: 1_000, bottomOfStack: true).encode(into: &frame)
+        AssociatedChannelHeader(channelType: 0x0021).encode(into: &frame)
+        let dissection = try dissect(frame + ip, .ethernet)
+        guard case .udp(let udp) = dissection.transport else {
+            Issue.record("not UDP: \(dissection.transport)")
+            return
+        }
+        #expect(udp.destinationPort == 3784)
+        #expect(dissection.encapsulation.path == "eth/mpls 1000/ach 0x0021/ip/udp")
+    }
+
     @Test("an ACH with another channel type or version is not BFD, and is never a trap")
     func otherChannels() throws {
         var bytes = achFrame(labels: [13], channelType: 0x000A, discriminator: 1)
