@@ -236,11 +236,13 @@ final class PcapngFileReader {
     }
 
     private func u16(_ at: Int) -> UInt16 {
-        littleEndian ? UInt16(storage[at]) | UInt16(storage[at + 1]) << 8 : UInt16(storage[at]) << 8 | UInt16(storage[at + 1])
+        let raw = storage.loadUnaligned(fromByteOffset: at, as: UInt16.self)
+        return littleEndian ? UInt16(littleEndian: raw) : UInt16(bigEndian: raw)
     }
 
     private func u32(_ at: Int) -> UInt32 {
-        littleEndian ? UInt32(u16(at)) | UInt32(u16(at + 2)) << 16 : UInt32(u16(at)) << 16 | UInt32(u16(at + 2))
+        let raw = storage.loadUnaligned(fromByteOffset: at, as: UInt32.self)
+        return littleEndian ? UInt32(littleEndian: raw) : UInt32(bigEndian: raw)
     }
 
     private func u64(_ at: Int) -> UInt64 {
