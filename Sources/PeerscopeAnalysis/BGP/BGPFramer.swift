@@ -32,6 +32,8 @@ public struct BGPFramer: Sendable {
         }
         buffer += bytes
         origins.append((dropped + buffer.count, origin))
+        // Runs wholly before the unread bytes (skipped while hunting for a marker) are not needed.
+        _ = self.origin(ofByte: dropped + start)
     }
 
     /// Bytes of a message begun but not completed (what a capture that ends here lost), or of
