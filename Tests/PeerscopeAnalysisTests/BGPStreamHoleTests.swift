@@ -130,3 +130,40 @@ struct TCPStreamScaleTests {
         #expect(bytes(feed(&stream, UInt32.max - 2, [0, 1])) == [0, 1, 2, 3, 4, 5, 6])
     }
 }
+
+@Suite("BGP session timeline with capture holes")
+struct BGPSessionHoleTests {
+    @Test("messages released at the end of the capture take their place in frame order in the timeline")
+    func timelineInFrameOrder() {
+        let a = NetworkSummary(source: .v4(IPv4Address(192, 0, 2, 1)), destination: .v4(IPv4Address(192, 0, 2, 2)),
+                               ttl: 1, version: 4)
+        let b = NetworkSummary(source: a.destination, destination: a.source, ttl: 1, version: 4)
+        var tracker = BGPSessionTracker()
+        func send(_ fromA: Bool, frame: Int, sequence: UInt32, ack: UInt32, flags: TCPFlags = [.ack], _ payload: [UInt8] = []) {
+            let tcp = TCPHeader(sourcePort: fromA ? 50_000 : 179, destinationPort: fromA ? 179 : 50_000,
+                                sequenceNumber: sequence, acknowledgmentNumber: ack, flags: flags)
+            payload.withUnsafeBytes {
+                tracker.observe(frameNumber: frame, time: Int64(frame) * 1_000_000_000, network: fromA ? a : b, tcp: tcp,
+                                payload: $0)
+            }
+        }
+        let keepalive = BGPMessage.keepalive.encoded()
+        let notification = BGPMessage.notification(BGPNotification(code: 6, subcode: 2)).encoded()
+        send(true, frame: 1, sequence: 999, ack: 0, flags: [.syn])
+        send(false, frame: 2, sequence: 4_999, ack: 1_000, flags: [.syn, .ack])
+        send(true, frame: 3, sequence: 1_000, ack: 5_000, keepalive)
+        // A's 1019..<1038 never captured; frame 4 waits behind the gap. B's frames 5 and 6 only
+        // acknowledge up to the gap, so nothing releases frame 4 before the end.
+        send(true, frame: 4, sequence: 1_038, ack: 5_000, notification)
+        send(false, frame: 5, sequence: 5_000, ack: 1_019, keepalive)
+        send(false, frame: 6, sequence: 5_019, ack: 1_019, notification)
+        tracker.finish()
+        let events = tracker.sessions.first?.events ?? []
+        let frames = events.map(\.frameNumber)
+        #expect(frames == frames.sorted(), "timeline frames \(frames)")
+        let notifications = events.compactMap { event -> Int? in
+            if case .notification = event.kind { event.frameNumber } else { nil }
+        }
+        #expect(notifications == [4, 6], "A's NOTIFICATION behind the hole is at frame 4, before B's at 6")
+    }
+}
