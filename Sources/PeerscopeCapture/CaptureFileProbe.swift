@@ -7,6 +7,14 @@ import Darwin
 /// Reads the first blocks of a capture file to learn what libpcap does not report: the timestamp
 /// resolution the file was written with (pcap magic number, pcapng `if_tsresol`).
 enum CaptureFileProbe {
+    /// True when the file starts with a pcapng Section Header Block.
+    static func isPcapng(path: String) -> Bool {
+        guard let file = fopen(path, "rb") else { return false }
+        defer { fclose(file) }
+        var head = [UInt8](repeating: 0, count: 4)
+        return fread(&head, 1, 4, file) == 4 && head == [0x0A, 0x0D, 0x0D, 0x0A]
+    }
+
     static func resolution(of path: String) -> TimestampResolution {
         guard let file = fopen(path, "rb") else { return .unknown }
         defer { fclose(file) }

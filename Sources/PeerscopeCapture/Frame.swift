@@ -13,6 +13,11 @@ public struct Frame {
     public var originalLength: Int
     public var linkType: LinkType
     public var bytes: UnsafeRawBufferPointer
+    /// pcapng: the interface the packet was captured on (its index in the section, and `if_name`).
+    public var interfaceIndex: Int?
+    public var interfaceName: String?
+    /// pcapng `opt_comment` options of the packet, in file order (Wireshark's `frame.comment`).
+    public var comments: [String] = []
 
     public init(number: Int, timestampNanoseconds: Int64, capturedLength: Int, originalLength: Int,
                 linkType: LinkType, bytes: UnsafeRawBufferPointer) {
@@ -35,6 +40,15 @@ public enum TimestampResolution: Hashable, Sendable, CustomStringConvertible {
     /// A pcapng `if_tsresol` other than 10^-6 or 10^-9 (e.g. 2^-n), in nanoseconds per tick, rounded.
     case other(nanosecondsPerTick: Int64)
     case unknown
+
+    /// The resolution of a pcapng interface's `if_tsresol` byte.
+    public init(pcapngResolution value: UInt8) {
+        switch value {
+        case 6: self = .microseconds
+        case 9: self = .nanoseconds
+        default: self = .other(nanosecondsPerTick: CaptureTimestamp.tickNanoseconds(resolution: value))
+        }
+    }
 
     /// How many nanoseconds one tick of the file's clock spans (timing tolerances use this).
     public var nanoseconds: Int64 {

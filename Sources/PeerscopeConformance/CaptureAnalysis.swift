@@ -17,6 +17,9 @@ public struct CaptureAnalysis {
     public private(set) var firstTimestampNanoseconds: Int64?
     public private(set) var lastTimestampNanoseconds: Int64?
     public let resolution: TimestampResolution
+    /// Records in the file up to where reading stopped, matching the filter or not (the last
+    /// frame's number in Wireshark's numbering).
+    public private(set) var recordsRead = 0
     /// Set when the file ended mid-record: everything before the cut was analysed.
     public private(set) var readError: CaptureError?
     /// Frames whose timestamp is earlier than the frame before them: how many, and the first few.
@@ -107,6 +110,7 @@ public struct CaptureAnalysis {
         self.bgpTracker = bgpTracker
         self.bgpEngine = bgpEngine
         tally = decoder.tally
+        recordsRead = reader.framesRead
         firstTimestampNanoseconds = first
         lastTimestampNanoseconds = last
         self.backwardSteps = backwardSteps
@@ -134,7 +138,7 @@ public struct CaptureAnalysis {
                                    + "no gap, delay or detection latency across such a step was judged"))
         }
         if let readError {
-            all.append(Finding("CAPTURE.TRUNCATED", frames: [tally.frames], message: "The file ends mid-record: \(readError)"))
+            all.append(Finding("CAPTURE.TRUNCATED", frames: [recordsRead], message: "The file ends mid-record: \(readError)"))
         }
         all += merge?.findings(origin: firstTimestampNanoseconds ?? 0) ?? []
         for (code, count) in tally.undecodable.sorted(by: { $0.key < $1.key }) {

@@ -17,6 +17,9 @@ func analyzeEach(_ capture: CaptureOptions, options: CheckOptions = CheckOptions
                 ? try CaptureAnalysis(merging: paths, filter: capture.filter, options: options,
                                       windowNanoseconds: capture.mergeWindowNanoseconds)
                 : try CaptureAnalysis(path: paths[0], filter: capture.filter, options: options)
+            if let filter = capture.filter, analysis.tally.frames == 0 {
+                Console.error("\(paths.joined(separator: ", ")): filter '\(filter)' matched none of the \(analysis.recordsRead) frame(s)")
+            }
             try body(analysis)
             if let readError = analysis.readError {
                 Console.error("\(readError)")

@@ -115,6 +115,28 @@ struct Decode: ParsableCommand {
         } catch {
             readError = error
         }
+        if display == .bgp, !count {
+            // What waited behind a gap the capture never filled, at the frames that carried it.
+            let first = decoder.firstTimestampNanoseconds ?? 0
+            for event in bgp.finish() {
+                switch event {
+                case .message(let record):
+                    if json {
+                        Console.line(bgpJSON.line(record, firstTimestamp: first))
+                    } else {
+                        Console.line(bgpRenderer.line(record, firstTimestamp: first))
+                        if detail { bgpRenderer.tree(record).forEach(Console.line) }
+                    }
+                case .transport(let transport):
+                    if case .endsMidMessage(let bytes) = transport.kind {
+                        Console.error("\(path): the capture ends mid-message: \(bytes) byte(s) of a BGP message from \(transport.source) were never completed")
+                    }
+                }
+            }
+        }
+        if let filter = capture.filter, reader.framesMatched == 0 {
+            Console.error("\(path): filter '\(filter)' matched none of the \(reader.framesRead) frame(s)")
+        }
         if count {
             printCounts(decoder.tally, path: path)
         } else if !verbose, decoder.tally.undecodableTotal > 0 {

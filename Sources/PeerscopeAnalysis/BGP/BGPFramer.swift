@@ -7,6 +7,14 @@ import PeerscopeWire
 public struct BGPFramer: Sendable {
     private var buffer: [UInt8] = []
     private var start = 0
+    /// Bytes dropped from the front of `buffer` so far: `buffer[i]` is stream byte `dropped + i`.
+    private var dropped = 0
+    /// Where each appended run of bytes ends (stream position, exclusive) and which frame carried
+    /// it, from `originHead` on: a message is stamped with the frame that completed it.
+    private var origins: [(end: Int, origin: TCPSegmentOrigin)] = []
+    private var originHead = 0
+    /// The frame that carried the last byte of the message `next()` returned last.
+    public private(set) var lastMessageOrigin = TCPSegmentOrigin.unstamped
     private var synchronised: Bool
     public private(set) var resynchronisations = 0
     /// Bytes thrown away while looking for a marker.
@@ -16,20 +24,41 @@ public struct BGPFramer: Sendable {
         synchronised = startsAtMessageBoundary
     }
 
-    public mutating func append(_ bytes: [UInt8]) {
+    public mutating func append(_ bytes: [UInt8], from origin: TCPSegmentOrigin = .unstamped) {
         if start > 65_536, start * 2 > buffer.count {
             buffer.removeFirst(start)
+            dropped += start
             start = 0
         }
         buffer += bytes
+        origins.append((dropped + buffer.count, origin))
+        // Runs wholly before the unread bytes (skipped while hunting for a marker) are not needed.
+        _ = self.origin(ofByte: dropped + start)
     }
+
+    /// Bytes of a message begun but not completed (what a capture that ends here lost), or of
+    /// data not yet recognised as a message.
+    public var bufferedBytes: Int { buffer.count - start }
 
     /// The stream lost bytes: drop the partial message and look for the next header.
     public mutating func hole() {
         skippedBytes += buffer.count - start
+        dropped += buffer.count
         buffer.removeAll(keepingCapacity: true)
         start = 0
+        origins.removeAll(keepingCapacity: true)
+        originHead = 0
         synchronised = false
+    }
+
+    /// The frame that carried stream byte `position` (absolute); older runs are forgotten.
+    private mutating func origin(ofByte position: Int) -> TCPSegmentOrigin {
+        while originHead < origins.count, origins[originHead].end <= position { originHead += 1 }
+        if originHead > 64, originHead * 2 > origins.count {
+            origins.removeFirst(originHead)
+            originHead = 0
+        }
+        return originHead < origins.count ? origins[originHead].origin : .unstamped
     }
 
     /// The next whole message (its bytes, header included), or nil until more bytes arrive.
@@ -48,6 +77,7 @@ public struct BGPFramer: Sendable {
         }
         guard buffer.count - start >= length else { return nil }
         let message = Array(buffer[start..<(start + length)])
+        lastMessageOrigin = origin(ofByte: dropped + start + length - 1)
         start += length
         return message
     }

@@ -74,9 +74,7 @@ public struct BGPSessionTracker: Sendable {
         for event in streams.finish() {
             let (key, forward) = ConnectionKey.between(event.source, event.destination)
             guard let index = open[key] else { continue }
-            // Timed at the session's last message: the end of the capture is the latest it can be.
-            let last = sessions[index].sides.compactMap(\.lastMessage).max { $0.time < $1.time } ?? (0, 0)
-            let event = event.moved(toFrame: last.frame, time: last.time)
+            // Already at the frame that carried it (BGPStreamTracker.finish).
             apply(event, to: index, side: forward ? 0 : 1)
             handle(event, sessions[index], forward ? 0 : 1)
         }
@@ -107,7 +105,7 @@ public struct BGPSessionTracker: Sendable {
         case .hole(let missing, _):
             sessions[index].holes += 1
             append(.hole(missing: missing), index, side, mark)
-        case .resynchronised, .conflict:
+        case .resynchronised, .conflict, .endsMidMessage:
             break
         }
     }
@@ -199,9 +197,8 @@ public struct BGPSessionTracker: Sendable {
                                                           withdrawn: minus + withdrawn, ribSize: size)
             me.ribHistory[me.ribHistory.count - 1].size = size
         } else {
-            append(.updates(messages: 1, announced: announced, withdrawn: withdrawn, ribSize: size),
-                   index, side, mark)
-            sessions[index].openBurst[side] = sessions[index].events.count - 1
+            sessions[index].openBurst[side] = append(.updates(messages: 1, announced: announced, withdrawn: withdrawn,
+                                                              ribSize: size), index, side, mark)
             me.ribHistory.append((mark.time, size))
         }
         sessions[index].sides[side] = me
@@ -211,9 +208,20 @@ public struct BGPSessionTracker: Sendable {
         body(&sessions[index].sides[side])
     }
 
-    private mutating func append(_ kind: BGPEvent.Kind, _ index: Int, _ side: Int, _ mark: (frame: Int, time: Int64)) {
+    /// Adds an event in frame order and returns its index. Data released after a capture hole (by
+    /// an ACK or at the end of the capture) carries its own, earlier frame, so it may land before
+    /// events of the other side that were seen first.
+    @discardableResult
+    private mutating func append(_ kind: BGPEvent.Kind, _ index: Int, _ side: Int, _ mark: (frame: Int, time: Int64)) -> Int {
         if case .updates = kind {} else { sessions[index].openBurst[side] = nil }
-        sessions[index].events.append(BGPEvent(frameNumber: mark.frame, timeNanoseconds: mark.time, side: side, kind: kind))
+        let event = BGPEvent(frameNumber: mark.frame, timeNanoseconds: mark.time, side: side, kind: kind)
+        var position = sessions[index].events.count
+        while position > 0, sessions[index].events[position - 1].frameNumber > mark.frame { position -= 1 }
+        sessions[index].events.insert(event, at: position)
+        for other in 0..<2 {
+            if let burst = sessions[index].openBurst[other], burst >= position { sessions[index].openBurst[other] = burst + 1 }
+        }
+        return position
     }
 
     private mutating func closeIfOpen(_ index: Int, _ side: Int, _ mark: (frame: Int, time: Int64), _ cause: BGPTeardown.Cause) {

@@ -33,6 +33,9 @@ public struct BGPTransportEvent: Sendable {
         case resynchronised(skipped: Int)
         /// A retransmission differed from the first copy in `bytes` bytes (the first copy was kept).
         case conflict(bytes: Int)
+        /// The capture ended (or the connection closed) with `bytes` bytes of a message begun but
+        /// never completed: they are lost to the capture, not silently dropped.
+        case endsMidMessage(bytes: Int)
     }
 
     public var frameNumber: Int
@@ -66,17 +69,10 @@ public enum BGPStreamEvent: Sendable {
         }
     }
 
-    /// The same event attributed to another frame and time.
-    func moved(toFrame frame: Int, time: Int64) -> BGPStreamEvent {
+    public var frameNumber: Int {
         switch self {
-        case .transport(var event):
-            event.frameNumber = frame
-            event.timeNanoseconds = time
-            return .transport(event)
-        case .message(var record):
-            record.frameNumber = frame
-            record.timeNanoseconds = time
-            return .message(record)
+        case .transport(let event): event.frameNumber
+        case .message(let record): record.frameNumber
         }
     }
 }
@@ -114,6 +110,8 @@ public struct BGPStreamTracker: Sendable {
     }
 
     private var directions: [DirectionKey: Direction] = [:]
+    /// The latest segment seen: the end of the capture, as far as `finish()` can tell.
+    private var lastMoment = Moment(frameNumber: 0, time: 0)
     public let bufferLimit: Int
     public private(set) var holes = 0
 
@@ -136,6 +134,7 @@ public struct BGPStreamTracker: Sendable {
         let key = DirectionKey(source: network.source, sourcePort: tcp.sourcePort,
                                destination: network.destination, destinationPort: tcp.destinationPort)
         let moment = Moment(frameNumber: frameNumber, time: time)
+        lastMoment = moment
         var output: [BGPStreamEvent] = []
         let retransmittedSYN = tcp.flags.contains(.syn) && directions[key]?.stream.nextSequence == tcp.sequenceNumber &+ 1
         if tcp.flags.contains(.syn), !retransmittedSYN {
@@ -153,7 +152,8 @@ public struct BGPStreamTracker: Sendable {
         }
         direction.ttl = network.ttl
         let overflowsBefore = direction.stream.bufferOverflows
-        let events = direction.stream.segment(sequence: tcp.sequenceNumber, flags: tcp.flags, payload: payload)
+        let events = direction.stream.segment(sequence: tcp.sequenceNumber, flags: tcp.flags, payload: payload,
+                                              origin: TCPSegmentOrigin(frameNumber: frameNumber, timeNanoseconds: time))
         output += deliver(events, to: &direction, key: key, moment,
                           overflow: direction.stream.bufferOverflows > overflowsBefore, resynchronising: known)
         // Kept after FIN/RST: retransmissions of the last segments still arrive and must be
@@ -169,19 +169,28 @@ public struct BGPStreamTracker: Sendable {
         return output
     }
 
-    /// At the end of the capture: data still waiting behind a gap is decoded after a hole.
-    public mutating func finish() -> [(BGPStreamEvent)] {
+    /// At the end of the capture: data still waiting behind a gap is decoded after a hole, each
+    /// message at the frame that completed it; a message the capture cut off is reported at the
+    /// last frame. Events come in frame order.
+    public mutating func finish() -> [BGPStreamEvent] {
         var output: [BGPStreamEvent] = []
         for key in directions.keys {
             guard var direction = directions.removeValue(forKey: key) else { continue }
             let events = direction.stream.flush()
             if !events.isEmpty {
-                output += deliver(events, to: &direction, key: key, Moment(frameNumber: 0, time: 0),
-                                  overflow: false, resynchronising: true)
+                output += deliver(events, to: &direction, key: key, lastMoment, overflow: false, resynchronising: true)
+            }
+            if direction.framer.bufferedBytes > 0 {
+                output.append(transport(.endsMidMessage(bytes: direction.framer.bufferedBytes), key: key,
+                                        ttl: direction.ttl, lastMoment))
+                direction.framer.hole()
             }
             directions[key] = direction
         }
-        return output
+        // Stable: events of one direction keep their order.
+        return output.enumerated().sorted {
+            ($0.element.frameNumber, $0.offset) < ($1.element.frameNumber, $1.offset)
+        }.map(\.element)
     }
 
     private func transport(_ kind: BGPTransportEvent.Kind, key: DirectionKey, ttl: UInt8, _ moment: Moment) -> BGPStreamEvent {
@@ -195,13 +204,18 @@ public struct BGPStreamTracker: Sendable {
         var output: [BGPStreamEvent] = []
         var closing: [BGPStreamEvent] = []
         let skippedBefore = direction.framer.skippedBytes
-        for event in events {
+        for (index, event) in events.enumerated() {
             switch event {
-            case .data(let bytes): direction.framer.append(bytes)
+            case .data(let bytes, let origin): direction.framer.append(bytes, from: origin)
             case .hole(let missing):
                 holes += 1
                 direction.framer.hole()
-                output.append(transport(.hole(missing: missing, overflow: overflow), key: key, ttl: direction.ttl, moment))
+                // Stamped at the first data after the gap when there is some: that frame shows it.
+                var at = moment
+                if index + 1 < events.count, case .data(_, let origin) = events[index + 1], origin != .unstamped {
+                    at = Moment(frameNumber: origin.frameNumber, time: origin.timeNanoseconds)
+                }
+                output.append(transport(.hole(missing: missing, overflow: overflow), key: key, ttl: direction.ttl, at))
             case .fin: closing.append(transport(.fin, key: key, ttl: direction.ttl, moment))
             case .reset: closing.append(transport(.reset, key: key, ttl: direction.ttl, moment))
             case .conflict(let bytes):
@@ -223,8 +237,12 @@ public struct BGPStreamTracker: Sendable {
                 direction.opens = open
                 direction.optionsFinal = false
             }
+            // The frame that carried the message's last byte, which may precede `moment` when the
+            // data waited behind a gap.
+            let origin = direction.framer.lastMessageOrigin
+            let stamp = origin == .unstamped ? moment : Moment(frameNumber: origin.frameNumber, time: origin.timeNanoseconds)
             output.append(.message(BGPMessageRecord(
-                frameNumber: moment.frameNumber, timeNanoseconds: moment.time, source: key.source,
+                frameNumber: stamp.frameNumber, timeNanoseconds: stamp.time, source: key.source,
                 destination: key.destination, sourcePort: key.sourcePort, destinationPort: key.destinationPort,
                 ttl: direction.ttl, length: header?.length ?? Int(bytes[16]) << 8 | Int(bytes[17]), typeCode: bytes[18],
                 markerValid: header?.markerValid ?? !bytes.prefix(16).contains { $0 != 0xFF },

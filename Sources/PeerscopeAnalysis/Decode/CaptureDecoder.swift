@@ -18,7 +18,8 @@ public struct CaptureDecoder {
     {
         var dissection = Dissection()
         while let frame = try reader.next() {
-            let first = firstTimestampNanoseconds ?? frame.timestampNanoseconds
+            // The file's first record, also when a filter skipped it: times match Wireshark's.
+            let first = firstTimestampNanoseconds ?? reader.originNanoseconds ?? frame.timestampNanoseconds
             firstTimestampNanoseconds = first
             let decoded = FrameDecoder.decode(frame, into: &dissection)
             tally.count(decoded, snapped: frame.isTruncated)
@@ -30,7 +31,9 @@ public struct CaptureDecoder {
     public mutating func count(_ reader: some FrameSource) throws(CaptureError) {
         var dissection = Dissection()
         while let frame = try reader.next() {
-            if firstTimestampNanoseconds == nil { firstTimestampNanoseconds = frame.timestampNanoseconds }
+            if firstTimestampNanoseconds == nil {
+                firstTimestampNanoseconds = reader.originNanoseconds ?? frame.timestampNanoseconds
+            }
             tally.count(FrameDecoder.classify(frame, into: &dissection), snapped: frame.isTruncated)
         }
     }

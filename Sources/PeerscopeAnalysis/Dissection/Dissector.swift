@@ -24,6 +24,9 @@ public enum TransportSummary: Hashable, Sendable {
     case otherIP(protocolNumber: UInt8)
     /// Not IP at all at the link layer (ARP, LLDP …), with its EtherType.
     case notIP(etherType: UInt16)
+    /// A G-ACh / PW-ACh message with no IP header (RFC 5885 BFD without IP, RFC 6428 MPLS-TP
+    /// CC/CV, or another channel type); the payload follows the ACH.
+    case associatedChannel(channelType: UInt16)
 }
 
 /// A frame taken apart down to its transport payload; `payload*` are offsets into the frame's bytes.
@@ -57,6 +60,7 @@ public enum Dissector {
     private enum Next {
         case etherType(UInt16, top: Bool)
         case mpls
+        case associatedChannel
         case ipv4
         case ipv6
         case gre
@@ -138,7 +142,18 @@ public enum Dissector {
             case .mpls:
                 let entry = try MPLSLabelStackEntry.decode(&cursor)
                 try result.encapsulation.pushKind(.mpls, value: entry.label, at: start)
-                if entry.bottomOfStack { next = try ipByVersionNibble(cursor, layer: .mpls) }
+                if entry.bottomOfStack { next = try afterLabelStack(cursor) }
+            case .associatedChannel:
+                let header = try AssociatedChannelHeader.decode(&cursor)
+                try result.encapsulation.pushKind(.associatedChannel, value: UInt32(header.channelType), at: start)
+                switch header.channelType {
+                case AssociatedChannelHeader.ChannelType.ipv4: next = .ipv4
+                case AssociatedChannelHeader.ChannelType.ipv6: next = .ipv6
+                default:
+                    result.transport = .associatedChannel(channelType: header.channelType)
+                    finish(&result, cursor: cursor)
+                    return
+                }
             case .ipv4:
                 let header = try IPv4Header.decode(&cursor)
                 try result.encapsulation.pushKind(.ipv4, at: start)
@@ -230,6 +245,13 @@ public enum Dissector {
             result.transport = .otherIP(protocolNumber: protocolNumber)
             return nil
         }
+    }
+
+    /// After the bottom of the label stack: IP by its version nibble, or an Associated Channel
+    /// Header, whose first nibble is 0001 (RFC 4385 §3.1, RFC 5586 §2.1).
+    private static func afterLabelStack(_ cursor: ByteCursor) throws(WireError) -> Next {
+        if let first = cursor.peekUInt8(), first >> 4 == 1 { return .associatedChannel }
+        return try ipByVersionNibble(cursor, layer: .mpls)
     }
 
     private static func ipByVersionNibble(_ cursor: ByteCursor, layer: WireError.Layer) throws(WireError) -> Next {

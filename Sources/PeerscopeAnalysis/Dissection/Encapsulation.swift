@@ -12,6 +12,8 @@ public enum EncapsulationLayer: Hashable, Sendable {
     case ipv4
     case ipv6
     case gre(key: UInt32?)
+    /// RFC 4385/5586 Associated Channel Header after the label stack (VCCV, MPLS-TP G-ACh).
+    case associatedChannel(channelType: UInt16)
     case udp
     case tcp
 
@@ -28,6 +30,9 @@ public enum EncapsulationLayer: Hashable, Sendable {
         case .ipv4: "ip"
         case .ipv6: "ipv6"
         case .gre(let key): key.map { "gre key \($0)" } ?? "gre"
+        case .associatedChannel(let type):
+            // Four hex digits, as IANA's registry writes channel types (`ach 0x0022`).
+            "ach 0x" + String(repeating: "0", count: 4 - String(type, radix: 16).count) + String(type, radix: 16)
         case .udp: "udp"
         case .tcp: "tcp"
         }
@@ -37,7 +42,7 @@ public enum EncapsulationLayer: Hashable, Sendable {
     /// the link header and the innermost IP/transport.
     var isTunnelOrTag: Bool {
         switch self {
-        case .vlan, .mpls, .gre: true
+        case .vlan, .mpls, .gre, .associatedChannel: true
         default: false
         }
     }
@@ -61,6 +66,7 @@ public struct Encapsulation: Sendable {
 
     enum Kind: UInt64 {
         case ethernet, linuxSLL, linuxSLL2, loopback, raw, vlan, qinq, mpls, ipv4, ipv6, gre, greKeyed, udp, tcp
+        case associatedChannel
     }
 
     /// Clears the stack for the next frame without touching the value table's storage.
@@ -87,6 +93,7 @@ public struct Encapsulation: Sendable {
         case .ipv6: try pushKind(Kind.ipv6, at: offset)
         case .gre(let key):
             if let key { try pushKind(Kind.greKeyed, value: key, at: offset) } else { try pushKind(Kind.gre, at: offset) }
+        case .associatedChannel(let type): try pushKind(Kind.associatedChannel, value: UInt32(type), at: offset)
         case .udp: try pushKind(Kind.udp, at: offset)
         case .tcp: try pushKind(Kind.tcp, at: offset)
         }
@@ -135,6 +142,7 @@ public struct Encapsulation: Sendable {
             case .ipv6: layers.append(.ipv6)
             case .gre: layers.append(.gre(key: nil))
             case .greKeyed: layers.append(.gre(key: nextValue()))
+            case .associatedChannel: layers.append(.associatedChannel(channelType: UInt16(truncatingIfNeeded: nextValue())))
             case .udp: layers.append(.udp)
             case .tcp: layers.append(.tcp)
             }

@@ -79,6 +79,16 @@ public enum FrameDecoder {
             return .otherIP
         case .notIP:
             return .notIP
+        case .associatedChannel(let channelType):
+            // RFC 5885 / RFC 6428: a BFD Control packet with no IP or UDP header. It has no port,
+            // so it counts as single-hop control (the channel is between the LSP/PW ends).
+            guard AssociatedChannelHeader.ChannelType.carriesBFD(channelType) else { return .notIP }
+            do {
+                try BFDControlPacket.validate(payload(frame, dissection))
+                return .bfdControl(.singleHop)
+            } catch {
+                return .bfdMalformed(error, .singleHop)
+            }
         }
     }
 

@@ -2,8 +2,9 @@ import PeerscopeWire
 
 /// What one direction of a TCP connection delivers to the protocol above it, in order.
 public enum TCPStreamEvent: Sendable, Equatable {
-    /// Bytes in sequence order (each byte delivered once: the first copy seen wins).
-    case data([UInt8])
+    /// Bytes in sequence order (each byte delivered once: the first copy seen wins), with the
+    /// frame that carried them: data released after a gap keeps its own frame and time.
+    case data([UInt8], from: TCPSegmentOrigin)
     /// `missing` bytes the capture never showed: the reader above must resynchronise.
     case hole(missing: Int)
     case fin
@@ -13,12 +14,33 @@ public enum TCPStreamEvent: Sendable, Equatable {
     case conflict(bytes: Int)
 }
 
+/// The frame and time a segment was captured at.
+public struct TCPSegmentOrigin: Sendable, Hashable {
+    public var frameNumber: Int
+    public var timeNanoseconds: Int64
+
+    public init(frameNumber: Int, timeNanoseconds: Int64) {
+        self.frameNumber = frameNumber
+        self.timeNanoseconds = timeNanoseconds
+    }
+
+    /// For callers (tests) that do not track frames.
+    public static let unstamped = TCPSegmentOrigin(frameNumber: 0, timeNanoseconds: 0)
+}
+
 /// Reassembles one direction of a TCP connection (RFC 9293 sequence arithmetic): in-order data is
 /// passed through; out-of-order segments wait in a bounded buffer; retransmissions and overlaps
 /// deliver only their new bytes; a gap that never fills becomes a `.hole` so the BGP framer can
 /// resynchronise on the next marker. A connection already open when the capture starts begins at
 /// its first data segment.
 public struct TCPStream: Sendable {
+    /// A segment waiting for the gap before it to fill.
+    private struct Pending: Sendable {
+        var start: UInt32
+        var bytes: [UInt8]
+        var origin: TCPSegmentOrigin
+    }
+
     /// Most bytes held out of order before the oldest gap is declared a hole.
     public let bufferLimit: Int
     public private(set) var nextSequence: UInt32?
@@ -26,7 +48,12 @@ public struct TCPStream: Sendable {
     public private(set) var holes = 0
     public private(set) var bufferOverflows = 0
     public private(set) var conflictingBytes = 0
-    private var pending: [UInt32: [UInt8]] = [:]
+    /// Waiting segments by start (one per start), with their starts in a min-heap ordered in
+    /// sequence space: the earliest is found in O(1) and each segment is stored and released in
+    /// O(log n), whatever order the segments arrive in (issue 12: rescanning every buffered
+    /// segment per in-order segment made 40,000 one-byte segments quadratic).
+    private var pending: [UInt32: Pending] = [:]
+    private var starts = SequenceHeap()
     /// The latest delivered bytes (up to `recentLimit`), to compare retransmissions against.
     private var recent: [UInt8] = []
     private static let recentLimit = 8_192
@@ -41,8 +68,12 @@ public struct TCPStream: Sendable {
     @inline(__always)
     static func distance(_ a: UInt32, _ b: UInt32) -> Int { Int(Int32(bitPattern: a &- b)) }
 
+    /// Segments waiting behind a gap.
+    public var pendingSegments: Int { pending.count }
+
     /// Feeds one segment; returns what became deliverable.
-    public mutating func segment(sequence: UInt32, flags: TCPFlags, payload: UnsafeRawBufferPointer) -> [TCPStreamEvent] {
+    public mutating func segment(sequence: UInt32, flags: TCPFlags, payload: UnsafeRawBufferPointer,
+                                 origin: TCPSegmentOrigin = .unstamped) -> [TCPStreamEvent] {
         var events: [TCPStreamEvent] = []
         if flags.contains(.rst) {
             // Only the first RST or FIN ends the stream; retransmissions of them are not news.
@@ -74,12 +105,11 @@ public struct TCPStream: Sendable {
             if !bytes.isEmpty {
                 if sequence == next {
                     remember(bytes)
-                    events.append(.data(Array(bytes)))
-                    next &+= UInt32(bytes.count)
+                    events.append(.data(Array(bytes), from: origin))
+                    next &+= UInt32(truncatingIfNeeded: bytes.count)
                     events += drain(&next)
-                } else if pending[sequence] == nil || pending[sequence]!.count < bytes.count {
-                    pendingBytes += bytes.count - (pending[sequence]?.count ?? 0)
-                    pending[sequence] = Array(bytes)
+                } else {
+                    store(Pending(start: sequence, bytes: Array(bytes), origin: origin))
                     while pendingBytes > bufferLimit {
                         bufferOverflows += 1
                         events += skipToEarliest(&next)
@@ -89,9 +119,9 @@ public struct TCPStream: Sendable {
             nextSequence = next
         }
         if flags.contains(.fin) {
-            if var next = nextSequence, !pending.isEmpty {
+            if var next = nextSequence, pendingSegments > 0 {
                 // The connection ends with a gap: what is buffered follows a hole.
-                while !pending.isEmpty { events += skipToEarliest(&next) }
+                while pendingSegments > 0 { events += skipToEarliest(&next) }
                 nextSequence = next
             }
             if !finished { events.append(.fin) }
@@ -107,9 +137,8 @@ public struct TCPStream: Sendable {
         guard !finished, var next = nextSequence, Self.distance(ack, next) > 0 else { return [] }
         var events: [TCPStreamEvent] = []
         while Self.distance(ack, next) > 0 {
-            // The earliest buffered segment that starts below `ack`, else `ack` itself.
-            let earliest = pending.keys.filter { Self.distance($0, ack) < 0 }
-                .min { Self.distance($0, next) < Self.distance($1, next) }
+            // The earliest buffered segment if it starts below `ack`, else `ack` itself.
+            let earliest = starts.minimum.flatMap { Self.distance($0, ack) < 0 ? $0 : nil }
             let target = earliest ?? ack
             let missing = Self.distance(target, next)
             if missing > 0 {
@@ -124,13 +153,26 @@ public struct TCPStream: Sendable {
         return events
     }
 
-    /// At the end of the capture: whatever is still buffered follows holes.
+    /// At the end of the capture: whatever is still buffered follows holes, and is delivered with
+    /// the frames that carried it.
     public mutating func flush() -> [TCPStreamEvent] {
         guard var next = nextSequence else { return [] }
         var events: [TCPStreamEvent] = []
-        while !pending.isEmpty { events += skipToEarliest(&next) }
+        while pendingSegments > 0 { events += skipToEarliest(&next) }
         nextSequence = next
         return events
+    }
+
+    /// Keeps a waiting segment; a second copy of a start is kept only if it is longer.
+    private mutating func store(_ segment: Pending) {
+        if let existing = pending[segment.start] {
+            guard existing.bytes.count < segment.bytes.count else { return }
+            pendingBytes += segment.bytes.count - existing.bytes.count
+        } else {
+            pendingBytes += segment.bytes.count
+            starts.insert(segment.start)
+        }
+        pending[segment.start] = segment
     }
 
     private mutating func remember(_ bytes: UnsafeRawBufferPointer) {
@@ -148,38 +190,73 @@ public struct TCPStream: Sendable {
         return differing
     }
 
+    /// Delivers the waiting segments that now continue the stream, earliest first.
     private mutating func drain(_ next: inout UInt32) -> [TCPStreamEvent] {
         var events: [TCPStreamEvent] = []
-        while true {
-            // A buffered segment may start at or before `next` (overlapping what was delivered).
-            guard let start = pending.keys.first(where: { Self.distance($0, next) <= 0
-                      && Self.distance($0 &+ UInt32(pending[$0]!.count), next) > 0 })
-                ?? pending.keys.first(where: { $0 == next })
-            else {
-                // Drop buffered segments entirely behind `next`.
-                for key in pending.keys where Self.distance(key &+ UInt32(pending[key]!.count), next) <= 0 {
-                    pendingBytes -= pending[key]!.count
-                    retransmittedBytes += pending[key]!.count
-                    pending[key] = nil
-                }
-                return events
-            }
-            let bytes = pending.removeValue(forKey: start)!
-            pendingBytes -= bytes.count
+        // If the earliest waiting segment starts beyond `next`, so does every other one.
+        while let start = starts.minimum, Self.distance(start, next) <= 0 {
+            starts.removeMinimum()
+            guard let waiting = pending.removeValue(forKey: start) else { continue }
+            pendingBytes -= waiting.bytes.count
             let skip = -Self.distance(start, next)
+            if skip >= waiting.bytes.count {
+                // Entirely behind `next`: a retransmission of bytes already delivered.
+                retransmittedBytes += waiting.bytes.count
+                continue
+            }
             retransmittedBytes += skip
-            let fresh = Array(bytes[skip...])
+            let fresh = Array(waiting.bytes[skip...])
             fresh.withUnsafeBytes { remember($0) }
-            events.append(.data(fresh))
-            next &+= UInt32(fresh.count)
+            events.append(.data(fresh, from: waiting.origin))
+            next &+= UInt32(truncatingIfNeeded: fresh.count)
         }
+        return events
     }
 
     private mutating func skipToEarliest(_ next: inout UInt32) -> [TCPStreamEvent] {
-        guard let earliest = pending.keys.min(by: { Self.distance($0, next) < Self.distance($1, next) }) else { return [] }
+        guard let earliest = starts.minimum else { return [] }
         let missing = max(0, Self.distance(earliest, next))
         holes += 1
         next = earliest
         return [.hole(missing: missing)] + drain(&next)
+    }
+}
+
+/// A binary min-heap of sequence numbers compared in sequence space (RFC 9293 §3.4: valid while
+/// they all lie within 2^31 of each other, as a reassembly window does).
+struct SequenceHeap: Sendable {
+    private var items: [UInt32] = []
+
+    var minimum: UInt32? { items.first }
+
+    @inline(__always)
+    private static func before(_ a: UInt32, _ b: UInt32) -> Bool { Int32(bitPattern: a &- b) < 0 }
+
+    mutating func insert(_ value: UInt32) {
+        items.append(value)
+        var child = items.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard Self.before(items[child], items[parent]) else { break }
+            items.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    mutating func removeMinimum() {
+        guard !items.isEmpty else { return }
+        items.swapAt(0, items.count - 1)
+        items.removeLast()
+        var parent = 0
+        while true {
+            let left = 2 * parent + 1
+            let right = left + 1
+            var smallest = parent
+            if left < items.count, Self.before(items[left], items[smallest]) { smallest = left }
+            if right < items.count, Self.before(items[right], items[smallest]) { smallest = right }
+            guard smallest != parent else { return }
+            items.swapAt(parent, smallest)
+            parent = smallest
+        }
     }
 }

@@ -45,6 +45,11 @@ public struct BGPConformanceEngine {
                                  measured: "\(bytes) byte(s) differ",
                                  message: "A retransmission from \(name) differs from the first copy in \(bytes) byte(s); the first copy was kept (as the receiver's TCP does)",
                                  relativeTimeNanoseconds: relative(event.timeNanoseconds)), kind: "conflict")
+        case .endsMidMessage(let bytes):
+            findings.add(Finding("CAPTURE.TCP.HOLE", bgpSession: session.id, side: name, frames: [event.frameNumber],
+                                 measured: "\(bytes) byte(s)",
+                                 message: "The capture ends in the middle of a BGP message from \(name): \(bytes) byte(s) of it were captured, the rest never was",
+                                 relativeTimeNanoseconds: relative(event.timeNanoseconds)), kind: "partial")
         case .connect:
             connectTTL[session.id] = min(connectTTL[session.id] ?? .max, event.ttl)
         case .accept, .fin, .reset:
