@@ -72,8 +72,10 @@ public struct BGPSpeakerSide: Sendable {
     /// number of distinct intervals, not the length of the capture.
     public var keepaliveGaps: [Int64: Int] = [:]
     public var lastKeepalive: Int64?
-    /// Routes this side announced and has not withdrawn: the peer's Adj-RIB-In from it.
+    /// Unicast routes (IPv4 and IPv6) this side announced and has not withdrawn: the peer's
+    /// Adj-RIB-In from it; the other families are in `familyRIB`.
     public var routes: Set<BGPPrefix> = []
+    public var familyRIB = BGPFamilyRIB()
     /// Size of `routes` after each burst of UPDATEs: answers "how many prefixes at time T".
     public var ribHistory: [(timeNanoseconds: Int64, size: Int)] = []
     public var endOfRIB: [BGPAddressFamily: Int64] = [:]

@@ -43,6 +43,9 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
         case badAttributeLength(type: UInt8, length: Int)
         /// An NLRI prefix length beyond the address family's width.
         case badPrefixLength(Int)
+        /// An MP_REACH/MP_UNREACH NLRI of a decoded family that does not parse (RFC 7606 §5.3:
+        /// AFI/SAFI disable or session reset); the inner reason says what was wrong.
+        indirect case badNLRI(afi: UInt16, safi: UInt8, Reason)
 
         /// A short, stable code used for counts and JSON.
         public var code: String {
@@ -59,6 +62,7 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
             case .tooDeep: "too_deep"
             case .badAttributeLength: "bad_attribute_length"
             case .badPrefixLength: "bad_prefix_length"
+            case .badNLRI: "bad_nlri"
             }
         }
     }
@@ -66,9 +70,14 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
     /// `layer.reason`, e.g. `bfd.length_beyond_data`.
     public var code: String { "\(layer.rawValue).\(reason.code)" }
 
-    public var description: String {
+    public var description: String { "\(layer.rawValue): \(reason.detail) at byte \(offset)" }
+}
+
+extension WireError.Reason {
+    /// The human text of the reason, without layer and offset.
+    public var detail: String {
         let detail: String
-        switch reason {
+        switch self {
         case .truncated(let needed, let available):
             detail = "truncated: needs \(needed) bytes, \(available) available"
         case .badVersion(let version):
@@ -93,7 +102,9 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
             detail = "path attribute \(type) with length \(length)"
         case .badPrefixLength(let length):
             detail = "prefix length \(length) beyond the address family"
+        case .badNLRI(let afi, let safi, let inner):
+            detail = "\(BGPAddressFamily(afi: afi, safi: safi).name) NLRI: \(inner.detail)"
         }
-        return "\(layer.rawValue): \(detail) at byte \(offset)"
+        return detail
     }
 }
