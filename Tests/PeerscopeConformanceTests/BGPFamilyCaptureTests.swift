@@ -52,6 +52,17 @@ struct BGPFamilyCaptureTests {
             .operators(type: 3, [.init(flags: 0x81, value: 6)]),
             .operators(type: 5, [.init(flags: 0x01, value: 80), .init(flags: 0x91, value: 443)]),
             .operators(type: 9, [.init(flags: 0x81, value: 0x02)]),
+        ])), .flowSpec(BGPFlowSpecRule(components: [
+            // Every operator form of RFC 8955 §4.2.1: none, >=, <=, >< (lt|gt), AND, 1- and 2-byte values.
+            .prefix(type: 2, address: ip("10.0.0.0"), length: 8, offset: nil),
+            .operators(type: 4, [.init(flags: 0x13, value: 1024), .init(flags: 0x00, value: 7), .init(flags: 0x07, value: 7),
+                                 .init(flags: 0x45, value: 20), .init(flags: 0x01, value: 22), .init(flags: 0x86, value: 9)]),
+            .operators(type: 7, [.init(flags: 0x81, value: 8)]),
+            .operators(type: 9, [.init(flags: 0x01, value: 0xFF), .init(flags: 0x01, value: 0x12), .init(flags: 0x42, value: 0x04),
+                                 .init(flags: 0x83, value: 0x01)]),
+            .operators(type: 10, [.init(flags: 0x13, value: 100), .init(flags: 0xD5, value: 1500)]),
+            .operators(type: 11, [.init(flags: 0x01, value: 63), .init(flags: 0x01, value: 26), .init(flags: 0x81, value: 46)]),
+            .operators(type: 12, [.init(flags: 0x01, value: 0x0F), .init(flags: 0x02, value: 0x01), .init(flags: 0x81, value: 0x0A)]),
         ]))]),
         (.ipv6FlowSpec, [], [.flowSpec(BGPFlowSpecRule(components: [
             .prefix(type: 1, address: ip("2001:db8::"), length: 32, offset: 0),
@@ -171,9 +182,10 @@ struct BGPFamilyCaptureTests {
             case .flowSpec(let rule):
                 for component in rule.components {
                     put("bgp.flowspec_nlri.filter_type", "\(component.type)")
-                    if case .prefix(1, let address, let length, _) = component {
-                        if readFamily.afi == 1 { put("bgp.flowspec_nlri.dst_prefix_filter", "\(address)"); put("bgp.prefix_length", "\(length)") }
-                        else { put("bgp.flowspec_nlri.dst_ipv6_pref", "\(address)") }
+                    guard case .prefix(let type, let address, let length, _) = component else { continue }
+                    if readFamily.afi == 1 { put("bgp.prefix_length", "\(length)") }
+                    if type == 1 {
+                        put(readFamily.afi == 1 ? "bgp.flowspec_nlri.dst_prefix_filter" : "bgp.flowspec_nlri.dst_ipv6_pref", "\(address)")
                     }
                 }
             case .linkState(let linkState):
@@ -217,6 +229,28 @@ struct BGPFamilyCaptureTests {
         }
     }
 
+    @Test("flowspec filters print as tshark's tree prints them (RFC 8955 §4.2 operators)")
+    func flowSpecText() throws {
+        let tshark = "/usr/bin/tshark"
+        guard FileManager.default.isExecutableFile(atPath: tshark) else { Issue.record("tshark not installed"); return }
+        let (exchange, _) = Self.exchange()
+        let path = NSTemporaryDirectory() + "peerscope-flowspec-\(UUID().uuidString).pcap"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Self.write(exchange, to: path)
+        let pdml = try Self.run(tshark, ["-r", path, "-Y", "bgp.flowspec_nlri", "-T", "pdml"])
+        let theirs = pdml.compactMap { line -> String? in
+            guard line.contains("name=\"bgp.flowspec_nlri.filter\""), let start = line.range(of: "showname=\"Filter: "),
+                  let end = line[start.upperBound...].firstIndex(of: "\"") else { return nil }
+            return String(line[start.upperBound..<end]).replacingOccurrences(of: "&gt;", with: ">")
+                .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&amp;", with: "&")
+        }
+        let ours = Self.announcements.flatMap { $0.2 }.flatMap { route -> [String] in
+            if case .flowSpec(let rule) = route { rule.filterTexts } else { [] }
+        }
+        #expect(ours.count == 13)  // 4 + 7 components of the IPv4 rules, 2 of the IPv6 one
+        #expect(ours == theirs)
+    }
+
     @Test("per-family Adj-RIB-In: VPN routes keyed with their RD, withdrawals by key, no finding above INFO")
     func adjRIBIn() throws {
         var (exchange, _) = Self.exchange()
@@ -239,7 +273,7 @@ struct BGPFamilyCaptureTests {
         #expect(held[.ipv4VPN] == 1)
         #expect(held[.l2vpnEVPN] == 4)
         #expect(held[.ipv4LabeledUnicast] == 1 && held[.ipv6LabeledUnicast] == 1 && held[.ipv6VPN] == 1)
-        #expect(held[.routeTargetConstraint] == 2 && held[.ipv4FlowSpec] == 1 && held[.linkState] == 3)
+        #expect(held[.routeTargetConstraint] == 2 && held[.ipv4FlowSpec] == 2 && held[.linkState] == 3)
         #expect(held[BGPAddressFamily(afi: 1, safi: 5)] == 3 && held[.l2vpnVPLS] == 1)
         #expect(side.familyRIB.undecoded[BGPAddressFamily(afi: 1, safi: 73)] == 1)
         // Before the withdrawals (t = 27 s after the first frame) the VPN family held both routes.

@@ -64,6 +64,9 @@ public struct BGPFamilyRIB: Sendable {
 }
 
 extension BGPSpeakerSide {
+    /// Routes held at the end in every family, unicast included.
+    public var routesHeldTotal: Int { routes.count + familyRIB.total }
+
     /// Routes held per family at the end (or at `time`), unicast included, families with none left out.
     public func routesPerFamily(at time: Int64? = nil) -> [(family: BGPAddressFamily, routes: Int)] {
         var families = Set(familyRIB.history.keys).union(familyRIB.routes.keys)

@@ -36,8 +36,12 @@ public struct BGPLineRenderer {
             var attributes: [String] = []
             for attribute in update.attributes {
                 switch attribute.value {
-                case .mpReach(_, _, let nlri): announced += nlri.count
-                case .mpUnreach(_, let nlri): withdrawn += nlri.count
+                case .mpReach(let family, _, let nlri):
+                    announced += nlri.count
+                    if family.encoding != .prefix { attributes.append(familySummary(family, nlri)) }
+                case .mpUnreach(let family, let nlri):
+                    withdrawn += nlri.count
+                    if family.encoding != .prefix { attributes.append(familySummary(family, nlri)) }
                 case .asPath(let segments): attributes.append("as-path " + segments.flatMap(\.asns).map(String.init).joined(separator: " "))
                 case .communities(let list):
                     attributes.append("communities " + list.map { "\($0 >> 16):\($0 & 0xFFFF)" }.joined(separator: " "))

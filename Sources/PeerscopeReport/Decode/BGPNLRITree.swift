@@ -8,6 +8,13 @@ extension BGPLineRenderer {
             + (family.encoding == .undecoded ? ", not decoded" : "")
     }
 
+    /// "l2vpn-evpn: EVPN type 2 … (+4 more)" for the one-line summary; "not decoded" for raw families.
+    func familySummary(_ family: BGPAddressFamily, _ nlri: [BGPNLRI]) -> String {
+        guard family.encoding != .undecoded else { return "\(family) (\(family.name)) not decoded" }
+        guard let first = nlri.first else { return "\(family)" }
+        return "\(family) \(first)" + (nlri.count > 1 ? " (+\(nlri.count - 1) more)" : "")
+    }
+
     func nlriTree(_ nlri: [BGPNLRI], indent: String) -> [String] {
         var lines: [String] = []
         for route in nlri {
@@ -26,9 +33,8 @@ extension BGPLineRenderer {
             case .evpn(let evpn):
                 lines.append(detail + "Route Type: \(BGPEVPNRoute.typeName(evpn.routeType)) (\(evpn.routeType))")
             case .flowSpec(let rule):
-                for component in rule.components {
-                    lines.append(detail + "Filter type: \(BGPFlowSpecRule.componentName(component.type, v6: false)) (\(component.type))")
-                }
+                if let rd = rule.routeDistinguisher { lines.append(detail + "Route Distinguisher: \(rd)") }
+                for text in rule.filterTexts { lines.append(detail + "Filter: \(text)") }
             case .linkState(let linkState):
                 for tlv in linkState.descriptors { lines.append(detail + tlv.description) }
             }

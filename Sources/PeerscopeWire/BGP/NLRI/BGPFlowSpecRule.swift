@@ -55,50 +55,11 @@ public struct BGPFlowSpecRule: Hashable, Sendable, CustomStringConvertible {
         self.pathID = pathID
     }
 
-    /// Component type names as tshark's `bgp.flowspec_nlri.type` shows them.
-    public static func componentName(_ type: UInt8, v6: Bool) -> String {
-        switch type {
-        case 1: "Destination prefix filter"
-        case 2: "Source prefix filter"
-        case 3: v6 ? "Next header filter" : "Protocol array filter"
-        case 4: "Port array filter"
-        case 5: "Destination port array filter"
-        case 6: "Source port array filter"
-        case 7: "ICMP type filter"
-        case 8: "ICMP code filter"
-        case 9: "TCP flags filter"
-        case 10: "Packet Length filter"
-        case 11: "DSCP marking filter"
-        case 12: "IP fragment filter"
-        case 13: "Flow label filter"
-        default: "Unknown filter \(type)"
-        }
-    }
 
-    static func isBitmask(_ type: UInt8) -> Bool { type == 9 || type == 12 }
-
+    /// "RD 65000:100 Destination prefix filter (10.0.0.0/24), Destination port filter (=80 || =443)".
     public var description: String {
-        var parts: [String] = []
-        if let routeDistinguisher { parts.append("RD \(routeDistinguisher)") }
-        for component in components {
-            switch component {
-            case .prefix(let type, let address, let length, let offset):
-                parts.append((type == 1 ? "dst " : "src ") + "\(address)/\(length)" + (offset.map { $0 == 0 ? "" : " offset \($0)" } ?? ""))
-            case .operators(let type, let list):
-                let name = ["", "", "", "proto", "port", "dport", "sport", "icmp-type", "icmp-code", "tcp-flags",
-                            "length", "dscp", "fragment", "flow-label"]
-                let text = list.enumerated().map { index, op -> String in
-                    let join = index == 0 ? "" : op.and ? "&" : " "
-                    if Self.isBitmask(type) { return join + (op.not ? "!" : "") + (op.match ? "=" : "") + "0x" + String(op.value, radix: 16) }
-                    let relation = (op.lessThan ? "<" : "") + (op.greaterThan ? ">" : "") + (op.equal ? "=" : "")
-                    return join + (relation.isEmpty ? "false" : relation) + "\(op.value)"
-                }.joined()
-                parts.append("\(Int(type) < name.count ? name[Int(type)] : "type\(type)") \(text)")
-            case .unknown(let type, let bytes):
-                parts.append("type \(type): \(bytes.count) bytes not decoded")
-            }
-        }
-        return parts.joined(separator: " ") + (pathID.map { " path \($0)" } ?? "")
+        (routeDistinguisher.map { "RD \($0) " } ?? "") + filterTexts.joined(separator: ", ")
+            + (pathID.map { " path \($0)" } ?? "")
     }
 
     static func decode(_ reader: inout NLRIReader, v6: Bool, vpn: Bool, pathID: UInt32?) throws(WireError) -> BGPFlowSpecRule {
