@@ -55,7 +55,6 @@ public struct BGPFlowSpecRule: Hashable, Sendable, CustomStringConvertible {
         self.pathID = pathID
     }
 
-
     /// "RD 65000:100 Destination prefix filter (10.0.0.0/24), Destination port filter (=80 || =443)".
     public var description: String {
         (routeDistinguisher.map { "RD \($0) " } ?? "") + filterTexts.joined(separator: ", ")
