@@ -87,8 +87,8 @@ public struct BGPLineRenderer {
             lines.append(indent + "Path Attributes: \(update.attributes.count)")
             for attribute in update.attributes {
                 lines.append(indent + "    Path Attribute - \(attributeLine(attribute))")
-                if case .mpReach(_, _, let nlri) = attribute.value { lines += nlriTree(nlri, indent: indent + "        ") }
-                if case .mpUnreach(_, let nlri) = attribute.value { lines += nlriTree(nlri, indent: indent + "        ") }
+                if case .mpReach(_, _, let nlri) = attribute.value { lines += nlriTree(nlri, reach: true, indent: indent + "        ") }
+                if case .mpUnreach(_, let nlri) = attribute.value { lines += nlriTree(nlri, reach: false, indent: indent + "        ") }
             }
             lines.append(indent + "Network Layer Reachability Information: \(update.announced.count)")
             for prefix in update.announced { lines.append(indent + "    \(prefix)") }

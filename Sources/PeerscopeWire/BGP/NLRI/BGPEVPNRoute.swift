@@ -68,7 +68,8 @@ public struct BGPEVPNRoute: Hashable, Sendable, CustomStringConvertible {
         return "EVPN type \(routeType) (\(Self.typeName(routeType))) \(body)" + (pathID.map { " path \($0)" } ?? "")
     }
 
-    static func mac(_ bytes: [UInt8]) -> String {
+    /// "52:54:00:12:34:56".
+    public static func mac(_ bytes: [UInt8]) -> String {
         bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined(separator: ":")
     }
 
@@ -77,11 +78,12 @@ public struct BGPEVPNRoute: Hashable, Sendable, CustomStringConvertible {
         let length = Int(try reader.u8())
         let start = reader.offset
         var body = try reader.sub(length)
-        func bad() -> WireError { WireError(.bgp, .lengthBeyondData(declared: length, available: body.remaining), at: start) }
+        // Takes the reader rather than capturing `body`, which the helpers below borrow inout.
+        func bad(_ reader: NLRIReader) -> WireError { WireError(.bgp, .lengthBeyondData(declared: length, available: reader.remaining), at: start) }
         let route: Route
         switch type {
         case 1:
-            guard length == 25 else { throw bad() }
+            guard length == 25 else { throw bad(body) }
             route = .ethernetAD(rd: .init(rawValue: try body.u64()), esi: try .read(&body), ethernetTag: try body.u32(),
                                 label: BGPLabel(rawValue: try body.u24()))
         case 2:
@@ -89,15 +91,15 @@ public struct BGPEVPNRoute: Hashable, Sendable, CustomStringConvertible {
             let esi = try BGPEthernetSegmentID.read(&body)
             let tag = try body.u32()
             // RFC 7432 §7.2: the MAC Address Length is 48 bits.
-            guard try body.u8() == 48 else { throw bad() }
+            guard try body.u8() == 48 else { throw bad(body) }
             let mac = try body.bytes(6)
             let ipBits = Int(try body.u8())
-            guard ipBits == 0 || ipBits == 32 || ipBits == 128 else { throw bad() }
+            guard ipBits == 0 || ipBits == 32 || ipBits == 128 else { throw bad(body) }
             let ip = try body.address(byteCount: ipBits / 8)
             let label1 = BGPLabel(rawValue: try body.u24())
             var label2: BGPLabel?
             if body.remaining == 3 { label2 = BGPLabel(rawValue: try body.u24()) }
-            guard body.remaining == 0 else { throw bad() }
+            guard body.remaining == 0 else { throw bad(body) }
             route = .macIP(rd: rd, esi: esi, ethernetTag: tag, mac: mac, ip: ip, label1: label1, label2: label2)
         case 3, 4:
             let rd = BGPRouteDistinguisher(rawValue: try body.u64())
@@ -105,19 +107,19 @@ public struct BGPEVPNRoute: Hashable, Sendable, CustomStringConvertible {
             let tag = type == 3 ? try body.u32() : 0
             let ipBits = Int(try body.u8())
             guard ipBits == 32 || ipBits == 128, body.remaining == ipBits / 8,
-                  let originator = try body.address(byteCount: ipBits / 8) else { throw bad() }
+                  let originator = try body.address(byteCount: ipBits / 8) else { throw bad(body) }
             route = if let esi { .ethernetSegment(rd: rd, esi: esi, originator: originator) }
                     else { .inclusiveMulticast(rd: rd, ethernetTag: tag, originator: originator) }
         case 5:
             // RFC 9136 §3.1: 34 bytes for IPv4, 58 for IPv6; the length tells the version.
-            guard length == 34 || length == 58 else { throw bad() }
+            guard length == 34 || length == 58 else { throw bad(body) }
             let width = length == 34 ? 4 : 16
             let rd = BGPRouteDistinguisher(rawValue: try body.u64())
             let esi = try BGPEthernetSegmentID.read(&body)
             let tag = try body.u32()
             let bits = try body.u8()
             guard Int(bits) <= width * 8, let prefix = try body.address(byteCount: width),
-                  let gateway = try body.address(byteCount: width) else { throw bad() }
+                  let gateway = try body.address(byteCount: width) else { throw bad(body) }
             route = .ipPrefix(rd: rd, esi: esi, ethernetTag: tag, prefix: prefix, length: bits, gateway: gateway,
                               label: BGPLabel(rawValue: try body.u24()))
         default:

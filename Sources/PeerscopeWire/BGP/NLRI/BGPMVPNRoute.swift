@@ -66,15 +66,16 @@ public struct BGPMVPNRoute: Hashable, Sendable, CustomStringConvertible {
         let length = Int(try reader.u8())
         let start = reader.offset
         var body = try reader.sub(length)
-        func bad() -> WireError { WireError(.bgp, .lengthBeyondData(declared: length, available: body.remaining), at: start) }
+        // Takes the reader rather than capturing `body`, which the helpers below borrow inout.
+        func bad(_ reader: NLRIReader) -> WireError { WireError(.bgp, .lengthBeyondData(declared: length, available: reader.remaining), at: start) }
         func sized(_ body: inout NLRIReader) throws(WireError) -> IPAddress? {
             let bits = Int(try body.u8())
-            guard bits % 8 == 0 else { throw bad() }
+            guard bits % 8 == 0 else { throw bad(body) }
             return try body.address(byteCount: bits / 8)
         }
         func router(_ body: inout NLRIReader) throws(WireError) -> IPAddress {
             guard body.remaining == 4 || body.remaining == 16, let address = try body.address(byteCount: body.remaining)
-            else { throw bad() }
+            else { throw bad(body) }
             return address
         }
         var route = BGPMVPNRoute(routeType: type, pathID: pathID)
@@ -85,15 +86,15 @@ public struct BGPMVPNRoute: Hashable, Sendable, CustomStringConvertible {
         case 2:
             route.routeDistinguisher = .init(rawValue: try body.u64())
             route.sourceAS = try body.u32()
-            guard body.remaining == 0 else { throw bad() }
+            guard body.remaining == 0 else { throw bad(body) }
         case 3, 5:
             route.routeDistinguisher = .init(rawValue: try body.u64())
             route.source = try sized(&body)
             route.group = try sized(&body)
-            if type == 3 { route.originator = try router(&body) } else if body.remaining != 0 { throw bad() }
+            if type == 3 { route.originator = try router(&body) } else if body.remaining != 0 { throw bad(body) }
         case 4:
             // RFC 6514 §4.4: the route key is the NLRI of the route it answers (type, length, value).
-            guard body.remaining >= 2 else { throw bad() }
+            guard body.remaining >= 2 else { throw bad(body) }
             let keyLength = 2 + Int(body.cursor.byte(at: 1))
             route.raw = try body.bytes(keyLength)
             route.originator = try router(&body)
@@ -102,7 +103,7 @@ public struct BGPMVPNRoute: Hashable, Sendable, CustomStringConvertible {
             route.sourceAS = try body.u32()
             route.source = try sized(&body)
             route.group = try sized(&body)
-            guard body.remaining == 0 else { throw bad() }
+            guard body.remaining == 0 else { throw bad(body) }
         default:
             route.raw = try body.bytes(length)
         }
