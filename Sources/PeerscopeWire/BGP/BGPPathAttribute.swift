@@ -21,9 +21,10 @@ public struct BGPPathAttribute: Hashable, Sendable {
         case communities([UInt32])
         case originatorID(IPv4Address)
         case clusterList([IPv4Address])
-        /// RFC 4760 §3; NLRI typed per family (`BGPNLRI`), see `BGPMultiprotocolNLRI.swift`.
-        case mpReach(family: BGPAddressFamily, nextHop: BGPNextHop, nlri: [BGPNLRI])
-        case mpUnreach(family: BGPAddressFamily, nlri: [BGPNLRI])
+        /// RFC 4760 §3; NLRI typed per family (`BGPNLRI`), see `BGPMultiprotocolNLRI.swift`. Boxed:
+        /// the typed next hop would otherwise make every attribute value (and its copies) larger.
+        indirect case mpReach(family: BGPAddressFamily, nextHop: BGPNextHop, nlri: [BGPNLRI])
+        indirect case mpUnreach(family: BGPAddressFamily, nlri: [BGPNLRI])
         case extendedCommunities([UInt64])
         case as4Path([BGPASPathSegment])
         case as4Aggregator(asn: UInt32, address: IPv4Address)

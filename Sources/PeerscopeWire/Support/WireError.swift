@@ -44,8 +44,9 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
         /// An NLRI prefix length beyond the address family's width.
         case badPrefixLength(Int)
         /// An MP_REACH/MP_UNREACH NLRI of a decoded family that does not parse (RFC 7606 §5.3:
-        /// AFI/SAFI disable or session reset); the inner reason says what was wrong.
-        indirect case badNLRI(afi: UInt16, safi: UInt8, Reason)
+        /// AFI/SAFI disable or session reset). A flat fault rather than a nested reason keeps the
+        /// error a plain value (no box to retain on every decoded message).
+        case badNLRI(afi: UInt16, safi: UInt8, NLRIFault)
 
         /// A short, stable code used for counts and JSON.
         public var code: String {
@@ -102,9 +103,36 @@ extension WireError.Reason {
             detail = "path attribute \(type) with length \(length)"
         case .badPrefixLength(let length):
             detail = "prefix length \(length) beyond the address family"
-        case .badNLRI(let afi, let safi, let inner):
-            detail = "\(BGPAddressFamily(afi: afi, safi: safi).name) NLRI: \(inner.detail)"
+        case .badNLRI(let afi, let safi, let fault):
+            detail = "\(BGPAddressFamily(afi: afi, safi: safi).name) NLRI: \(fault)"
         }
         return detail
+    }
+}
+
+/// What was wrong inside an NLRI (see `WireError.Reason.badNLRI`).
+public enum NLRIFault: Hashable, Sendable, CustomStringConvertible {
+    /// Fewer bytes than the route's own length or fields need.
+    case truncated(needed: Int, available: Int)
+    /// A length in bits (prefix, label stack plus RD) that does not fit the family.
+    case badLength(Int)
+    /// A route's declared length that does not match its fields.
+    case lengthMismatch(declared: Int, available: Int)
+
+    init(_ reason: WireError.Reason) {
+        switch reason {
+        case .truncated(let needed, let available): self = .truncated(needed: needed, available: available)
+        case .badPrefixLength(let length): self = .badLength(length)
+        case .lengthBeyondData(let declared, let available): self = .lengthMismatch(declared: declared, available: available)
+        default: self = .lengthMismatch(declared: 0, available: 0)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .truncated(let needed, let available): "truncated: needs \(needed) bytes, \(available) available"
+        case .badLength(let length): "length \(length) bits does not fit the family"
+        case .lengthMismatch(let declared, let available): "route length \(declared) does not match its fields (\(available) left)"
+        }
     }
 }

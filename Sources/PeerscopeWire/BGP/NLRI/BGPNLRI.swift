@@ -88,7 +88,7 @@ public enum BGPNLRI: Hashable, Sendable, CustomStringConvertible {
             }
             return routes
         } catch {
-            throw WireError(.bgp, .badNLRI(afi: family.afi, safi: family.safi, error.reason), at: error.offset)
+            throw WireError(.bgp, .badNLRI(afi: family.afi, safi: family.safi, NLRIFault(error.reason)), at: error.offset)
         }
     }
 
