@@ -14,8 +14,6 @@ public struct BGPFamilyRIB: Sendable {
     }
 
     public private(set) var families = [BGPAddressFamily: Family]()
-    /// IPv4 unicast's sizes, touched by nearly every UPDATE: its own array, no dictionary work.
-    public private(set) var ipv4UnicastHistory: [(timeNanoseconds: Int64, size: Int)] = []
     /// IPv6 unicast prefixes among `BGPSpeakerSide.routes` (the rest is IPv4 unicast).
     public internal(set) var ipv6UnicastCount = 0
     /// All routes held in `families`.
@@ -42,7 +40,7 @@ public struct BGPFamilyRIB: Sendable {
                 list.append((time, size))
             }
         }
-        if family == .ipv4Unicast { coalesce(&ipv4UnicastHistory) } else { coalesce(&families[family, default: Family()].history) }
+        coalesce(&families[family, default: Family()].history)
     }
 
     public func count(_ family: BGPAddressFamily) -> Int { families[family]?.routes.count ?? 0 }
@@ -52,10 +50,10 @@ public struct BGPFamilyRIB: Sendable {
         families.filter { $0.value.undecodedAttributes > 0 }.mapValues(\.undecodedAttributes)
     }
 
-    /// Routes of `family` held at `time` (ns), from the history.
+    /// Routes of `family` held at `time` (ns), from the history (IPv4 unicast: see `ribHistory`).
     public func held(_ family: BGPAddressFamily, at time: Int64) -> Int {
         var size = 0
-        for entry in family == .ipv4Unicast ? ipv4UnicastHistory : families[family]?.history ?? [] {
+        for entry in families[family]?.history ?? [] {
             if entry.timeNanoseconds > time { break }
             size = entry.size
         }
@@ -70,11 +68,13 @@ extension BGPSpeakerSide {
     /// Routes held per family at the end (or at `time`), unicast included.
     public func routesPerFamily(at time: Int64? = nil) -> [(family: BGPAddressFamily, routes: Int)] {
         var families = Set(familyRIB.families.keys)
-        if !familyRIB.ipv4UnicastHistory.isEmpty || routes.count > familyRIB.ipv6UnicastCount { families.insert(.ipv4Unicast) }
+        if ribHistory.contains(where: { $0.ipv4Unicast > 0 }) || routes.count > familyRIB.ipv6UnicastCount { families.insert(.ipv4Unicast) }
         var result: [(BGPAddressFamily, Int)] = []
         for family in families.sorted(by: { ($0.afi, $0.safi) < ($1.afi, $1.safi) }) {
             let count: Int
-            if let time {
+            if let time, family == .ipv4Unicast {
+                count = ribHistory.last { $0.timeNanoseconds <= time }?.ipv4Unicast ?? 0
+            } else if let time {
                 count = familyRIB.held(family, at: time)
             } else if family == .ipv4Unicast {
                 count = routes.count - familyRIB.ipv6UnicastCount

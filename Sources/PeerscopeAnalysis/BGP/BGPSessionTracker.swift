@@ -195,27 +195,25 @@ public struct BGPSessionTracker: Sendable {
         let (announced, withdrawn) = (announcedCount, withdrawnCount)
         me.updatesAnnounced += announced
         me.updatesWithdrawn += withdrawn
-        if !(update.withdrawn.isEmpty && update.announced.isEmpty) {
-            me.familyRIB.record(.ipv4Unicast, size: me.routes.count - me.familyRIB.ipv6UnicastCount, at: mark.time,
-                                burstWindow: Self.burstWindowNanoseconds)
-        }
         for family in touched {
             let familySize = family == .ipv4Unicast ? me.routes.count - me.familyRIB.ipv6UnicastCount
                 : family == .ipv6Unicast ? me.familyRIB.ipv6UnicastCount : me.familyRIB.count(family)
             me.familyRIB.record(family, size: familySize, at: mark.time, burstWindow: Self.burstWindowNanoseconds)
         }
         let size = me.routes.count + me.familyRIB.total
+        let ipv4Size = me.routes.count - me.familyRIB.ipv6UnicastCount
         if let burst = sessions[index].openBurst[side],
            case .updates(let messages, let plus, let minus, _) = sessions[index].events[burst].kind,
            mark.time - sessions[index].events[burst].timeNanoseconds < Self.burstWindowNanoseconds {
             sessions[index].events[burst].kind = .updates(messages: messages + 1, announced: plus + announced,
                                                           withdrawn: minus + withdrawn, ribSize: size)
             me.ribHistory[me.ribHistory.count - 1].size = size
+            me.ribHistory[me.ribHistory.count - 1].ipv4Unicast = ipv4Size
         } else {
             append(.updates(messages: 1, announced: announced, withdrawn: withdrawn, ribSize: size),
                    index, side, mark)
             sessions[index].openBurst[side] = sessions[index].events.count - 1
-            me.ribHistory.append((mark.time, size))
+            me.ribHistory.append((mark.time, size, ipv4Size))
         }
         sessions[index].sides[side] = me
     }

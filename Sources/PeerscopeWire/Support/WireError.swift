@@ -110,29 +110,29 @@ extension WireError.Reason {
     }
 }
 
-/// What was wrong inside an NLRI (see `WireError.Reason.badNLRI`).
+/// What was wrong inside an NLRI (see `WireError.Reason.badNLRI`). Without payload on purpose: a
+/// larger reason would make every decoded message's `Result` larger (the byte offset says where).
 public enum NLRIFault: Hashable, Sendable, CustomStringConvertible {
     /// Fewer bytes than the route's own length or fields need.
-    case truncated(needed: Int, available: Int)
+    case truncated
     /// A length in bits (prefix, label stack plus RD) that does not fit the family.
-    case badLength(Int)
+    case badLength
     /// A route's declared length that does not match its fields.
-    case lengthMismatch(declared: Int, available: Int)
+    case lengthMismatch
 
     init(_ reason: WireError.Reason) {
         switch reason {
-        case .truncated(let needed, let available): self = .truncated(needed: needed, available: available)
-        case .badPrefixLength(let length): self = .badLength(length)
-        case .lengthBeyondData(let declared, let available): self = .lengthMismatch(declared: declared, available: available)
-        default: self = .lengthMismatch(declared: 0, available: 0)
+        case .truncated: self = .truncated
+        case .badPrefixLength: self = .badLength
+        default: self = .lengthMismatch
         }
     }
 
     public var description: String {
         switch self {
-        case .truncated(let needed, let available): "truncated: needs \(needed) bytes, \(available) available"
-        case .badLength(let length): "length \(length) bits does not fit the family"
-        case .lengthMismatch(let declared, let available): "route length \(declared) does not match its fields (\(available) left)"
+        case .truncated: "truncated route"
+        case .badLength: "length in bits does not fit the family"
+        case .lengthMismatch: "route length does not match its fields"
         }
     }
 }
