@@ -232,7 +232,8 @@ struct BGPRuleTests {
         #expect(try !exchange(good).rules().contains("BGP.UPD.ATTRS"))
         // IPv6 routes travel in MP_REACH_NLRI: no NEXT_HOP attribute needed.
         let v6 = [good[0], good[1], BGPPathAttribute(flags: BGPPathAttribute.optional, value: .mpReach(
-            family: .ipv6Unicast, nextHop: Array(repeating: 0x20, count: 16), prefixes: [BGPExchange.route("2001:db8::/32")]))]
+            family: .ipv6Unicast, nextHop: BGPNextHop(bytes: Array(repeating: 0x20, count: 16), family: .ipv6Unicast),
+            nlri: [.prefix(BGPExchange.route("2001:db8::/32"))]))]
         var mp = BGPExchange()
         mp.establish()
         mp.send(.a, .update(BGPUpdate(attributes: v6)))

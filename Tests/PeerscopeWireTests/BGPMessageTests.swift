@@ -31,10 +31,10 @@ let bgpSamples: [BGPMessage] = [
         announced: [BGPPrefix(address: IPAddress("203.0.113.0")!, length: 24),
                     BGPPrefix(address: IPAddress("10.0.0.0")!, length: 8)])),
     .update(BGPUpdate(attributes: [
-        BGPPathAttribute(flags: 0x80, value: .mpReach(family: .ipv6Unicast, nextHop: Array(repeating: 0x20, count: 16),
-                                                      prefixes: [BGPPrefix(address: IPAddress("2001:db8:100::")!, length: 48)])),
+        BGPPathAttribute(flags: 0x80, value: .mpReach(family: .ipv6Unicast, nextHop: BGPNextHop(bytes: Array(repeating: 0x20, count: 16), family: .ipv6Unicast),
+                                                      nlri: [.prefix(BGPPrefix(address: IPAddress("2001:db8:100::")!, length: 48))])),
         BGPPathAttribute(flags: 0x80, value: .mpUnreach(family: .ipv6Unicast,
-                                                        prefixes: [BGPPrefix(address: IPAddress("2001:db8::")!, length: 32)])),
+                                                        nlri: [.prefix(BGPPrefix(address: IPAddress("2001:db8::")!, length: 32))])),
     ])),
     .notification(BGPNotification(code: 6, subcode: 2, data: [5] + Array("maint".utf8))),
     .routeRefresh(family: .ipv4Unicast, subtype: 0),
@@ -109,7 +109,7 @@ struct BGPMessageTests {
     @Test("End-of-RIB markers (RFC 4724)")
     func endOfRIB() {
         #expect(BGPUpdate().endOfRIB == .ipv4Unicast)
-        let v6 = BGPUpdate(attributes: [BGPPathAttribute(flags: 0x80, value: .mpUnreach(family: .ipv6Unicast, prefixes: []))])
+        let v6 = BGPUpdate(attributes: [BGPPathAttribute(flags: 0x80, value: .mpUnreach(family: .ipv6Unicast, nlri: []))])
         #expect(v6.endOfRIB == .ipv6Unicast)
     }
 

@@ -70,10 +70,13 @@ public struct BGPSpeakerSide: Sendable {
     public var longestGap: (nanoseconds: Int64, fromFrame: Int, toFrame: Int)?
     /// Gaps between consecutive KEEPALIVEs, at the precision measured.
     public var keepalives = KeepaliveGaps()
-    /// Routes this side announced and has not withdrawn: the peer's Adj-RIB-In from it.
+    /// Unicast routes (IPv4 and IPv6) this side announced and has not withdrawn: the peer's
+    /// Adj-RIB-In from it; the other families are in `familyRIB`.
     public var routes: Set<BGPPrefix> = []
+    public var familyRIB = BGPFamilyRIB()
     /// Size of `routes` after each burst of UPDATEs: answers "how many prefixes at time T".
-    public var ribHistory: [(timeNanoseconds: Int64, size: Int)] = []
+    /// `ipv4Unicast` is that family's share, so `--at` per family costs the classic path nothing more.
+    public var ribHistory: [(timeNanoseconds: Int64, size: Int, ipv4Unicast: Int)] = []
     public var endOfRIB: [BGPAddressFamily: Int64] = [:]
     /// Set once this side sent a KEEPALIVE after receiving the peer's OPEN.
     public var confirmedOpen = false

@@ -172,36 +172,71 @@ public struct BGPSessionTracker: Sendable {
         // for other families (RFC 4760). No combined lists are built.
         var withdrawnCount = update.withdrawn.count
         var announcedCount = update.announced.count
+        // Families this UPDATE changed; an UPDATE with only classic NLRI allocates nothing here.
+        var touched: [BGPAddressFamily] = []
         for prefix in update.withdrawn { me.routes.remove(prefix) }
         for attribute in update.attributes {
-            if case .mpUnreach(_, let prefixes) = attribute.value {
-                for prefix in prefixes { me.routes.remove(prefix) }
-                withdrawnCount += prefixes.count
+            if case .mpUnreach(let family, let nlri) = attribute.value {
+                withdraw(nlri, family: family, from: &me)
+                withdrawnCount += nlri.count
+                touched.append(family)
             }
         }
         for prefix in update.announced { me.routes.insert(prefix) }
         for attribute in update.attributes {
-            if case .mpReach(_, _, let prefixes) = attribute.value {
-                for prefix in prefixes { me.routes.insert(prefix) }
-                announcedCount += prefixes.count
+            if case .mpReach(let family, _, let nlri) = attribute.value {
+                announce(nlri, family: family, into: &me)
+                announcedCount += nlri.count
+                touched.append(family)
             }
         }
         let (announced, withdrawn) = (announcedCount, withdrawnCount)
         me.updatesAnnounced += announced
         me.updatesWithdrawn += withdrawn
-        let size = me.routes.count
+        for family in touched {
+            let familySize = family == .ipv4Unicast ? me.routes.count - me.familyRIB.ipv6UnicastCount
+                : family == .ipv6Unicast ? me.familyRIB.ipv6UnicastCount : me.familyRIB.count(family)
+            me.familyRIB.record(family, size: familySize, at: mark.time, burstWindow: Self.burstWindowNanoseconds)
+        }
+        let size = me.routes.count + me.familyRIB.total
+        let ipv4Size = me.routes.count - me.familyRIB.ipv6UnicastCount
         if let burst = sessions[index].openBurst[side],
            case .updates(let messages, let plus, let minus, _) = sessions[index].events[burst].kind,
            mark.time - sessions[index].events[burst].timeNanoseconds < Self.burstWindowNanoseconds {
             sessions[index].events[burst].kind = .updates(messages: messages + 1, announced: plus + announced,
                                                           withdrawn: minus + withdrawn, ribSize: size)
             me.ribHistory[me.ribHistory.count - 1].size = size
+            me.ribHistory[me.ribHistory.count - 1].ipv4Unicast = ipv4Size
         } else {
             sessions[index].openBurst[side] = append(.updates(messages: 1, announced: announced, withdrawn: withdrawn,
                                                               ribSize: size), index, side, mark)
-            me.ribHistory.append((mark.time, size))
+            me.ribHistory.append((mark.time, size, ipv4Size))
         }
         sessions[index].sides[side] = me
+    }
+
+    /// Unicast MP routes join the IPv4 routes' set (the fast path); every other family goes to
+    /// the per-family RIB by route key.
+    private func announce(_ nlri: [BGPNLRI], family: BGPAddressFamily, into me: inout BGPSpeakerSide) {
+        let unicast = family.safi == 1 && family.encoding == .prefix
+        for route in nlri {
+            if unicast, case .prefix(let prefix) = route {
+                if me.routes.insert(prefix).inserted, family.afi == 2 { me.familyRIB.ipv6UnicastCount += 1 }
+            } else {
+                me.familyRIB.announce(route, family: family)
+            }
+        }
+    }
+
+    private func withdraw(_ nlri: [BGPNLRI], family: BGPAddressFamily, from me: inout BGPSpeakerSide) {
+        let unicast = family.safi == 1 && family.encoding == .prefix
+        for route in nlri {
+            if unicast, case .prefix(let prefix) = route {
+                if me.routes.remove(prefix) != nil, family.afi == 2 { me.familyRIB.ipv6UnicastCount -= 1 }
+            } else {
+                me.familyRIB.withdraw(route, family: family)
+            }
+        }
     }
 
     private mutating func withSide(_ index: Int, _ side: Int, _ body: (inout BGPSpeakerSide) -> Void) {

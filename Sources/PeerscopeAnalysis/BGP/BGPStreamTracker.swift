@@ -261,6 +261,7 @@ public struct BGPStreamTracker: Sendable {
         guard let mine, let theirs else { return options }
         options.fourOctetAS = mine.fourOctetASN != nil && theirs.fourOctetASN != nil
         options.extendedMessage = mine.capabilities.contains(.extendedMessage) && theirs.capabilities.contains(.extendedMessage)
+        options.multipleLabels = BGPDecodingOptions.multipleLabels(mine, theirs)
         for capability in theirs.capabilities {
             if case .addPath(let families) = capability {
                 for (family, mode) in families where mode & 2 != 0 { options.addPath.insert(family) }

@@ -158,8 +158,13 @@ public struct BGPConformanceEngine {
         // RFC 7606 §4, §5.4: an UPDATE whose attribute or NLRI lengths cannot be parsed leaves no way
         // to find the routes, so the only treatment left is a session reset; other messages with bad
         // lengths get NOTIFICATION Message Header Error or the message's own error code.
-        let treatment = type == .update ? "RFC 7606 treatment: session reset (the UPDATE cannot be parsed)"
+        var treatment = type == .update ? "RFC 7606 treatment: session reset (the UPDATE cannot be parsed)"
             : "expected treatment: NOTIFICATION (RFC 4271 §6)"
+        // RFC 7606 §5.3: a malformed MP_REACH/MP_UNREACH NLRI of a negotiated family may cost only
+        // that family ("AFI/SAFI disable", RFC 4760 §7) instead of the session.
+        if type == .update, case .badNLRI(let afi, let safi, _) = error.reason {
+            treatment = "RFC 7606 §5.3 treatment: AFI/SAFI disable for \(BGPAddressFamily(afi: afi, safi: safi).name) or session reset"
+        }
         findings.add(Finding(rule, bgpSession: session.id, side: name, frames: [record.frameNumber],
                              measured: "\(error)", message: "Malformed \(type): \(error); \(treatment)",
                              relativeTimeNanoseconds: relative(record.timeNanoseconds)), kind: "malformed")

@@ -72,7 +72,7 @@ extension BGPReceivedRoute {
             case .asPath(let segments): asPath = segments.flatMap(\.asns)
             case .as4Path(let segments): as4Path = segments.flatMap(\.asns)
             case .nextHop(let address) where family == .ipv4Unicast: nextHop = .v4(address)
-            case .mpReach(let reachFamily, let hop, _) where reachFamily == family: nextHop = Self.address(hop, family)
+            case .mpReach(let reachFamily, let hop, _) where reachFamily == family: nextHop = hop.addresses.first
             case .multiExitDisc(let value): med = value
             case .localPref(let value): localPref = value
             case .communities(let list): communities = list
@@ -87,16 +87,5 @@ extension BGPReceivedRoute {
         if twoOctetSession, let as4Path, as4Path.count <= asPath.count {
             asPath = Array(asPath.prefix(asPath.count - as4Path.count)) + as4Path
         }
-    }
-
-    private static func address(_ bytes: [UInt8], _ family: BGPAddressFamily) -> IPAddress? {
-        if family.afi == 1, bytes.count >= 4 {
-            return .v4(IPv4Address(bytes[0], bytes[1], bytes[2], bytes[3]))
-        }
-        guard family.afi == 2, bytes.count >= 16 else { return nil }
-        var high: UInt64 = 0, low: UInt64 = 0
-        for index in 0..<8 { high = high << 8 | UInt64(bytes[index]) }
-        for index in 8..<16 { low = low << 8 | UInt64(bytes[index]) }
-        return .v6(IPv6Address(high: high, low: low))
     }
 }

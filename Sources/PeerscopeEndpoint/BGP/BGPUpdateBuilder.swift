@@ -31,12 +31,9 @@ enum BGPUpdateBuilder {
                 } else {
                     // RFC 4760 §3: the next hop is a 16-octet global address for IPv6 unicast.
                     guard case .v6(let hop) = group.key.nextHop else { continue }
-                    var nextHop: [UInt8] = []
-                    nextHop.appendUInt64(hop.high)
-                    nextHop.appendUInt64(hop.low)
                     // RFC 7606 §5.1: MP_REACH_NLRI goes first so a receiver can always find the NLRI.
                     update.attributes.insert(BGPPathAttribute(flags: BGPPathAttribute.optional, value: .mpReach(
-                        family: .ipv6Unicast, nextHop: nextHop, prefixes: batch)), at: 0)
+                        family: .ipv6Unicast, nextHop: .address(.v6(hop)), nlri: batch.map(BGPNLRI.prefix))), at: 0)
                 }
                 messages.append(BGPMessage.update(update).encoded(fourOctetAS: session.fourOctetAS))
             }
@@ -56,7 +53,7 @@ enum BGPUpdateBuilder {
         if session.families.contains(.ipv6Unicast) {
             for batch in pack(v6, fixed: 7, session: session) {
                 let unreach = BGPPathAttribute(flags: BGPPathAttribute.optional,
-                                               value: .mpUnreach(family: .ipv6Unicast, prefixes: batch))
+                                               value: .mpUnreach(family: .ipv6Unicast, nlri: batch.map(BGPNLRI.prefix)))
                 messages.append(BGPMessage.update(BGPUpdate(attributes: [unreach])).encoded(fourOctetAS: session.fourOctetAS))
             }
         }
@@ -66,7 +63,7 @@ enum BGPUpdateBuilder {
     /// RFC 4724 §2: an empty UPDATE for IPv4 unicast, an empty MP_UNREACH_NLRI for any other family.
     static func endOfRIB(_ family: BGPAddressFamily) -> [UInt8] {
         if family == .ipv4Unicast { return BGPMessage.update(BGPUpdate()).encoded() }
-        let unreach = BGPPathAttribute(flags: BGPPathAttribute.optional, value: .mpUnreach(family: family, prefixes: []))
+        let unreach = BGPPathAttribute(flags: BGPPathAttribute.optional, value: .mpUnreach(family: family, nlri: []))
         return BGPMessage.update(BGPUpdate(attributes: [unreach])).encoded()
     }
 

@@ -48,9 +48,12 @@ enum BGPUpdateProcessor {
 
         let scan = try BGPAttributeScan(body[attributesStart..<nlriStart], options: options, session: session)
         var faults = scan.faults
-        let reach = scan.attributes.compactMap { if case .mpReach(let f, _, let p) = $0.value { (f, p) } else { nil } }.first
-        let unreach = scan.attributes.compactMap { if case .mpUnreach(let f, let p) = $0.value { (f, p) } else { nil } }.first
-        if let unreach, unreach.1.isEmpty, withdrawn.isEmpty, nlri.isEmpty, reach == nil, scan.attributes.count == 1 {
+        // The speaker negotiates unicast only (see BGPSpeaker's header): other families' routes,
+        // which a peer must not send it, are not taken into its Adj-RIB-In.
+        let reach = scan.attributes.compactMap { if case .mpReach(let f, _, let n) = $0.value { (f, n.compactMap(\.plainPrefix)) } else { nil } }.first
+        let unreachNLRI = scan.attributes.compactMap { if case .mpUnreach(let f, let n) = $0.value { (f, n) } else { nil } }.first
+        let unreach = unreachNLRI.map { ($0.0, $0.1.compactMap(\.plainPrefix)) }
+        if let unreach, unreachNLRI?.1.isEmpty == true, withdrawn.isEmpty, nlri.isEmpty, reach == nil, scan.attributes.count == 1 {
             reception.endOfRIB = unreach.0
             return reception
         }

@@ -42,14 +42,15 @@ public struct BGPJSONRenderer {
         json.add("bgp.update.path_attribute.type_code", update?.attributes.map(\.typeCode))
         json.add("bgp.withdrawn_prefix", update.map { update in
             update.withdrawn.map(\.description) + update.attributes.flatMap { attribute -> [String] in
-                if case .mpUnreach(_, let prefixes) = attribute.value { prefixes.map(\.description) } else { [] }
+                if case .mpUnreach(_, let nlri) = attribute.value { nlri.compactMap(\.plainPrefix?.description) } else { [] }
             }
         })
         json.add("bgp.nlri_prefix", update.map { update in
             update.announced.map(\.description) + update.attributes.flatMap { attribute -> [String] in
-                if case .mpReach(_, _, let prefixes) = attribute.value { prefixes.map(\.description) } else { [] }
+                if case .mpReach(_, _, let nlri) = attribute.value { nlri.compactMap(\.plainPrefix?.description) } else { [] }
             }
         })
+        addMultiprotocol(update, to: &json)
         json.add("bgp.update.path_attribute.as_path", update.flatMap { update in
             update.attributes.lazy.compactMap { attribute -> [String]? in
                 if case .asPath(let segments) = attribute.value { segments.flatMap(\.asns).map(String.init) } else { nil }

@@ -36,8 +36,12 @@ public struct BGPLineRenderer {
             var attributes: [String] = []
             for attribute in update.attributes {
                 switch attribute.value {
-                case .mpReach(_, _, let prefixes): announced += prefixes.count
-                case .mpUnreach(_, let prefixes): withdrawn += prefixes.count
+                case .mpReach(let family, _, let nlri):
+                    announced += nlri.count
+                    if family.encoding != .prefix { attributes.append(familySummary(family, nlri)) }
+                case .mpUnreach(let family, let nlri):
+                    withdrawn += nlri.count
+                    if family.encoding != .prefix { attributes.append(familySummary(family, nlri)) }
                 case .asPath(let segments): attributes.append("as-path " + segments.flatMap(\.asns).map(String.init).joined(separator: " "))
                 case .communities(let list):
                     attributes.append("communities " + list.map { "\($0 >> 16):\($0 & 0xFFFF)" }.joined(separator: " "))
@@ -83,12 +87,8 @@ public struct BGPLineRenderer {
             lines.append(indent + "Path Attributes: \(update.attributes.count)")
             for attribute in update.attributes {
                 lines.append(indent + "    Path Attribute - \(attributeLine(attribute))")
-                if case .mpReach(_, _, let prefixes) = attribute.value {
-                    for prefix in prefixes { lines.append(indent + "        \(prefix)") }
-                }
-                if case .mpUnreach(_, let prefixes) = attribute.value {
-                    for prefix in prefixes { lines.append(indent + "        \(prefix)") }
-                }
+                if case .mpReach(_, _, let nlri) = attribute.value { lines += nlriTree(nlri, reach: true, indent: indent + "        ") }
+                if case .mpUnreach(_, let nlri) = attribute.value { lines += nlriTree(nlri, reach: false, indent: indent + "        ") }
             }
             lines.append(indent + "Network Layer Reachability Information: \(update.announced.count)")
             for prefix in update.announced { lines.append(indent + "    \(prefix)") }
@@ -120,9 +120,9 @@ public struct BGPLineRenderer {
         case .communities(let list): value = "COMMUNITIES: " + list.map { "\($0 >> 16):\($0 & 0xFFFF)" }.joined(separator: " ")
         case .originatorID(let address): value = "ORIGINATOR_ID: \(address)"
         case .clusterList(let list): value = "CLUSTER_LIST: " + list.map(\.description).joined(separator: " ")
-        case .mpReach(let family, let nextHop, let prefixes):
-            value = "MP_REACH_NLRI: \(family), next hop \(nextHop.count) bytes, \(prefixes.count) prefix(es)"
-        case .mpUnreach(let family, let prefixes): value = "MP_UNREACH_NLRI: \(family), \(prefixes.count) prefix(es)"
+        case .mpReach(let family, let nextHop, let nlri):
+            value = "MP_REACH_NLRI: \(familyText(family)), next hop \(nextHop), \(nlri.count) route(s)"
+        case .mpUnreach(let family, let nlri): value = "MP_UNREACH_NLRI: \(familyText(family)), \(nlri.count) route(s)"
         case .extendedCommunities(let list): value = "EXTENDED_COMMUNITIES: " + list.map { "0x" + String($0, radix: 16) }.joined(separator: " ")
         case .as4Path(let segments): value = "AS4_PATH: " + segments.flatMap(\.asns).map(String.init).joined(separator: " ")
         case .as4Aggregator(let asn, let address): value = "AS4_AGGREGATOR: AS \(asn) \(address)"

@@ -17,6 +17,8 @@ public struct BGPSpeakerRecord: Codable, Sendable {
     public var routesHeld: Int
     /// (time s, routes held) after each burst of UPDATEs.
     public var routesOverTime: [[Double]]
+    /// Routes held at the end per AFI/SAFI, with the family's name and numbers.
+    public var routesPerFamily: [BGPFamilyRoutesRecord]
     public var endOfRIB: [String: Double]
     public var keepaliveIntervalMs: Double?
     public var longestSilenceMs: Double?
@@ -39,7 +41,11 @@ public struct BGPSpeakerRecord: Codable, Sendable {
         messagesSent = sent
         announced = side.updatesAnnounced
         withdrawn = side.updatesWithdrawn
-        routesHeld = side.routes.count
+        routesHeld = side.routesHeldTotal
+        routesPerFamily = side.routesPerFamily().map {
+            BGPFamilyRoutesRecord(afi: $0.family.afi, safi: $0.family.safi, family: $0.family.name,
+                                  decoded: $0.family.encoding != .undecoded, routesHeld: $0.routes)
+        }
         routesOverTime = side.ribHistory.map { [Double($0.timeNanoseconds - origin) / 1e9, Double($0.size)] }
         endOfRIB = Dictionary(uniqueKeysWithValues: side.endOfRIB.map { ($0.key.description, Double($0.value - origin) / 1e9) })
         keepaliveIntervalMs = side.keepaliveInterval.map { Double($0) / 1e6 }

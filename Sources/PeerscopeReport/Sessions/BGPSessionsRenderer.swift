@@ -26,7 +26,7 @@ public struct BGPSessionsRenderer {
                 let peer = session.sides[1 - index]
                 var id = index == 0 ? "\(session.id)" : ""
                 if index == 0, let previous = session.previousSessionID { id += " (after #\(previous))" }
-                let prefixes = at.map { side.routesHeld(at: origin + $0) } ?? side.routes.count
+                let prefixes = at.map { side.routesHeld(at: origin + $0) } ?? side.routesHeldTotal
                 table.add([
                     id,
                     "\(side.address)",
@@ -83,12 +83,13 @@ public struct BGPSessionsRenderer {
             let types = zip(["other", "open", "update", "notification", "keepalive", "route-refresh"], side.messages)
                 .filter { $0.1 > 0 }.map { "\($0.0) \($0.1)" }
             var line = "  \(side.address): sent " + (types.isEmpty ? "nothing" : types.joined(separator: ", "))
-            line += "; announced \(side.updatesAnnounced), withdrew \(side.updatesWithdrawn), holds \(side.routes.count)"
+            line += "; announced \(side.updatesAnnounced), withdrew \(side.updatesWithdrawn), holds \(side.routesHeldTotal)"
             if !side.endOfRIB.isEmpty {
                 line += "; End-of-RIB " + side.endOfRIB.keys.map(\.description).sorted().joined(separator: ", ")
             }
             if let notification = side.lastNotification { line += "; last error sent: \(notification)" }
             lines.append(line)
+            lines += familyLines(side, origin: origin)
         }
         let signed = session.sides.filter { $0.tcpAuthentication != nil }
         if !signed.isEmpty {

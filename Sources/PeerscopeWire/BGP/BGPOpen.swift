@@ -125,11 +125,8 @@ public struct BGPAddressFamily: Hashable, Sendable, CustomStringConvertible {
     public static let ipv4Unicast = BGPAddressFamily(afi: 1, safi: 1)
     public static let ipv6Unicast = BGPAddressFamily(afi: 2, safi: 1)
 
-    public var description: String {
-        let family = afi == 1 ? "ipv4" : afi == 2 ? "ipv6" : "afi\(afi)"
-        let sub = safi == 1 ? "unicast" : safi == 2 ? "multicast" : safi == 128 ? "vpn" : "safi\(safi)"
-        return "\(family)-\(sub)"
-    }
+    /// The short route-family name (the table is in `BGPAddressFamilyNames.swift`).
+    public var description: String { shortName }
 }
 
 /// One capability (RFC 5492 and the registries of the extensions peerscope reports).

@@ -21,8 +21,10 @@ public struct BGPPathAttribute: Hashable, Sendable {
         case communities([UInt32])
         case originatorID(IPv4Address)
         case clusterList([IPv4Address])
-        case mpReach(family: BGPAddressFamily, nextHop: [UInt8], prefixes: [BGPPrefix])
-        case mpUnreach(family: BGPAddressFamily, prefixes: [BGPPrefix])
+        /// RFC 4760 §3; NLRI typed per family (`BGPNLRI`), see `BGPMultiprotocolNLRI.swift`. Boxed:
+        /// the typed next hop would otherwise make every attribute value (and its copies) larger.
+        indirect case mpReach(family: BGPAddressFamily, nextHop: BGPNextHop, nlri: [BGPNLRI])
+        indirect case mpUnreach(family: BGPAddressFamily, nlri: [BGPNLRI])
         case extendedCommunities([UInt64])
         case as4Path([BGPASPathSegment])
         case as4Aggregator(asn: UInt32, address: IPv4Address)
@@ -86,7 +88,8 @@ extension BGPPathAttribute {
     /// Decodes one attribute's value; a length that does not fit its type is an error whose
     /// treatment (RFC 7606) the rules name.
     static func decodeValue(type: UInt8, _ value: UnsafeRawBufferPointer, fourOctetAS: Bool,
-                            addPath: Set<BGPAddressFamily>, offset: Int) throws(WireError) -> Value {
+                            addPath: Set<BGPAddressFamily>, multipleLabels: Set<BGPAddressFamily> = [],
+                            offset: Int) throws(WireError) -> Value {
         var cursor = ByteCursor(value)
         func bad() -> WireError { WireError(.bgp, .badAttributeLength(type: type, length: value.count), at: offset) }
         switch type {
@@ -130,22 +133,9 @@ extension BGPPathAttribute {
         case 10:
             guard value.count % 4 == 0 else { throw bad() }
             return .clusterList((0..<value.count / 4).map { IPv4Address(cursor.word32(at: $0 * 4)) })
-        case 14:
-            guard value.count >= 5 else { throw bad() }
-            let family = BGPAddressFamily(afi: cursor.word16(at: 0), safi: cursor.byte(at: 2))
-            let nextHopLength = Int(cursor.byte(at: 3))
-            guard value.count >= 5 + nextHopLength else { throw bad() }
-            let nextHop = Array(value[4..<(4 + nextHopLength)])
-            let nlri = UnsafeRawBufferPointer(rebasing: value[(5 + nextHopLength)...])
-            return .mpReach(family: family, nextHop: nextHop,
-                            prefixes: try BGPPrefix.decodeList(nlri, afi: family.afi, addPath: addPath.contains(family),
-                                                               offset: offset + 5 + nextHopLength))
-        case 15:
-            guard value.count >= 3 else { throw bad() }
-            let family = BGPAddressFamily(afi: cursor.word16(at: 0), safi: cursor.byte(at: 2))
-            let nlri = UnsafeRawBufferPointer(rebasing: value[3...])
-            return .mpUnreach(family: family, prefixes: try BGPPrefix.decodeList(
-                nlri, afi: family.afi, addPath: addPath.contains(family), offset: offset + 3))
+        case 14, 15:
+            return try decodeMultiprotocol(type: type, value, addPath: addPath, multipleLabels: multipleLabels,
+                                           offset: offset)
         case 16:
             guard value.count % 8 == 0 else { throw bad() }
             return .extendedCommunities((0..<value.count / 8).map { cursor.word64(at: $0 * 8) })
@@ -180,17 +170,7 @@ extension BGPPathAttribute {
             value.appendUInt32(address.value)
         case .communities(let list): for community in list { value.appendUInt32(community) }
         case .clusterList(let list): for id in list { value.appendUInt32(id.value) }
-        case .mpReach(let family, let nextHop, let prefixes):
-            value.appendUInt16(family.afi)
-            value.append(family.safi)
-            value.append(UInt8(nextHop.count))
-            value += nextHop
-            value.append(0)
-            for prefix in prefixes { prefix.encode(into: &value) }
-        case .mpUnreach(let family, let prefixes):
-            value.appendUInt16(family.afi)
-            value.append(family.safi)
-            for prefix in prefixes { prefix.encode(into: &value) }
+        case .mpReach, .mpUnreach: encodeMultiprotocol(into: &value)
         case .extendedCommunities(let list): for community in list { value.appendUInt64(community) }
         case .largeCommunities(let list):
             for community in list {

@@ -31,8 +31,16 @@ public struct BGPPrefix: Hashable, Sendable, CustomStringConvertible {
     /// Reads prefixes until the buffer ends; `afi` 1 for IPv4, 2 for IPv6.
     static func decodeList(_ bytes: UnsafeRawBufferPointer, afi: UInt16, addPath: Bool,
                            offset: Int) throws(WireError) -> [BGPPrefix] {
+        try decodeList(bytes, afi: afi, addPath: addPath, offset: offset, as: { $0 })
+    }
+
+    /// The same, each prefix wrapped as it is read (`BGPNLRI.prefix` for MP_REACH), so no second
+    /// array is built.
+    @inline(__always)
+    static func decodeList<Route>(_ bytes: UnsafeRawBufferPointer, afi: UInt16, addPath: Bool, offset: Int,
+                                  as wrap: (BGPPrefix) -> Route) throws(WireError) -> [Route] {
         var cursor = ByteCursor(bytes)
-        var prefixes: [BGPPrefix] = []
+        var prefixes: [Route] = []
         let maximum = afi == 2 ? 128 : 32
         while cursor.remaining > 0 {
             let start = cursor.offset
@@ -63,7 +71,7 @@ public struct BGPPrefix: Hashable, Sendable, CustomStringConvertible {
                 for index in 0..<4 { value = value << 8 | UInt32(index < octets ? raw[index] : 0) }
                 address = .v4(IPv4Address(value))
             }
-            prefixes.append(BGPPrefix(address: address, length: length, pathID: pathID))
+            prefixes.append(wrap(BGPPrefix(address: address, length: length, pathID: pathID)))
         }
         return prefixes
     }

@@ -18,7 +18,7 @@ public struct BGPUpdate: Hashable, Sendable {
     public var endOfRIB: BGPAddressFamily? {
         if withdrawn.isEmpty, attributes.isEmpty, announced.isEmpty { return .ipv4Unicast }
         if withdrawn.isEmpty, announced.isEmpty, attributes.count == 1,
-           case .mpUnreach(let family, let prefixes) = attributes[0].value, prefixes.isEmpty {
+           case .mpUnreach(let family, let nlri) = attributes[0].value, nlri.isEmpty {
             return family
         }
         return nil
@@ -60,7 +60,8 @@ public struct BGPUpdate: Hashable, Sendable {
                                 at: attributesStart + 2 + start)
             }
             let decoded = try BGPPathAttribute.decodeValue(type: type, value, fourOctetAS: options.fourOctetAS,
-                                                           addPath: options.addPath, offset: attributesStart + 2 + start)
+                                                           addPath: options.addPath, multipleLabels: options.multipleLabels,
+                                                           offset: attributesStart + 2 + start)
             attributes.append(BGPPathAttribute(flags: flags, value: decoded))
         }
         let nlriOffset = cursor.offset
@@ -89,11 +90,16 @@ public struct BGPDecodingOptions: Hashable, Sendable {
     public var addPath: Set<BGPAddressFamily>
     /// Both ends announced Extended Message (RFC 8654): lengths up to 65535.
     public var extendedMessage: Bool
+    /// Families for which the Multiple Labels capability (RFC 8277 §2.1, code 8) lets NLRI carry a
+    /// label stack; elsewhere labeled NLRI carry exactly one label.
+    public var multipleLabels: Set<BGPAddressFamily>
 
-    public init(fourOctetAS: Bool = true, addPath: Set<BGPAddressFamily> = [], extendedMessage: Bool = false) {
+    public init(fourOctetAS: Bool = true, addPath: Set<BGPAddressFamily> = [], extendedMessage: Bool = false,
+                multipleLabels: Set<BGPAddressFamily> = []) {
         self.fourOctetAS = fourOctetAS
         self.addPath = addPath
         self.extendedMessage = extendedMessage
+        self.multipleLabels = multipleLabels
     }
 }
 

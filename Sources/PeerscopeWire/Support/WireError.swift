@@ -43,6 +43,10 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
         case badAttributeLength(type: UInt8, length: Int)
         /// An NLRI prefix length beyond the address family's width.
         case badPrefixLength(Int)
+        /// An MP_REACH/MP_UNREACH NLRI of a decoded family that does not parse (RFC 7606 §5.3:
+        /// AFI/SAFI disable or session reset). A flat fault rather than a nested reason keeps the
+        /// error a plain value (no box to retain on every decoded message).
+        case badNLRI(afi: UInt16, safi: UInt8, NLRIFault)
 
         /// A short, stable code used for counts and JSON.
         public var code: String {
@@ -59,6 +63,7 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
             case .tooDeep: "too_deep"
             case .badAttributeLength: "bad_attribute_length"
             case .badPrefixLength: "bad_prefix_length"
+            case .badNLRI: "bad_nlri"
             }
         }
     }
@@ -66,9 +71,14 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
     /// `layer.reason`, e.g. `bfd.length_beyond_data`.
     public var code: String { "\(layer.rawValue).\(reason.code)" }
 
-    public var description: String {
+    public var description: String { "\(layer.rawValue): \(reason.detail) at byte \(offset)" }
+}
+
+extension WireError.Reason {
+    /// The human text of the reason, without layer and offset.
+    public var detail: String {
         let detail: String
-        switch reason {
+        switch self {
         case .truncated(let needed, let available):
             detail = "truncated: needs \(needed) bytes, \(available) available"
         case .badVersion(let version):
@@ -93,7 +103,36 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
             detail = "path attribute \(type) with length \(length)"
         case .badPrefixLength(let length):
             detail = "prefix length \(length) beyond the address family"
+        case .badNLRI(let afi, let safi, let fault):
+            detail = "\(BGPAddressFamily(afi: afi, safi: safi).name) NLRI: \(fault)"
         }
-        return "\(layer.rawValue): \(detail) at byte \(offset)"
+        return detail
+    }
+}
+
+/// What was wrong inside an NLRI (see `WireError.Reason.badNLRI`). Without payload on purpose: a
+/// larger reason would make every decoded message's `Result` larger (the byte offset says where).
+public enum NLRIFault: Hashable, Sendable, CustomStringConvertible {
+    /// Fewer bytes than the route's own length or fields need.
+    case truncated
+    /// A length in bits (prefix, label stack plus RD) that does not fit the family.
+    case badLength
+    /// A route's declared length that does not match its fields.
+    case lengthMismatch
+
+    init(_ reason: WireError.Reason) {
+        switch reason {
+        case .truncated: self = .truncated
+        case .badPrefixLength: self = .badLength
+        default: self = .lengthMismatch
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .truncated: "truncated route"
+        case .badLength: "length in bits does not fit the family"
+        case .lengthMismatch: "route length does not match its fields"
+        }
     }
 }
