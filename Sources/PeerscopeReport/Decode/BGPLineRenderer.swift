@@ -40,7 +40,11 @@ public struct BGPLineRenderer {
                 case .mpUnreach(_, let prefixes): withdrawn += prefixes.count
                 case .asPath(let segments): attributes.append("as-path " + segments.flatMap(\.asns).map(String.init).joined(separator: " "))
                 case .communities(let list):
-                    attributes.append("communities " + list.map { "\($0 >> 16):\($0 & 0xFFFF)" }.joined(separator: " "))
+                    attributes.append("communities " + list.map(BGPWellKnownCommunity.text).joined(separator: " "))
+                case .extendedCommunities(let list):
+                    attributes.append("ext-communities " + list.map {
+                        BGPAttributeText.extendedCommunity(BGPExtendedCommunity(raw: $0))
+                    }.joined(separator: ", "))
                 case .largeCommunities(let list): attributes.append("large " + list.map(\.description).joined(separator: " "))
                 default: break
                 }
@@ -83,6 +87,7 @@ public struct BGPLineRenderer {
             lines.append(indent + "Path Attributes: \(update.attributes.count)")
             for attribute in update.attributes {
                 lines.append(indent + "    Path Attribute - \(attributeLine(attribute))")
+                for detail in BGPAttributeText.details(attribute) { lines.append(indent + "        \(detail)") }
                 if case .mpReach(_, _, let prefixes) = attribute.value {
                     for prefix in prefixes { lines.append(indent + "        \(prefix)") }
                 }
@@ -106,30 +111,7 @@ public struct BGPLineRenderer {
     }
 
     private func attributeLine(_ attribute: BGPPathAttribute) -> String {
-        let flags = "flags 0x" + String(attribute.flags, radix: 16)
-        let value: String
-        switch attribute.value {
-        case .origin(let origin): value = "ORIGIN: " + (origin == 0 ? "IGP" : origin == 1 ? "EGP" : origin == 2 ? "INCOMPLETE" : "\(origin)")
-        case .asPath(let segments):
-            value = "AS_PATH: " + segments.map { ($0.type == 1 ? "{" : "") + $0.asns.map(String.init).joined(separator: " ") + ($0.type == 1 ? "}" : "") }.joined(separator: " ")
-        case .nextHop(let address): value = "NEXT_HOP: \(address)"
-        case .multiExitDisc(let med): value = "MULTI_EXIT_DISC: \(med)"
-        case .localPref(let preference): value = "LOCAL_PREF: \(preference)"
-        case .atomicAggregate: value = "ATOMIC_AGGREGATE"
-        case .aggregator(let asn, let address): value = "AGGREGATOR: AS \(asn) \(address)"
-        case .communities(let list): value = "COMMUNITIES: " + list.map { "\($0 >> 16):\($0 & 0xFFFF)" }.joined(separator: " ")
-        case .originatorID(let address): value = "ORIGINATOR_ID: \(address)"
-        case .clusterList(let list): value = "CLUSTER_LIST: " + list.map(\.description).joined(separator: " ")
-        case .mpReach(let family, let nextHop, let prefixes):
-            value = "MP_REACH_NLRI: \(family), next hop \(nextHop.count) bytes, \(prefixes.count) prefix(es)"
-        case .mpUnreach(let family, let prefixes): value = "MP_UNREACH_NLRI: \(family), \(prefixes.count) prefix(es)"
-        case .extendedCommunities(let list): value = "EXTENDED_COMMUNITIES: " + list.map { "0x" + String($0, radix: 16) }.joined(separator: " ")
-        case .as4Path(let segments): value = "AS4_PATH: " + segments.flatMap(\.asns).map(String.init).joined(separator: " ")
-        case .as4Aggregator(let asn, let address): value = "AS4_AGGREGATOR: AS \(asn) \(address)"
-        case .largeCommunities(let list): value = "LARGE_COMMUNITY: " + list.map(\.description).joined(separator: " ")
-        case .unknown(let type, let bytes): value = "type \(type), \(bytes.count) bytes (kept raw)"
-        }
-        return value + " (" + flags + ")"
+        BGPAttributeText.summary(attribute) + " (flags 0x" + String(attribute.flags, radix: 16) + ")"
     }
 
     private func endpoint(_ address: IPAddress, _ port: UInt16) -> String {
