@@ -25,7 +25,8 @@ enum BGPAttributeText {
             return "\(name): \(family), next hop \(nextHop.count) bytes, \(prefixes.count) prefix(es)"
         case .mpUnreach(let family, let prefixes): return "\(name): \(family), \(prefixes.count) prefix(es)"
         case .extendedCommunities(let list):
-            return "\(name): " + list.map { extendedCommunity(BGPExtendedCommunity(raw: $0)) }.joined(separator: ", ")
+            // tshark's "Carried extended communities: (N communities)"; each one is a line of the tree.
+            return "\(name): \(list.count) communit\(list.count == 1 ? "y" : "ies")"
         case .largeCommunities(let list): return "\(name): " + list.map(\.description).joined(separator: " ")
         case .pmsiTunnel(let tunnel): return "\(name): \(pmsi(tunnel))"
         case .tunnelEncapsulation(let tunnels):
@@ -63,7 +64,13 @@ enum BGPAttributeText {
                 ["\(tunnel.tunnelTypeName) (\(tunnel.tunnelType))"]
                     + tunnel.subTLVs.map { "    Sub-TLV type \($0.type), \($0.value.count) bytes: \(bytes($0.value))" }
             }
-        case .aigp(let tlvs), .linkState(let tlvs), .prefixSID(let tlvs):
+        case .prefixSID(let tlvs):
+            return tlvs.map { tlv in
+                // RFC 8669 §3.1: Label-Index TLV = reserved (1), flags (2), label index (4).
+                guard tlv.type == 1, tlv.value.count == 7 else { return "TLV type \(tlv.type), \(tlv.value.count) bytes: \(bytes(tlv.value))" }
+                return "Label-Index: \(tlv.value[3...].reduce(UInt32(0)) { $0 << 8 | UInt32($1) })"
+            }
+        case .aigp(let tlvs), .linkState(let tlvs):
             return tlvs.map { "TLV type \($0.type), \($0.value.count) bytes: \(bytes($0.value))" }
         case .attributeSet(_, let attributes):
             return attributes.map { "Path Attribute - \(summary($0)) (flags 0x\(String($0.flags, radix: 16)))" }

@@ -76,7 +76,11 @@ public struct BGPLineRenderer {
                       "BGP Identifier: \(open.identifier)"].map { indent + $0 }
             lines.append(indent + "Optional Parameters: \(open.capabilities.count) capabilit\(open.capabilities.count == 1 ? "y" : "ies")")
             for capability in open.capabilities {
-                lines.append(indent + "    Capability \(capability.code): \(capability.name)")
+                // The IANA name, then what peerscope decoded from the value.
+                let decoded: String
+                if case .unknown(_, let value) = capability { decoded = value.isEmpty ? "" : ", \(value.count) bytes" }
+                else { decoded = ": \(capability.name)" }
+                lines.append(indent + "    Capability \(capability.code): \(BGPCapabilityCode.name(capability.code))\(decoded)")
             }
             for parameter in open.otherParameters {
                 lines.append(indent + "    Parameter type \(parameter.type), \(parameter.value.count) bytes")
