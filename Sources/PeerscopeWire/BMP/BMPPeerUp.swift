@@ -35,11 +35,11 @@ public struct BMPPeerUp: Hashable, Sendable {
         guard cursor.remaining >= 20 else {
             throw WireError(.bmp, .truncated(needed: 20, available: cursor.remaining), at: offset + cursor.offset)
         }
-        let base = cursor.offset
+        // ByteCursor's `word…(at:)` count from the cursor's offset.
         let localAddress: IPAddress = peer.isIPv6
-            ? .v6(IPv6Address(high: cursor.word64(at: base), low: cursor.word64(at: base + 8)))
-            : .v4(IPv4Address(cursor.word32(at: base + 12)))
-        let localPort = cursor.word16(at: base + 16), remotePort = cursor.word16(at: base + 18)
+            ? .v6(IPv6Address(high: cursor.word64(at: 0), low: cursor.word64(at: 8)))
+            : .v4(IPv4Address(cursor.word32(at: 12)))
+        let localPort = cursor.word16(at: 16), remotePort = cursor.word16(at: 18)
         cursor.offset += 20
         let sent = try bgpMessage(&cursor, offset: offset)
         let received = try bgpMessage(&cursor, offset: offset)
@@ -53,7 +53,7 @@ public struct BMPPeerUp: Hashable, Sendable {
         guard cursor.remaining >= BGPHeader.length else {
             throw WireError(.bmp, .truncated(needed: BGPHeader.length, available: cursor.remaining), at: offset + cursor.offset)
         }
-        let length = Int(cursor.word16(at: cursor.offset + 16))
+        let length = Int(cursor.word16(at: 16))
         guard length >= BGPHeader.length, let message = cursor.readSlice(length) else {
             throw WireError(.bmp, .lengthBeyondData(declared: length, available: cursor.remaining), at: offset + cursor.offset)
         }
