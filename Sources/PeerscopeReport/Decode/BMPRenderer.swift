@@ -66,7 +66,7 @@ public struct BMPRenderer {
                       "    Timestamp: \(peer.timestampSeconds).\(sixDigits(peer.timestampMicroseconds))"].map { indent + $0 }
         }
         func embed(_ bytes: [UInt8], _ decoded: Result<BGPMessage, WireError>) {
-            lines += bgp.tree(BGPMessageRecord(inside: record, bytes: bytes, message: decoded)).map { "    " + $0 }
+            lines += bgp.tree(BGPMessageRecord(inside: record, bytes: bytes, message: decoded)).map { "        " + $0 }
         }
         switch message {
         case .routeMonitoring(_, let bytes): embed(bytes, message.bgpMessage ?? .failure(WireError(.bmp, .truncated(needed: 19, available: 0), at: 0)))
