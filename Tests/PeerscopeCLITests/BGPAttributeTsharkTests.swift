@@ -79,9 +79,15 @@ struct BGPAttributeTsharkTests {
         return Dictionary(uniqueKeysWithValues: zip(fields, cells.map { $0.isEmpty ? [] : $0.split(separator: "|").map(String.init) }))
     }
 
-    /// The extended communities' fields the way tshark files them: one subtype field per type, the
-    /// administrator and local parts by their width.
+    /// The fields of the sample UPDATE, decoded from the bytes we wrote, so that the decoder (not the
+    /// sample list) is what is compared.
     static func ours() -> [String: [String]] {
+        fields(of: (try? decodeUpdate(BGPMessage.update(update).encoded()))??.attributes ?? [])
+    }
+
+    /// Attributes, communities and extended communities the way tshark files them: one subtype field
+    /// per extended community type, the administrator and local parts by their width.
+    static func fields(of attributes: [BGPPathAttribute]) -> [String: [String]] {
         var result: [String: [String]] = [:]
         func put(_ field: String, _ value: String) { result[field, default: []].append(value) }
         func hex(_ value: UInt8) -> String { "0x" + (value < 16 ? "0" : "") + String(value, radix: 16) }
@@ -95,9 +101,7 @@ struct BGPAttributeTsharkTests {
         let subtypeField: [UInt8: String] = [0x00: "stype_tr_as2", 0x40: "stype_ntr_as2", 0x01: "stype_tr_IP4",
                                              0x02: "stype_tr_as4", 0x03: "stype_tr_opaque", 0x06: "stype_tr_evpn",
                                              0x80: "stype_tr_exp", 0x81: "stype_tr_exp_2", 0x82: "stype_tr_exp_3"]
-        // Decoded from the bytes we wrote, so that the decoder (not the sample list) is what is compared.
-        let decoded = try? decodeUpdate(BGPMessage.update(update).encoded())
-        for attribute in decoded?.attributes ?? [] {
+        for attribute in attributes {
             switch attribute.value {
             case .communities(let list):
                 for community in list {
@@ -164,7 +168,7 @@ struct BGPAttributeTsharkTests {
             }
         }
         // tshark lists the attributes inside ATTR_SET after it, in the same type and flags fields.
-        let all = (decoded?.attributes ?? []).flatMap { attribute -> [BGPPathAttribute] in
+        let all = attributes.flatMap { attribute -> [BGPPathAttribute] in
             if case .attributeSet(_, let inner) = attribute.value { [attribute] + inner } else { [attribute] }
         }
         result["bgp.update.path_attribute.type_code"] = all.map { "\($0.typeCode)" }
