@@ -135,6 +135,11 @@ struct BGPAttributeCodecTests {
         #expect(BGPWellKnownCommunity.text(0xFFFF_FF04) == "NOPEER")  // RFC 3765
         #expect(BGPWellKnownCommunity.text(0xFFFF_029A) == "BLACKHOLE")  // RFC 7999: 65535:666
         #expect(BGPWellKnownCommunity.text(65000 << 16 | 100) == "65000:100")
+        // What the speaker sends takes its flags from the same table (RFC 4271 §5.1, RFC 4760 §3–4).
+        #expect(BGPPathAttribute(.localPref(100)).flags == 0x40)  // well-known
+        #expect(BGPPathAttribute(.multiExitDisc(1)).flags == 0x80)  // optional non-transitive
+        #expect(BGPPathAttribute(.aggregator(asn: 1, address: IPv4Address(1))).flags == 0xC0)  // optional transitive
+        #expect(BGPPathAttribute(.unknown(type: 250, bytes: [])).flags == 0xC0)
     }
 
     @Test("ATTR_SET inside ATTR_SET stays raw: the recursion is bounded")
