@@ -21,6 +21,8 @@ struct Decode: ParsableCommand {
         case bfd
         /// BGP messages reassembled from TCP port 179 (text lines; `--count` counts segments).
         case bgp
+        /// BMP messages (RFC 7854) reassembled from TCP port 11019, with the BGP PDUs inside.
+        case bmp
     }
 
     @OptionGroup var capture: CaptureOptions
@@ -38,7 +40,7 @@ struct Decode: ParsableCommand {
     var verbose = false
 
     @Flag(name: [.customShort("V"), .customLong("detail")],
-          help: "A field tree under each packet or message, like tshark -V: every BFD field and its authentication section; with -Y bgp capabilities, attributes and prefixes.")
+          help: "A field tree under each packet or message, like tshark -V: every BFD field and its authentication section; with -Y bgp or bmp capabilities, attributes and prefixes.")
     var detail = false
 
     func validate() throws {
@@ -99,6 +101,24 @@ struct Decode: ParsableCommand {
                         } else {
                             Console.line(bgpRenderer.line(record, firstTimestamp: first))
                             if detail { bgpRenderer.tree(record).forEach(Console.line) }
+                        }
+                    }
+                }
+            } else if display == .bmp {
+                let bmpRenderer = BMPRenderer(timeDecimals: text.timeDecimals)
+                var bmp = BMPStreamTracker(bufferLimit: capture.tcpBufferKiB * 1_024)
+                try decoder.run(reader) { frame, decoded, dissection, first in
+                    guard case .otherTCP(let tcp) = decoded, BMPStreamTracker.carries(tcp), let network = dissection.network
+                    else { return }
+                    let payload = UnsafeRawBufferPointer(
+                        rebasing: frame.bytes[dissection.payloadOffset..<(dissection.payloadOffset + dissection.payloadLength)])
+                    for record in bmp.observe(frameNumber: frame.number, time: frame.timestampNanoseconds,
+                                              network: network, tcp: tcp, payload: payload) {
+                        if json {
+                            Console.line(bmpRenderer.json(record, firstTimestamp: first))
+                        } else {
+                            Console.line(bmpRenderer.line(record, firstTimestamp: first))
+                            if detail { bmpRenderer.tree(record).forEach(Console.line) }
                         }
                     }
                 }

@@ -171,7 +171,7 @@ struct DecodeOutputTests {
         let result = try CLI.peerscope("decode", "--json", path)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(object["bfd.desired_min_tx_interval"] as? Int == 300_000)
-        #expect(object["bfd.sta_name"] as? String == "Up")
+        #expect(object["peerscope.bfd.sta_name"] as? String == "Up")
         #expect(object["ip.ttl"] as? Int == 255)
         #expect(object["bfd.auth.type"] is NSNull)
         #expect(object.keys.count >= 38)

@@ -70,13 +70,13 @@ struct TsharkDifferentialTests {
             #expect(record["ip.src"] as? String == column[v6 ? "ipv6.src" : "ip.src"], "\(where_): source address")
             #expect(record["ip.dst"] as? String == column[v6 ? "ipv6.dst" : "ip.dst"], "\(where_): destination address")
             #expect(Self.integer(record["ip.ttl"]) == Self.integer(column[v6 ? "ipv6.hlim" : "ip.ttl"]), "\(where_): ttl")
-            if record["bfd.kind"] as? String == "echo" {
+            if record["peerscope.bfd.kind"] as? String == "echo" {
                 #expect(column["_ws.col.Protocol"]?.contains("Echo") == true || column["udp.dstport"] == "3785",
                         "\(where_): echo")
                 compared += 1
                 continue
             }
-            guard record["bfd.kind"] as? String == "control" else { continue }
+            guard record["peerscope.bfd.kind"] as? String == "control" else { continue }
             for (field, key) in Self.fields {
                 let theirValue = column[field] ?? ""
                 let ourValue = record[key]
@@ -89,7 +89,7 @@ struct TsharkDifferentialTests {
             }
             compared += 1
         }
-        let ourFrames = Set(records.compactMap { key, value in (value["bfd.kind"] as? String) != nil ? key : nil })
+        let ourFrames = Set(records.compactMap { key, value in (value["peerscope.bfd.kind"] as? String) != nil ? key : nil })
         #expect(ourFrames == tsharkFrames, "\(capture): BFD frame sets differ (only ours: \(ourFrames.subtracting(tsharkFrames).sorted().prefix(10)), only tshark: \(tsharkFrames.subtracting(ourFrames).sorted().prefix(10)))")
         // A capture without BFD (the BGP-only lab scenario) has nothing to compare, and both agree on that.
         #expect(compared > 0 || (tsharkFrames.isEmpty && ourFrames.isEmpty), "\(capture): no BFD frame compared")

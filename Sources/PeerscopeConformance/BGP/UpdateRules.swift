@@ -38,18 +38,18 @@ extension BGPConformanceEngine {
             case 2: present.2 |= bit
             default: present.3 |= bit
             }
-            if let expectedFlags = Self.requiredFlags(attribute.typeCode),
+            if let expectedFlags = BGPAttributeType.known(attribute.typeCode)?.expectedFlags,
                attribute.flags & 0xC0 != expectedFlags {
-                add("\(Self.attributeName(attribute.typeCode)) with flags 0x\(String(attribute.flags, radix: 16)) "
+                add("\(BGPAttributeType.name(attribute.typeCode)) with flags 0x\(String(attribute.flags, radix: 16)) "
                     + "(optional/transitive bits must be 0x\(String(expectedFlags, radix: 16))); "
-                    + "RFC 7606 §3(c) treatment: \(Self.treatment(attribute.typeCode))",
+                    + "RFC 7606 §3(c) treatment: \(BGPAttributeType.flagsTreatment)",
                     kind: "flags \(attribute.typeCode)", measured: "0x\(String(attribute.flags & 0xC0, radix: 16))",
                     expected: "0x\(String(expectedFlags, radix: 16))")
             }
         }
         for code in duplicates {
             let reset = code == 14 || code == 15
-            add("\(Self.attributeName(code)) appears more than once; RFC 7606 §3(g) treatment: "
+            add("\(BGPAttributeType.name(code)) appears more than once; RFC 7606 §3(g) treatment: "
                 + (reset ? "session reset (MP_REACH/MP_UNREACH)" : "discard all but the first"),
                 kind: "duplicate \(code)")
         }
@@ -60,7 +60,7 @@ extension BGPConformanceEngine {
         else if has(14), !(has(1) && has(2)) { required = [1, 2] }
         let missing = required.filter { !has($0) }
         if !missing.isEmpty {
-            let names = missing.map(Self.attributeName).joined(separator: ", ")
+            let names = missing.map(BGPAttributeType.name).joined(separator: ", ")
             add("UPDATE announcing routes without \(names); RFC 7606 §3(d) treatment: treat-as-withdraw",
                 kind: "missing \(missing)", measured: "missing \(names)", expected: "ORIGIN, AS_PATH, NEXT_HOP or MP_REACH_NLRI")
         }
@@ -69,47 +69,6 @@ extension BGPConformanceEngine {
                 add("ORIGIN value \(value) (0–2 defined); RFC 7606 §7.1 treatment: treat-as-withdraw",
                     kind: "origin", measured: "\(value)", expected: "0–2")
             }
-        }
-    }
-
-    /// Optional/transitive bits a known attribute must carry (RFC 4271 §5, RFC 4760, RFC 4360,
-    /// RFC 6793, RFC 8092); nil for types whose flags are not judged.
-    static func requiredFlags(_ code: UInt8) -> UInt8? {
-        switch code {
-        case 1, 2, 3, 5, 6: 0x40  // well-known: optional 0, transitive 1
-        case 4, 9, 10, 14, 15: 0x80  // optional non-transitive
-        case 7, 8, 16, 17, 18, 32: 0xC0  // optional transitive
-        default: nil
-        }
-    }
-
-    static func treatment(_ code: UInt8) -> String {
-        switch code {
-        case 14, 15: "session reset"
-        case 6, 7: "attribute discard"
-        default: "treat-as-withdraw"
-        }
-    }
-
-    static func attributeName(_ code: UInt8) -> String {
-        switch code {
-        case 1: "ORIGIN"
-        case 2: "AS_PATH"
-        case 3: "NEXT_HOP"
-        case 4: "MULTI_EXIT_DISC"
-        case 5: "LOCAL_PREF"
-        case 6: "ATOMIC_AGGREGATE"
-        case 7: "AGGREGATOR"
-        case 8: "COMMUNITIES"
-        case 9: "ORIGINATOR_ID"
-        case 10: "CLUSTER_LIST"
-        case 14: "MP_REACH_NLRI"
-        case 15: "MP_UNREACH_NLRI"
-        case 16: "EXTENDED_COMMUNITIES"
-        case 17: "AS4_PATH"
-        case 18: "AS4_AGGREGATOR"
-        case 32: "LARGE_COMMUNITY"
-        default: "attribute \(code)"
         }
     }
 }

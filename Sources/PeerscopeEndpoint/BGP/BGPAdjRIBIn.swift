@@ -79,6 +79,9 @@ extension BGPReceivedRoute {
             case .nextHop, .mpReach, .atomicAggregate, .aggregator, .originatorID, .clusterList, .mpUnreach,
                  .extendedCommunities, .as4Aggregator, .largeCommunities, .unknown:
                 break
+            case .pmsiTunnel, .tunnelEncapsulation, .ipv6ExtendedCommunities, .aigp, .linkState, .onlyToCustomer,
+                 .prefixSID, .attributeSet:
+                break
             }
         }
         // RFC 6793 §4.2.3 (only between 2-octet and 4-octet speakers; §4.1 has 4-octet peers ignore

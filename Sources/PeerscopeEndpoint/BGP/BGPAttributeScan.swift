@@ -40,7 +40,7 @@ struct BGPAttributeScan: Sendable {
 
     private mutating func examine(flags: UInt8, type: UInt8, raw: [UInt8], options: BGPDecodingOptions,
                                   session: BGPNegotiatedSession) throws(BGPErrorNotification) {
-        guard let expected = Self.expectedFlags(type) else {
+        guard let expected = BGPAttributeType.known(type)?.expectedFlags else {
             // RFC 4271 §6.3: an unrecognised well-known attribute; the Data field is the attribute.
             if flags & BGPPathAttribute.optional == 0 { throw .update(2, data: raw) }
             attributes.append(BGPPathAttribute(flags: flags, value: .unknown(type: type, bytes: Array(raw.dropFirst(
@@ -53,7 +53,7 @@ struct BGPAttributeScan: Sendable {
         let decoded = try? decodeUpdateBody(update, options: options, onError: .update(1)).attributes.first
         guard let decoded else {
             // RFC 4760 §7 / RFC 7606 §5.3: the NLRI cannot be trusted, the session is reset.
-            if type == 14 || type == 15 { throw .update(9, data: raw) }
+            if BGPAttributeType.known(type)?.malformedTreatment == .sessionReset { throw .update(9, data: raw) }
             record(type: type, .malformedAttribute(type: type))
             return
         }
@@ -77,23 +77,12 @@ struct BGPAttributeScan: Sendable {
         }
     }
 
-    /// The attribute-specific treatment of a malformed value (RFC 7606 §7, RFC 6793 §6).
+    /// The attribute-specific treatment of a malformed value (RFC 7606 §7, RFC 6793 §6, the
+    /// attribute's own RFC), from the one attribute table.
     private mutating func record(type: UInt8, _ fault: BGPUpdateFault) {
-        switch type {
-        case 6, 7, 17, 18: discarded.append((type, fault))
-        default: faults.append(fault)
-        }
-    }
-
-    /// Optional | Transitive as each known attribute's definition sets them; nil for types we do not know.
-    private static func expectedFlags(_ type: UInt8) -> UInt8? {
-        let wellKnown = BGPPathAttribute.transitive
-        let optionalTransitive = BGPPathAttribute.optional | BGPPathAttribute.transitive
-        switch type {
-        case 1, 2, 3, 5, 6: return wellKnown
-        case 4, 9, 10, 14, 15: return BGPPathAttribute.optional
-        case 7, 8, 16, 17, 18, 32: return optionalTransitive
-        default: return nil
+        switch BGPAttributeType.known(type)?.malformedTreatment {
+        case .attributeDiscard?: discarded.append((type, fault))
+        case .treatAsWithdraw?, .afiSafiDisable?, .sessionReset?, nil: faults.append(fault)
         }
     }
 }

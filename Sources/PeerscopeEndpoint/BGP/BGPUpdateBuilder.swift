@@ -3,7 +3,7 @@ import PeerscopeWire
 /// Builds the UPDATEs we send: announcements grouped by shared attributes and packed up to the
 /// session's message size, withdrawals, and End-of-RIB markers.
 enum BGPUpdateBuilder {
-    private static let originIGP = BGPPathAttribute(flags: BGPPathAttribute.transitive, value: .origin(0))
+    private static let originIGP = BGPPathAttribute(.origin(0))
     /// RFC 4271 §5.1.5 leaves LOCAL_PREF to local policy; 100 is the common default.
     private static let defaultLocalPref: UInt32 = 100
 
@@ -74,25 +74,23 @@ enum BGPUpdateBuilder {
         // RFC 4271 §5.1.2: prepend our AS towards an external peer only.
         let path = session.isInternal ? [] : [localAS]
         if session.fourOctetAS || localAS <= 65535 {
-            list.append(BGPPathAttribute(flags: BGPPathAttribute.transitive, value: .asPath(segments(path))))
+            list.append(BGPPathAttribute(.asPath(segments(path))))
         } else {
             // RFC 6793 §4.2.2: towards a 2-octet peer, AS_TRANS in AS_PATH and the truth in AS4_PATH.
-            list.append(BGPPathAttribute(flags: BGPPathAttribute.transitive, value: .asPath(segments(path.map { _ in bgpASTrans }))))
-            list.append(BGPPathAttribute(flags: BGPPathAttribute.optional | BGPPathAttribute.transitive,
-                                         value: .as4Path(segments(path))))
+            list.append(BGPPathAttribute(.asPath(segments(path.map { _ in bgpASTrans }))))
+            list.append(BGPPathAttribute(.as4Path(segments(path))))
         }
         if case .v4(let hop) = route.nextHop {
-            list.append(BGPPathAttribute(flags: BGPPathAttribute.transitive, value: .nextHop(hop)))
+            list.append(BGPPathAttribute(.nextHop(hop)))
         }
         if let med = route.med {
-            list.append(BGPPathAttribute(flags: BGPPathAttribute.optional, value: .multiExitDisc(med)))
+            list.append(BGPPathAttribute(.multiExitDisc(med)))
         }
         if session.isInternal {
-            list.append(BGPPathAttribute(flags: BGPPathAttribute.transitive, value: .localPref(defaultLocalPref)))
+            list.append(BGPPathAttribute(.localPref(defaultLocalPref)))
         }
         if !route.communities.isEmpty {
-            list.append(BGPPathAttribute(flags: BGPPathAttribute.optional | BGPPathAttribute.transitive,
-                                         value: .communities(route.communities)))
+            list.append(BGPPathAttribute(.communities(route.communities)))
         }
         return list
     }

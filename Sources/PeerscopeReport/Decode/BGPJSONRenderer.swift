@@ -2,7 +2,8 @@ import PeerscopeAnalysis
 import PeerscopeWire
 
 /// JSON Lines for `peerscope decode -Y bgp --json`: one object per BGP message, keys named after
-/// tshark's `bgp.*` fields where one exists; every key is present on every line (null when absent).
+/// tshark's `bgp.*` fields where one exists (`peerscope.bgp.*` where none does); every key is
+/// present on every line (null when absent).
 public struct BGPJSONRenderer {
     /// The capture file, as the first key of every line, when one run decodes several files
     /// (the lines stay one JSON Lines stream, each naming where it came from).
@@ -22,7 +23,7 @@ public struct BGPJSONRenderer {
         json.add("tcp.dstport", Int(record.destinationPort))
         json.add("bgp.type", record.typeCode)
         json.add("bgp.length", record.length)
-        json.add("bgp.marker_valid", record.markerValid)
+        json.add("peerscope.bgp.marker_valid", record.markerValid)
         let message = try? record.message.get()
         var open: BGPOpen?
         var update: BGPUpdate?
@@ -38,7 +39,7 @@ public struct BGPJSONRenderer {
         json.add("bgp.open.holdtime", open?.holdTime)
         json.add("bgp.open.identifier", open.map { "\($0.identifier)" })
         json.add("bgp.cap.type", open?.capabilities.map(\.code))
-        json.add("bgp.cap.as4", open?.fourOctetASN)
+        json.add("bgp.cap.4as", open?.fourOctetASN)
         json.add("bgp.update.path_attribute.type_code", update?.attributes.map(\.typeCode))
         json.add("bgp.withdrawn_prefix", update.map { update in
             update.withdrawn.map(\.description) + update.attributes.flatMap { attribute -> [String] in
@@ -51,21 +52,22 @@ public struct BGPJSONRenderer {
             }
         })
         addMultiprotocol(update, to: &json)
-        json.add("bgp.update.path_attribute.as_path", update.flatMap { update in
+        json.add("peerscope.bgp.as_path", update.flatMap { update in
             update.attributes.lazy.compactMap { attribute -> [String]? in
                 if case .asPath(let segments) = attribute.value { segments.flatMap(\.asns).map(String.init) } else { nil }
             }.first
         })
-        json.add("bgp.next_hop", update.flatMap { update in
+        json.add("bgp.update.path_attribute.next_hop", update.flatMap { update in
             update.attributes.lazy.compactMap { attribute -> String? in
                 if case .nextHop(let address) = attribute.value { "\(address)" } else { nil }
             }.first
         })
-        json.add("bgp.update.end_of_rib", update.map { $0.endOfRIB?.description ?? "" }.flatMap { $0.isEmpty ? nil : $0 })
+        BGPAttributeJSON.add(update?.attributes ?? [], present: update != nil, to: &json)
+        json.add("peerscope.bgp.end_of_rib", update.map { $0.endOfRIB?.description ?? "" }.flatMap { $0.isEmpty ? nil : $0 })
         json.add("bgp.notify.major_error", notification?.code)
         json.add("bgp.notify.minor_error", notification?.subcode)
-        json.add("bgp.notify.error_name", notification?.description)
-        json.add("bgp.notify.shutdown_communication", notification?.shutdownCommunication)
+        json.add("peerscope.bgp.notify.error_name", notification?.description)
+        json.add("bgp.notify.communication", notification?.shutdownCommunication)
         if case .failure(let error) = record.message {
             json.add("error.code", error.code)
             json.add("error.text", error.description)

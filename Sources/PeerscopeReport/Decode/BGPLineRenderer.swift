@@ -44,7 +44,11 @@ public struct BGPLineRenderer {
                     if family.encoding != .prefix { attributes.append(familySummary(family, nlri)) }
                 case .asPath(let segments): attributes.append("as-path " + segments.flatMap(\.asns).map(String.init).joined(separator: " "))
                 case .communities(let list):
-                    attributes.append("communities " + list.map { "\($0 >> 16):\($0 & 0xFFFF)" }.joined(separator: " "))
+                    attributes.append("communities " + list.map(BGPWellKnownCommunity.text).joined(separator: " "))
+                case .extendedCommunities(let list):
+                    attributes.append("ext-communities " + list.map {
+                        BGPAttributeText.extendedCommunity(BGPExtendedCommunity(raw: $0))
+                    }.joined(separator: ", "))
                 case .largeCommunities(let list): attributes.append("large " + list.map(\.description).joined(separator: " "))
                 default: break
                 }
@@ -76,7 +80,11 @@ public struct BGPLineRenderer {
                       "BGP Identifier: \(open.identifier)"].map { indent + $0 }
             lines.append(indent + "Optional Parameters: \(open.capabilities.count) capabilit\(open.capabilities.count == 1 ? "y" : "ies")")
             for capability in open.capabilities {
-                lines.append(indent + "    Capability \(capability.code): \(capability.name)")
+                // The IANA name, then what peerscope decoded from the value.
+                let decoded: String
+                if case .unknown(_, let value) = capability { decoded = value.isEmpty ? "" : ", \(value.count) bytes" }
+                else { decoded = ": \(capability.name)" }
+                lines.append(indent + "    Capability \(capability.code): \(BGPCapabilityCode.name(capability.code))\(decoded)")
             }
             for parameter in open.otherParameters {
                 lines.append(indent + "    Parameter type \(parameter.type), \(parameter.value.count) bytes")
@@ -87,6 +95,7 @@ public struct BGPLineRenderer {
             lines.append(indent + "Path Attributes: \(update.attributes.count)")
             for attribute in update.attributes {
                 lines.append(indent + "    Path Attribute - \(attributeLine(attribute))")
+                for detail in BGPAttributeText.details(attribute) { lines.append(indent + "        \(detail)") }
                 if case .mpReach(_, _, let nlri) = attribute.value { lines += nlriTree(nlri, reach: true, indent: indent + "        ") }
                 if case .mpUnreach(_, let nlri) = attribute.value { lines += nlriTree(nlri, reach: false, indent: indent + "        ") }
             }
@@ -106,30 +115,15 @@ public struct BGPLineRenderer {
     }
 
     private func attributeLine(_ attribute: BGPPathAttribute) -> String {
-        let flags = "flags 0x" + String(attribute.flags, radix: 16)
-        let value: String
+        let flags = " (flags 0x" + String(attribute.flags, radix: 16) + ")"
         switch attribute.value {
-        case .origin(let origin): value = "ORIGIN: " + (origin == 0 ? "IGP" : origin == 1 ? "EGP" : origin == 2 ? "INCOMPLETE" : "\(origin)")
-        case .asPath(let segments):
-            value = "AS_PATH: " + segments.map { ($0.type == 1 ? "{" : "") + $0.asns.map(String.init).joined(separator: " ") + ($0.type == 1 ? "}" : "") }.joined(separator: " ")
-        case .nextHop(let address): value = "NEXT_HOP: \(address)"
-        case .multiExitDisc(let med): value = "MULTI_EXIT_DISC: \(med)"
-        case .localPref(let preference): value = "LOCAL_PREF: \(preference)"
-        case .atomicAggregate: value = "ATOMIC_AGGREGATE"
-        case .aggregator(let asn, let address): value = "AGGREGATOR: AS \(asn) \(address)"
-        case .communities(let list): value = "COMMUNITIES: " + list.map { "\($0 >> 16):\($0 & 0xFFFF)" }.joined(separator: " ")
-        case .originatorID(let address): value = "ORIGINATOR_ID: \(address)"
-        case .clusterList(let list): value = "CLUSTER_LIST: " + list.map(\.description).joined(separator: " ")
         case .mpReach(let family, let nextHop, let nlri):
-            value = "MP_REACH_NLRI: \(familyText(family)), next hop \(nextHop), \(nlri.count) route(s)"
-        case .mpUnreach(let family, let nlri): value = "MP_UNREACH_NLRI: \(familyText(family)), \(nlri.count) route(s)"
-        case .extendedCommunities(let list): value = "EXTENDED_COMMUNITIES: " + list.map { "0x" + String($0, radix: 16) }.joined(separator: " ")
-        case .as4Path(let segments): value = "AS4_PATH: " + segments.flatMap(\.asns).map(String.init).joined(separator: " ")
-        case .as4Aggregator(let asn, let address): value = "AS4_AGGREGATOR: AS \(asn) \(address)"
-        case .largeCommunities(let list): value = "LARGE_COMMUNITY: " + list.map(\.description).joined(separator: " ")
-        case .unknown(let type, let bytes): value = "type \(type), \(bytes.count) bytes (kept raw)"
+            return "MP_REACH_NLRI: \(familyText(family)), next hop \(nextHop), \(nlri.count) route(s)" + flags
+        case .mpUnreach(let family, let nlri):
+            return "MP_UNREACH_NLRI: \(familyText(family)), \(nlri.count) route(s)" + flags
+        default:
+            return BGPAttributeText.summary(attribute) + flags
         }
-        return value + " (" + flags + ")"
     }
 
     private func endpoint(_ address: IPAddress, _ port: UInt16) -> String {

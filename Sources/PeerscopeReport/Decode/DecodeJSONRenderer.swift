@@ -2,7 +2,7 @@ import PeerscopeAnalysis
 import PeerscopeWire
 
 /// JSON Lines for `peerscope decode --json`. Keys are tshark field names where one exists, so a
-/// jq filter reads like a Wireshark column; every key is present on every line (null when absent);
+/// jq filter reads like a Wireshark column, and carry our own `peerscope.` prefix where none does; every key is present on every line (null when absent);
 /// intervals are exact integers in microseconds, as on the wire.
 public struct DecodeJSONRenderer {
     /// The capture file, as the first key of every line, when one run decodes several files
@@ -26,25 +26,25 @@ public struct DecodeJSONRenderer {
         json.add("udp.srcport", record.sourcePort.map(Int.init))
         json.add("udp.dstport", record.destinationPort.map(Int.init))
         json.add("encap", record.encapsulation?.path)
-        json.add("bfd.transport", record.transport?.description)
+        json.add("peerscope.bfd.transport", record.transport?.description)
 
         var packet: BFDControlPacket?
         switch record.body {
         case .control(let control):
-            json.add("bfd.kind", "control")
+            json.add("peerscope.bfd.kind", "control")
             packet = control
         case .echo:
-            json.add("bfd.kind", "echo")
+            json.add("peerscope.bfd.kind", "echo")
         case .malformed:
-            json.add("bfd.kind", "malformed")
+            json.add("peerscope.bfd.kind", "malformed")
         case .undecodable:
-            json.add("bfd.kind", nil as String?)
+            json.add("peerscope.bfd.kind", nil as String?)
         }
         json.add("bfd.version", packet?.version)
         json.add("bfd.diag", packet?.diagnostic.rawValue)
-        json.add("bfd.diag_name", packet?.diagnostic.description)
+        json.add("peerscope.bfd.diag_name", packet?.diagnostic.description)
         json.add("bfd.sta", packet?.state.rawValue)
-        json.add("bfd.sta_name", packet?.state.description)
+        json.add("peerscope.bfd.sta_name", packet?.state.description)
         json.add("bfd.flags.p", packet.map { $0.flags.contains(.poll) })
         json.add("bfd.flags.f", packet.map { $0.flags.contains(.final) })
         json.add("bfd.flags.c", packet.map { $0.flags.contains(.controlPlaneIndependent) })
@@ -60,14 +60,14 @@ public struct DecodeJSONRenderer {
         json.add("bfd.required_min_echo_interval", packet?.requiredMinEchoRxInterval)
         let auth = packet?.authentication
         json.add("bfd.auth.type", auth?.type.rawValue)
-        json.add("bfd.auth.type_name", auth?.type.description)
+        json.add("peerscope.bfd.auth.type_name", auth?.type.description)
         json.add("bfd.auth.len", auth?.length)
         json.add("bfd.auth.key", auth?.keyID)
         json.add("bfd.auth.seq_num", auth?.sequenceNumber)
         if case .echo(let echo) = record.body {
-            json.add("bfd.echo.length", echo.payloadLength)
+            json.add("peerscope.bfd.echo.length", echo.payloadLength)
         } else {
-            json.add("bfd.echo.length", nil as Int?)
+            json.add("peerscope.bfd.echo.length", nil as Int?)
         }
         switch record.body {
         case .malformed(let error), .undecodable(let error):

@@ -172,7 +172,7 @@ public enum BGPCapability: Hashable, Sendable {
         case .enhancedRouteRefresh: "enhanced-route-refresh"
         case .longLivedGracefulRestart: "long-lived-graceful-restart"
         case .fqdn(let host, let domain): "fqdn \(host)\(domain.isEmpty ? "" : "." + domain)"
-        case .unknown(let code, _): "capability \(code)"
+        case .unknown(let code, _): "\(BGPCapabilityCode.name(code)) (\(code))"
         }
     }
 

@@ -29,6 +29,15 @@ public struct BGPPathAttribute: Hashable, Sendable {
         case as4Path([BGPASPathSegment])
         case as4Aggregator(asn: UInt32, address: IPv4Address)
         case largeCommunities([BGPLargeCommunity])
+        // The optional attributes of BGPPathAttribute+Optional.swift.
+        case pmsiTunnel(BGPPMSITunnel)
+        case tunnelEncapsulation([BGPTunnelEncapsulationTLV])
+        case ipv6ExtendedCommunities([BGPIPv6ExtendedCommunity])
+        case aigp([BGPAttributeTLV])
+        case linkState([BGPAttributeTLV])
+        case onlyToCustomer(UInt32)
+        case prefixSID([BGPAttributeTLV])
+        case attributeSet(originAS: UInt32, attributes: [BGPPathAttribute])
         case unknown(type: UInt8, bytes: [UInt8])
     }
 
@@ -55,6 +64,14 @@ public struct BGPPathAttribute: Hashable, Sendable {
         case .as4Path: 17
         case .as4Aggregator: 18
         case .largeCommunities: 32
+        case .pmsiTunnel: 22
+        case .tunnelEncapsulation: 23
+        case .ipv6ExtendedCommunities: 25
+        case .aigp: 26
+        case .linkState: 29
+        case .onlyToCustomer: 35
+        case .prefixSID: 40
+        case .attributeSet: 128
         case .unknown(let type, _): type
         }
     }
@@ -145,7 +162,8 @@ extension BGPPathAttribute {
                 BGPLargeCommunity(cursor.word32(at: $0 * 12), cursor.word32(at: $0 * 12 + 4), cursor.word32(at: $0 * 12 + 8))
             })
         default:
-            return .unknown(type: type, bytes: Array(value))
+            return try decodeOptional(type: type, value, fourOctetAS: fourOctetAS, addPath: addPath, offset: offset,
+                                      nested: false)
         }
     }
 
@@ -178,6 +196,9 @@ extension BGPPathAttribute {
                 value.appendUInt32(community.local1)
                 value.appendUInt32(community.local2)
             }
+        case .pmsiTunnel, .tunnelEncapsulation, .ipv6ExtendedCommunities, .aigp, .linkState, .onlyToCustomer,
+             .prefixSID, .attributeSet:
+            value = encodeOptional(fourOctetAS: fourOctetAS) ?? []
         case .unknown(_, let raw): value = raw
         }
         let extended = value.count > 255 || flags & Self.extendedLength != 0

@@ -15,7 +15,7 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     public enum Layer: String, Sendable, CaseIterable {
-        case link, ethernet, vlan, sll, sll2, null, mpls, gre, ipv4, ipv6, udp, tcp, bfd, bgp
+        case link, ethernet, vlan, sll, sll2, null, mpls, gre, ipv4, ipv6, udp, tcp, bfd, bgp, bmp
     }
 
     public enum Reason: Hashable, Sendable {

@@ -46,7 +46,7 @@ for i in 0 1 2 3 4; do
     ip=${!side}
     facts+="
     {\"id\": \"auth-$type-$side\", \"text\": \"link $i: every packet from $side carries auth type $type (${names[$i]}) with key ID $key, length ${lengths[$i]}\", \"check\": {\"kind\": \"bfd_all\", \"src\": \"$ip\", \"match\": {\"bfd.flags.a\": true, \"bfd.auth.type\": $type, \"bfd.auth.key\": $key, \"bfd.message_length\": ${lengths[$i]}}}},
-    {\"id\": \"up-$type-$side\", \"text\": \"link $i: $side reaches Up with ${names[$i]}\", \"check\": {\"kind\": \"bfd_seen\", \"src\": \"$ip\", \"match\": {\"bfd.sta_name\": \"Up\"}}},"
+    {\"id\": \"up-$type-$side\", \"text\": \"link $i: $side reaches Up with ${names[$i]}\", \"check\": {\"kind\": \"bfd_seen\", \"src\": \"$ip\", \"match\": {\"peerscope.bfd.sta_name\": \"Up\"}}},"
   done
 done
 python3 "$LAB_DIR/manifest.py" "$OUT/$NAME.json" <<JSON

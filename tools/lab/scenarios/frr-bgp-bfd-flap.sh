@@ -14,15 +14,15 @@ python3 "$LAB_DIR/manifest.py" "$OUT/$NAME.json" <<JSON
   "faults": [{"what": "BIRD's BGP protocol enabled (birdc enable r1) while BFD is Up", "epoch_ns": $BGP_ENABLE_NS}],
   "observed": {"frr_bgp_at_end": "$FRR_BGP_STATE"},
   "facts": [
-    {"id": "up-before-bgp", "text": "BFD is Up on both sides before BGP is enabled", "check": {"kind": "bfd_seen", "src": "$A", "before_fault": 0, "match": {"bfd.sta_name": "Up"}}},
+    {"id": "up-before-bgp", "text": "BFD is Up on both sides before BGP is enabled", "check": {"kind": "bfd_seen", "src": "$A", "before_fault": 0, "match": {"peerscope.bfd.sta_name": "Up"}}},
     {"id": "one-session-before", "text": "FRR uses one discriminator before BGP comes up", "check": {"kind": "bfd_distinct", "src": "$A", "before_fault": 0, "field": "bfd.my_discriminator", "count": 1}},
     {"id": "two-sessions-r1", "text": "FRR uses two discriminators over the capture (the session was re-created)", "check": {"kind": "bfd_distinct", "src": "$A", "field": "bfd.my_discriminator", "min": 2}},
-    {"id": "r1-down", "text": "FRR's session goes Down within 5 s of BGP being enabled", "check": {"kind": "bfd_seen", "src": "$A", "after_fault": 0, "within": 5.0, "match": {"bfd.sta_name": "Down"}}},
-    {"id": "r2-down", "text": "BIRD's session goes Down within 5 s of BGP being enabled", "check": {"kind": "bfd_seen", "src": "$B", "after_fault": 0, "within": 5.0, "match": {"bfd.sta_name": "Down"}}},
+    {"id": "r1-down", "text": "FRR's session goes Down within 5 s of BGP being enabled", "check": {"kind": "bfd_seen", "src": "$A", "after_fault": 0, "within": 5.0, "match": {"peerscope.bfd.sta_name": "Down"}}},
+    {"id": "r2-down", "text": "BIRD's session goes Down within 5 s of BGP being enabled", "check": {"kind": "bfd_seen", "src": "$B", "after_fault": 0, "within": 5.0, "match": {"peerscope.bfd.sta_name": "Down"}}},
     {"id": "r1-new-discriminator", "text": "FRR's packets after BGP is enabled carry two discriminators (old session, then its replacement)", "check": {"kind": "bfd_distinct", "src": "$A", "after_fault": 0, "field": "bfd.my_discriminator", "min": 2}},
-    {"id": "r1-up-again", "text": "FRR's new session is Up again 3 s after BGP was enabled", "check": {"kind": "bfd_seen", "src": "$A", "after_fault": 0, "delay": 3.0, "match": {"bfd.sta_name": "Up"}}},
+    {"id": "r1-up-again", "text": "FRR's new session is Up again 3 s after BGP was enabled", "check": {"kind": "bfd_seen", "src": "$A", "after_fault": 0, "delay": 3.0, "match": {"peerscope.bfd.sta_name": "Up"}}},
     {"id": "bird-bgp-teardown", "text": "BIRD tears BGP down because BFD went down: NOTIFICATION/FIN/RST from BIRD within 1 s of its BFD Down (diag 3)", "decoder": "tshark", "check": {"kind": "bgp_teardown", "src": "$B", "diag": 3, "within": 1.0}},
-    {"id": "bfd-up-r2", "text": "BIRD sends Up", "check": {"kind": "bfd_seen", "src": "$B", "match": {"bfd.sta_name": "Up"}}},
+    {"id": "bfd-up-r2", "text": "BIRD sends Up", "check": {"kind": "bfd_seen", "src": "$B", "match": {"peerscope.bfd.sta_name": "Up"}}},
     {"id": "timers-r1", "text": "FRR advertises 300/300 ms x3 while Up", "check": {"kind": "bfd_params", "src": "$A", "desired_tx": 300000, "required_rx": 300000, "mult": 3}}
   ]
 }

@@ -14,7 +14,7 @@ python3 "$LAB_DIR/manifest.py" "$OUT/$NAME.json" <<JSON
   "faults": [{"what": "$FAULT_TEXT", "command": "ip -n ps-sw link set pssw2 nomaster", "epoch_ns": $FAULT_NS}],
   "observed": {"frr_bgp_at_end": "$FRR_BGP_STATE"},
   "facts": [
-    {"id": "diag1-r1", "text": "FRR sends Down with diag 1 within 4 s of the fault", "check": {"kind": "bfd_seen", "src": "$A", "after_fault": 0, "within": 4.0, "match": {"bfd.sta_name": "Down", "bfd.diag": 1}}},
+    {"id": "diag1-r1", "text": "FRR sends Down with diag 1 within 4 s of the fault", "check": {"kind": "bfd_seen", "src": "$A", "after_fault": 0, "within": 4.0, "match": {"peerscope.bfd.sta_name": "Down", "bfd.diag": 1}}},
     {"id": "bgp-teardown-r1", "text": "FRR tears its BGP session to BIRD down within 1 s of its BFD Down", "decoder": "tshark", "check": {"kind": "bgp_teardown", "src": "$A", "diag": 1, "within": 1.0}}
   ]
 }

@@ -13,8 +13,8 @@ python3 "$LAB_DIR/manifest.py" "$OUT/$NAME.json" <<JSON
   "faults": [],
   "observed": {"frr_bgp_at_end": "$FRR_BGP_STATE"},
   "facts": [
-    {"id": "bfd-up-r1", "text": "FRR sends BFD Up over IPv6", "check": {"kind": "bfd_seen", "src": "$A", "match": {"bfd.sta_name": "Up", "ip.version": 6}}},
-    {"id": "bfd-up-r2", "text": "BIRD sends BFD Up over IPv6", "check": {"kind": "bfd_seen", "src": "$B", "match": {"bfd.sta_name": "Up", "ip.version": 6}}},
+    {"id": "bfd-up-r1", "text": "FRR sends BFD Up over IPv6", "check": {"kind": "bfd_seen", "src": "$A", "match": {"peerscope.bfd.sta_name": "Up", "ip.version": 6}}},
+    {"id": "bfd-up-r2", "text": "BIRD sends BFD Up over IPv6", "check": {"kind": "bfd_seen", "src": "$B", "match": {"peerscope.bfd.sta_name": "Up", "ip.version": 6}}},
     {"id": "hop-limit", "text": "single-hop BFD is sent with hop limit 255", "check": {"kind": "bfd_all", "match": {"ip.ttl": 255, "ip.version": 6}}},
     {"id": "port-3784", "text": "control packets go to UDP 3784", "check": {"kind": "bfd_all", "match": {"udp.dstport": 3784}}},
     {"id": "timers-r1", "text": "FRR advertises 300/300 ms x3", "check": {"kind": "bfd_params", "src": "$A", "desired_tx": 300000, "required_rx": 300000, "mult": 3}},

@@ -17,8 +17,8 @@ python3 "$LAB_DIR/manifest.py" "$OUT/$NAME.json" <<JSON
     {"id": "poll-final", "text": "FRR sends a Poll within 3 s of the change and BIRD answers it with a Final", "check": {"kind": "bfd_poll_final", "src": "$A", "after_fault": 0, "within": 3.0}},
     {"id": "poll-new-values", "text": "the Poll carries the new values 600/400 ms", "check": {"kind": "bfd_seen", "src": "$A", "after_fault": 0, "match": {"bfd.flags.p": true, "bfd.desired_min_tx_interval": 600000, "bfd.required_min_rx_interval": 400000}}},
     {"id": "new-timers", "text": "after the change FRR advertises 600/400 ms x3", "check": {"kind": "bfd_params", "src": "$A", "after_fault": 0, "desired_tx": 600000, "required_rx": 400000, "mult": 3}},
-    {"id": "r2-stays-up", "text": "BIRD stays Up through the change", "check": {"kind": "bfd_all", "src": "$B", "after_fault": 0, "match": {"bfd.sta_name": "Up"}}},
-    {"id": "r1-stays-up", "text": "FRR stays Up through the change", "check": {"kind": "bfd_all", "src": "$A", "after_fault": 0, "match": {"bfd.sta_name": "Up"}}},
+    {"id": "r2-stays-up", "text": "BIRD stays Up through the change", "check": {"kind": "bfd_all", "src": "$B", "after_fault": 0, "match": {"peerscope.bfd.sta_name": "Up"}}},
+    {"id": "r1-stays-up", "text": "FRR stays Up through the change", "check": {"kind": "bfd_all", "src": "$A", "after_fault": 0, "match": {"peerscope.bfd.sta_name": "Up"}}},
     {"id": "one-session", "text": "FRR keeps one discriminator", "check": {"kind": "bfd_distinct", "src": "$A", "field": "bfd.my_discriminator", "count": 1}}
   ]
 }

@@ -85,8 +85,8 @@ python3 "$LAB_DIR/manifest.py" "$OUT/$NAME.json" <<JSON
   "facts": [
     {"id": "encap", "text": "every BFD packet is Ethernet / 802.1Q VLAN $VLAN / IPv4 / GRE / IPv4 / UDP", "check": {"kind": "bfd_all", "match": {"encap": "eth/vlan $VLAN/ip/gre/ip/udp"}}},
     {"id": "inner-ttl", "text": "the inner (BFD) packets keep TTL 255: single hop through the tunnel", "check": {"kind": "bfd_all", "match": {"ip.ttl": 255, "udp.dstport": 3784}}},
-    {"id": "up-t1", "text": "FRR sends Up inside the tunnel", "check": {"kind": "bfd_seen", "src": "$A", "dst": "$B", "match": {"bfd.sta_name": "Up"}}},
-    {"id": "up-t2", "text": "BIRD sends Up inside the tunnel", "check": {"kind": "bfd_seen", "src": "$B", "dst": "$A", "match": {"bfd.sta_name": "Up"}}},
+    {"id": "up-t1", "text": "FRR sends Up inside the tunnel", "check": {"kind": "bfd_seen", "src": "$A", "dst": "$B", "match": {"peerscope.bfd.sta_name": "Up"}}},
+    {"id": "up-t2", "text": "BIRD sends Up inside the tunnel", "check": {"kind": "bfd_seen", "src": "$B", "dst": "$A", "match": {"peerscope.bfd.sta_name": "Up"}}},
     {"id": "timers-t1", "text": "FRR advertises 300/300 ms x3 while Up", "check": {"kind": "bfd_params", "src": "$A", "desired_tx": 300000, "required_rx": 300000, "mult": 3}},
     {"id": "timers-t2", "text": "BIRD advertises 200/500 ms x5 while Up", "check": {"kind": "bfd_params", "src": "$B", "desired_tx": 200000, "required_rx": 500000, "mult": 5}},
     {"id": "bgp-keepalives", "text": "BGP runs through the tunnel (KEEPALIVEs both ways)", "decoder": "tshark", "check": {"kind": "bgp_messages", "type": 4, "min": 4}},

@@ -20,9 +20,9 @@ python3 "$(dirname "${BASH_SOURCE[0]}")/../manifest.py" "$OUT/$NAME.json" <<JSON
     {"id": "ttl-r1", "text": "FRR sends multihop BFD with TTL 255", "check": {"kind": "bfd_all", "src": "$A", "match": {"ip.ttl": 255}}},
     {"id": "port-4784", "text": "multihop control packets go to UDP 4784", "check": {"kind": "bfd_all", "match": {"udp.dstport": 4784}}},
     {"id": "r1-never-hears", "text": "FRR never reflects BIRD's discriminator (Your Discriminator stays 0: it discards BIRD's packets)", "check": {"kind": "bfd_all", "src": "$A", "match": {"bfd.your_discriminator": 0}}},
-    {"id": "never-up-r1", "text": "FRR never goes Up", "check": {"kind": "bfd_none", "src": "$A", "match": {"bfd.sta_name": "Up"}}},
-    {"id": "never-up-r2", "text": "BIRD never goes Up either", "check": {"kind": "bfd_none", "src": "$B", "match": {"bfd.sta_name": "Up"}}},
-    {"id": "r2-hears", "text": "BIRD hears FRR (FRR's TTL 255 passes BIRD's check): it answers Init", "check": {"kind": "bfd_seen", "src": "$B", "match": {"bfd.sta_name": "Init"}}},
+    {"id": "never-up-r1", "text": "FRR never goes Up", "check": {"kind": "bfd_none", "src": "$A", "match": {"peerscope.bfd.sta_name": "Up"}}},
+    {"id": "never-up-r2", "text": "BIRD never goes Up either", "check": {"kind": "bfd_none", "src": "$B", "match": {"peerscope.bfd.sta_name": "Up"}}},
+    {"id": "r2-hears", "text": "BIRD hears FRR (FRR's TTL 255 passes BIRD's check): it answers Init", "check": {"kind": "bfd_seen", "src": "$B", "match": {"peerscope.bfd.sta_name": "Init"}}},
     {"id": "bgp-up", "text": "multihop eBGP is Established regardless (KEEPALIVEs flow)", "decoder": "tshark", "check": {"kind": "bgp_messages", "type": 4, "min": 3}}
   ]
 }

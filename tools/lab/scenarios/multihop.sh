@@ -17,8 +17,8 @@ python3 "$(dirname "${BASH_SOURCE[0]}")/../manifest.py" "$OUT/$NAME.json" <<JSON
   "observed": {"frr_bfd_status": "$FRR_BFD"},
   "facts": [
     {"id": "port-4784", "text": "multihop control packets go to UDP 4784 (RFC 5883)", "check": {"kind": "bfd_all", "match": {"udp.dstport": 4784}}},
-    {"id": "up-r1", "text": "FRR's multihop session comes Up", "check": {"kind": "bfd_seen", "src": "$A", "match": {"bfd.sta_name": "Up"}}},
-    {"id": "up-r2", "text": "BIRD's multihop session comes Up", "check": {"kind": "bfd_seen", "src": "$B", "match": {"bfd.sta_name": "Up"}}},
+    {"id": "up-r1", "text": "FRR's multihop session comes Up", "check": {"kind": "bfd_seen", "src": "$A", "match": {"peerscope.bfd.sta_name": "Up"}}},
+    {"id": "up-r2", "text": "BIRD's multihop session comes Up", "check": {"kind": "bfd_seen", "src": "$B", "match": {"peerscope.bfd.sta_name": "Up"}}},
     {"id": "ttl-r2", "text": "BIRD's packets arrive one hop down from TTL 64 (TTL 63)", "check": {"kind": "bfd_all", "src": "$B", "match": {"ip.ttl": 63}}},
     {"id": "ttl-r1", "text": "FRR sends multihop BFD with TTL 255", "check": {"kind": "bfd_all", "src": "$A", "match": {"ip.ttl": 255}}},
     {"id": "timers-r1", "text": "FRR advertises 300/300 ms x3 while Up", "check": {"kind": "bfd_params", "src": "$A", "desired_tx": 300000, "required_rx": 300000, "mult": 3}},

@@ -1,0 +1,77 @@
+import PeerscopeWire
+
+/// One BMP message as read from the capture: the frame that completed it and where it went.
+public struct BMPMessageRecord: Sendable {
+    public var frameNumber: Int
+    public var timeNanoseconds: Int64
+    public var source: IPAddress
+    public var destination: IPAddress
+    public var sourcePort: UInt16
+    public var destinationPort: UInt16
+    public var ttl: UInt8
+    public var length: Int
+    /// The common header's type, also when the body did not decode.
+    public var typeCode: UInt8
+    public var message: Result<BMPMessage, WireError>
+}
+
+/// Follows every TCP connection with the BMP port (RFC 7854 §3.2: 11019) on either side,
+/// reassembles each direction with `TCPStream` and cuts it into BMP messages.
+public struct BMPStreamTracker: Sendable {
+    public static let port: UInt16 = 11019
+
+    private struct DirectionKey: Hashable {
+        var source: IPAddress
+        var sourcePort: UInt16
+        var destination: IPAddress
+        var destinationPort: UInt16
+    }
+
+    private struct Direction {
+        var stream: TCPStream
+        var framer: BMPFramer
+    }
+
+    private var directions: [DirectionKey: Direction] = [:]
+    public let bufferLimit: Int
+    public private(set) var holes = 0
+
+    public init(bufferLimit: Int = 1 << 20) { self.bufferLimit = bufferLimit }
+
+    /// Whether a TCP segment belongs to BMP.
+    public static func carries(_ tcp: TCPHeader) -> Bool { tcp.sourcePort == port || tcp.destinationPort == port }
+
+    /// Feeds one TCP segment; returns the BMP messages it completed.
+    public mutating func observe(frameNumber: Int, time: Int64, network: NetworkSummary, tcp: TCPHeader,
+                                 payload: UnsafeRawBufferPointer) -> [BMPMessageRecord] {
+        let key = DirectionKey(source: network.source, sourcePort: tcp.sourcePort,
+                               destination: network.destination, destinationPort: tcp.destinationPort)
+        if tcp.flags.contains(.syn), directions[key]?.stream.nextSequence != tcp.sequenceNumber &+ 1 {
+            directions[key] = nil  // a new connection on a known 4-tuple
+        }
+        var direction = directions.removeValue(forKey: key)
+            ?? Direction(stream: TCPStream(bufferLimit: bufferLimit),
+                         framer: BMPFramer(startsAtMessageBoundary: tcp.flags.contains(.syn)))
+        var output: [BMPMessageRecord] = []
+        for event in direction.stream.segment(sequence: tcp.sequenceNumber, flags: tcp.flags, payload: payload) {
+            switch event {
+            case .data(let bytes): direction.framer.append(bytes)
+            case .hole:
+                holes += 1
+                direction.framer.hole()
+            case .fin, .reset, .conflict: break
+            }
+        }
+        while let bytes = direction.framer.next() {
+            let decoded: Result<BMPMessage, WireError> = bytes.withUnsafeBytes { view in
+                do throws(WireError) { return .success(try BMPMessage.decode(view)) } catch { return .failure(error) }
+            }
+            output.append(BMPMessageRecord(frameNumber: frameNumber, timeNanoseconds: time, source: key.source,
+                                           destination: key.destination, sourcePort: key.sourcePort,
+                                           destinationPort: key.destinationPort, ttl: network.ttl,
+                                           length: bytes.count, typeCode: bytes[5], message: decoded))
+        }
+        directions[key] = direction
+        return output
+    }
+}
