@@ -184,6 +184,14 @@ struct BGPFamilyDifferentialTests {
         print("\(capture): \(compared) group comparisons, \(skipped) message(s) of families peerscope does not decode yet (family groups skipped)")
     }
 
+    /// Frames holding an UPDATE of a family other than unicast/multicast while "mp.family" is not yet
+    /// compared (empty once peerscope decodes every family).
+    static func framesOfPendingFamilies(_ capture: String) throws -> Set<Int> {
+        guard notYetCompared.contains("mp.family"), let tshark = CLI.which("tshark") else { return [] }
+        return Set(try TsharkBGPMessage.read(capture: capture, tshark: tshark)
+            .filter { !$0.multiprotocolFamilies.isSubset(of: unicastFamilies) }.map(\.frame))
+    }
+
     /// Compares one frame's messages group by group; returns (comparisons made, messages whose
     /// family groups were skipped because peerscope does not decode that family yet).
     static func compare(capture: String, frame: Int, messages: [TsharkBGPMessage], records: [Record]) -> (Int, Int) {
