@@ -43,7 +43,7 @@ struct BGPFamilyDifferentialTests {
         // FRR advertises add-path send/receive (3), GoBGP receive (1): FRR's UPDATEs carry path IDs
         // (RFC 7911 §5: sender's Send and receiver's Receive). BGPStreamTracker.decodingOptions reads
         // the receiver's Send bit instead, so it decodes FRR's IPv4 NLRI without path IDs.
-        "captures/lab/gobgp-frr-families.pcap": [26: "add-path direction: path IDs expected from the sender's Send + the receiver's Receive (RFC 7911 §5)"],
+        "captures/lab/gobgp-frr-families.pcap": [27: "add-path direction: path IDs expected from the sender's Send + the receiver's Receive (RFC 7911 §5)"],
     ]
 
     static let unicastFamilies: Set<[Int]> = [[1, 1], [1, 2], [2, 1], [2, 2]]
@@ -87,11 +87,13 @@ struct BGPFamilyDifferentialTests {
         }, ours: key("bgp.update.path_attribute.mpls_label_value_20bits")),
         FieldGroup(name: "evpn.route_type", familyBound: true, theirs: { nlriValues($0, "bgp.evpn.nlri.rt") },
                    ours: key("bgp.evpn.nlri.rt")),
+        // tshark 4.0 shows an EVPN label as bgp.evpn.nlri.vni instead of mpls_ls1 / mpls_label_value
+        // when a VXLAN encapsulation community came earlier in the same frame, even in another UPDATE.
         sameNames("evpn.fields", fromNLRI: true, [
             "bgp.evpn.nlri.esi", "bgp.evpn.nlri.etag", "bgp.evpn.nlri.mac_addr", "bgp.evpn.nlri.iplen",
             "bgp.evpn.nlri.ip.addr", "bgp.evpn.nlri.ipv6.addr", "bgp.evpn.nlri.prefix_len",
             "bgp.evpn.nlri.ipv4.gtw_addr", "bgp.evpn.nlri.ipv6.gtw_addr", "bgp.evpn.nlri.mpls_ls1",
-            "bgp.evpn.nlri.mpls_ls2", "bgp.update.path_attribute.mpls_label_value",
+            "bgp.evpn.nlri.mpls_ls2", "bgp.evpn.nlri.vni", "bgp.update.path_attribute.mpls_label_value",
         ]),
         sameNames("rtc", fromNLRI: true, ["bgp.originating_as", "bgp.community_prefix"]),
         sameNames("flowspec", fromNLRI: true, [

@@ -7,7 +7,8 @@ these RDs". Field names are tshark's (tools/lab/TSHARK-BGP-FIELDS.md). Standard 
 Check kinds (a fact's "check"; "src" selects the sender's IP address as everywhere in verify):
   bgp_nlri          distinct NLRIs of "afi"/"safi" ("which": announced | withdrawn, default announced;
                     "where" {field: value} keeps NLRIs with that value, "has" [field…] those with
-                    the fields) in ["min", "max"] or equal to "count"
+                    the fields, "where_any" [{…}, …] those matching one of the alternatives) in
+                    ["min", "max"] or equal to "count"
   bgp_nlri_values   the distinct values of tshark field "field" in those NLRIs equal the set "values"
   bgp_ext_community some UPDATE [of "afi"/"safi"] carries an extended community whose tshark fields
                     include every "match" {field: value}
@@ -96,7 +97,9 @@ def evaluate(check, bgp, in_range, range_text):
     family = lambda n: n["afi"] == check.get("afi", n["afi"]) and n["safi"] == check.get("safi", n["safi"])
     chosen = [n for m in mine for n in m["nlri"] if family(n) and n["which"] == check.get("which", "announced")
               and all(v in n["fields"].get(k, []) for k, v in check.get("where", {}).items())
-              and all(k in n["fields"] for k in check.get("has", []))]
+              and all(k in n["fields"] for k in check.get("has", []))
+              and (not check.get("where_any") or any(all(v in n["fields"].get(k, []) for k, v in alternative.items())
+                                                     for alternative in check["where_any"]))]
     distinct = {json.dumps(n["fields"], sort_keys=True) for n in chosen}
     name = f"AFI {check.get('afi', '*')}/SAFI {check.get('safi', '*')}"
     if kind == "bgp_nlri":

@@ -25,6 +25,8 @@ router bgp 65020
  no bgp default ipv4-unicast
  neighbor $G remote-as 65010
  neighbor $G timers 3 9
+ ! FRR listens, GoBGP connects once enabled: no connection collision, no 120 s connect-retry wait.
+ neighbor $G passive
  address-family ipv4 unicast
   network 198.51.100.64/26
   network 198.51.100.192/26
