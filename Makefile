@@ -48,8 +48,9 @@ lab-verify:
 lab-regen: setup-lab
 	@if [ -x tools/lab/run ]; then \
 	  out=$$(mktemp -d /tmp/peerscope-lab.XXXXXX); \
-	  tools/lab/run frr-bird-v4 frr-bird-failover frr-bird-failover-3 --out $$out && \
-	  PEERSCOPE=$(PEERSCOPE) tools/lab/verify $$out/frr-bird-v4.json $$out/frr-bird-failover.json $$out/frr-bird-failover-3.json; \
+	  tools/lab/run frr-bird-v4 frr-bird-failover frr-bird-failover-3 gobgp-gobgp-families gobgp-frr-families --out $$out && \
+	  PEERSCOPE=$(PEERSCOPE) tools/lab/verify $$out/frr-bird-v4.json $$out/frr-bird-failover.json $$out/frr-bird-failover-3.json \
+	    $$out/gobgp-gobgp-families.json $$out/gobgp-frr-families.json; \
 	  status=$$?; \
 	  for dut in frr frr-multihop bird bird-auth self-v6 self-multihop; do \
 	    PEERSCOPE=$(PEERSCOPE) tools/lab/probe $$dut --out $$out --check || status=1; \

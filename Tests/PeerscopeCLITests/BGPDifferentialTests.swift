@@ -105,7 +105,10 @@ struct BGPDifferentialTests {
         let other = try Self.theirs(capture)
         #expect(!other.isEmpty)
         #expect(Set(mine.keys) == Set(other.keys), "\(capture): frames with BGP differ")
-        for number in other.keys.sorted() {
+        // Frames with UPDATEs of families peerscope does not decode yet are BGPFamilyDifferentialTests'
+        // business (it lists what is pending); every other frame must agree here.
+        let pending = try BGPFamilyDifferentialTests.framesOfPendingFamilies(capture)
+        for number in other.keys.sorted() where !pending.contains(number) {
             #expect(mine[number] == other[number], "\(capture) frame \(number): peerscope \(mine[number].map(String.init(describing:)) ?? "nothing"), tshark \(other[number]!)")
         }
     }
