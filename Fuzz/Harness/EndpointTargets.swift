@@ -82,8 +82,9 @@ enum EndpointTargets {
                 if now < 0 { return }
                 check(endpoint.advance(to: now), admin: false)
             case 4: // straight to the next deadline
+                // A deadline may lie in the past (a Detection Time shortened after the last packet):
+                // the driver's `advance` fires it at once.
                 if let deadline = endpoint.nextDeadline {
-                    fuzzInvariant(deadline > now || deadline == now, "a deadline in the past: \(deadline) < \(now)")
                     now = max(now, deadline)
                     check(endpoint.advance(to: now), admin: false)
                 }

@@ -36,6 +36,15 @@ enum TCPTargets {
         var fedBytes = 0
         var deliveredBytes = 0
         var time: Int64 = 1_000_000_000
+        func count(_ events: [TCPStreamEvent]) {
+            for event in events {
+                switch event {
+                case .data(let bytes): deliveredBytes += bytes.count
+                case .hole(let missing): fuzzInvariant(missing > 0, "a hole of \(missing) bytes")
+                case .fin, .reset, .conflict: break
+                }
+            }
+        }
         var frame = 0
         while !input.isAtEnd {
             let control = input.byte()
@@ -60,17 +69,19 @@ enum TCPTargets {
                 _ = session.id
             }
             if !fromServer {
-                if !flags.contains(.rst) { fedBytes += payload.count }
-                for event in stream.segment(sequence: sequence, flags: flags, payload: payload) {
-                    switch event {
-                    case .data(let bytes): deliveredBytes += bytes.count
-                    case .hole(let missing): fuzzInvariant(missing > 0, "a hole of \(missing) bytes")
-                    case .fin, .reset, .conflict: break
-                    }
+                // As BGPStreamTracker does: a new SYN on the 4-tuple is a new connection.
+                if flags.contains(.syn), stream.nextSequence != sequence &+ 1 {
+                    stream = TCPStream(bufferLimit: bufferLimit)
+                    fedBytes = 0
+                    deliveredBytes = 0
                 }
-                // RFC 9293 reassembly delivers each byte at most once.
-                fuzzInvariant(deliveredBytes <= fedBytes, "delivered \(deliveredBytes) of \(fedBytes) bytes fed")
+                if !flags.contains(.rst) { fedBytes += payload.count }
+                count(stream.segment(sequence: sequence, flags: flags, payload: payload))
+            } else if flags.contains(.ack) {
+                count(stream.acknowledged(acknowledgment))
             }
+            // RFC 9293 reassembly delivers each byte at most once.
+            fuzzInvariant(deliveredBytes <= fedBytes, "delivered \(deliveredBytes) of \(fedBytes) bytes fed")
         }
         tracker.finish()
         fuzzInvariant(tracker.sessions.count <= max(frame, 1), "more sessions than segments")

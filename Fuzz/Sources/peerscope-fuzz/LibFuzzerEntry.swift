@@ -19,13 +19,13 @@ public func initialize(_ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutabl
             try SeedWriter.run(captures: String(spec[..<colon]), corpus: String(spec[spec.index(after: colon)...]))
             exit(0)
         } catch {
-            fputs("peerscope-fuzz: seeds: \(error)\n", stderr)
+            printError("peerscope-fuzz: seeds: \(error)")
             exit(1)
         }
     }
     guard let target = FuzzTarget(rawValue: name) else {
         let names = FuzzTarget.allCases.map(\.rawValue).joined(separator: " ")
-        fputs("peerscope-fuzz: set PEERSCOPE_FUZZ_TARGET to one of: \(names)\n", stderr)
+        printError("peerscope-fuzz: set PEERSCOPE_FUZZ_TARGET to one of: \(names)")
         exit(2)
     }
     selected = target
@@ -37,4 +37,9 @@ public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     guard let target = selected else { return 0 }
     target.run(UnsafeRawBufferPointer(start: data, count: data == nil ? 0 : size))
     return 0
+}
+
+private func printError(_ line: String) {
+    let text = line + "\n"
+    _ = text.withCString { write(2, $0, strlen($0)) }
 }
