@@ -18,9 +18,15 @@ extension EndpointTargets {
         var now: BGPSpeaker.Nanoseconds = 0
         var state = speaker.state
         var steps = 0
+        // Raw bytes may leave a partial message in the framer; the checks of what a whole message
+        // must be answered with hold only while the stream is aligned (a new connection realigns it).
+        var aligned = true
 
-        func check(_ actions: [BGPSpeakerAction]) {
+        /// Checks the actions of one input; returns the NOTIFICATIONs sent.
+        @discardableResult
+        func check(_ actions: [BGPSpeakerAction]) -> [BGPNotification] {
             var notified = false
+            var sent: [BGPNotification] = []
             for action in actions {
                 switch action {
                 case .stateChanged(let from, let to):
@@ -33,7 +39,10 @@ extension EndpointTargets {
                         try? BGPMessage.decode($0, options: BGPDecodingOptions(extendedMessage: true))
                     }
                     fuzzInvariant(decoded != nil, "the speaker sent bytes its own decoder rejects: \(bytes)")
-                    if case .notification = decoded?.1 { notified = true }
+                    if case .notification(let notification) = decoded?.1 {
+                        notified = true
+                        sent.append(notification)
+                    }
                 case .connect, .listen, .close, .established, .routesReceived, .routesWithdrawn, .endOfRIBReceived,
                      .notificationReceived, .error:
                     break
@@ -42,6 +51,7 @@ extension EndpointTargets {
             fuzzInvariant(speaker.state == state, "state \(speaker.state) after actions said \(state)")
             // §6: after a NOTIFICATION is sent the connection is closed and the FSM goes to Idle.
             if notified { fuzzInvariant(speaker.state == .idle, "NOTIFICATION sent but still \(speaker.state)") }
+            return sent
         }
 
         check(speaker.start(now: now))
@@ -50,6 +60,7 @@ extension EndpointTargets {
             let op = input.byte()
             switch op % 8 {
             case 0:
+                aligned = false
                 check(speaker.receive(bytes: Array(input.slice(Int(input.uint16() & 0x1FFF))), now: now))
             case 1:
                 var capabilities: [BGPCapability] = []
@@ -63,13 +74,26 @@ extension EndpointTargets {
                 let myAS = which & 64 != 0 ? input.uint16() : (peerAS > 0xFFFF ? 23456 : UInt16(peerAS))
                 let open = BGPOpen(version: op & 0x80 != 0 ? input.byte() : 4, myAS: myAS, holdTime: input.uint16(),
                                    identifier: IPv4Address(input.uint32()), capabilities: capabilities)
-                check(speaker.receive(bytes: BGPMessage.open(open).encoded(), now: now))
+                let waitingForOpen = speaker.state == .openSent
+                let sent = check(speaker.receive(bytes: BGPMessage.open(open).encoded(), now: now))
+                // RFC 4271 §6.2: a version we do not speak is answered with OPEN Message Error /
+                // Unsupported Version Number.
+                if aligned, waitingForOpen, open.version != 4 {
+                    fuzzInvariant(sent.contains { $0.code == 2 && $0.subcode == 1 },
+                                  "OPEN version \(open.version) answered with \(sent)")
+                }
             case 2:
                 check(speaker.receive(bytes: BGPMessage.keepalive.encoded(), now: now))
             case 3:
                 let body = Array(input.slice(Int(input.uint16() & 0x1FFF)))
                 let type = op & 0x80 != 0 ? input.byte() : 2
-                check(speaker.receive(bytes: BGPMessage.unknown(type: type, body: body).encoded(), now: now))
+                let established = speaker.state == .established
+                let sent = check(speaker.receive(bytes: BGPMessage.unknown(type: type, body: body).encoded(), now: now))
+                // RFC 4271 §6.3 / RFC 7606 §3: a malformed UPDATE with a sound header is an UPDATE
+                // Message Error (or treat-as-withdraw, which sends nothing), never another code.
+                if aligned, established, type == 2, body.count + BGPHeader.length <= BGPHeader.maximumLength {
+                    fuzzInvariant(sent.allSatisfy { $0.code == 3 }, "a malformed UPDATE answered with \(sent)")
+                }
             case 4:
                 now = now &+ BGPSpeaker.Nanoseconds(input.uint32()) &* 1_000
                 if now < 0 { return }
@@ -81,7 +105,9 @@ extension EndpointTargets {
                 }
             case 6:
                 switch input.byte() % 5 {
-                case 0: check(speaker.tcpConnected(now: now))
+                case 0:
+                    if speaker.state == .connect || speaker.state == .active { aligned = true }
+                    check(speaker.tcpConnected(now: now))
                 case 1: check(speaker.tcpFailed(now: now))
                 case 2: check(speaker.start(now: now))
                 case 3: check(speaker.stop(now: now))
