@@ -91,7 +91,8 @@ extension EndpointTargets {
                 let sent = check(speaker.receive(bytes: BGPMessage.unknown(type: type, body: body).encoded(), now: now))
                 // RFC 4271 §6.3 / RFC 7606 §3: a malformed UPDATE with a sound header is an UPDATE
                 // Message Error (or treat-as-withdraw, which sends nothing), never another code.
-                if aligned, established, type == 2, body.count + BGPHeader.length <= BGPHeader.maximumLength {
+                // (Below 23 octets §6.1 makes it a header error: Bad Message Length.)
+                if aligned, established, type == 2, body.count >= 4, body.count + BGPHeader.length <= BGPHeader.maximumLength {
                     fuzzInvariant(sent.allSatisfy { $0.code == 3 }, "a malformed UPDATE answered with \(sent)")
                 }
             case 4:
