@@ -4,7 +4,7 @@ PEERSCOPE   := .build/debug/peerscope
 SAMPLE      ?= captures/lab/frr-bird-failover.pcap
 IS_ROOT     := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 
-.PHONY: all setup setup-lab build release run test unit-test lab-verify lab-regen bench clean
+.PHONY: all setup setup-lab build release run test unit-test lab-verify lab-regen bench fuzz-smoke clean
 
 all: build
 
@@ -62,6 +62,11 @@ lab-regen: setup-lab
 
 bench: setup
 	tools/bench/run
+
+## fuzz-smoke: every libFuzzer target (Fuzz/) for FUZZ_SECONDS each on its corpus; a crash fails.
+FUZZ_SECONDS ?= 10
+fuzz-smoke: setup
+	tools/fuzz/run --all $(FUZZ_SECONDS)
 
 clean:
 	rm -rf .build

@@ -14,6 +14,8 @@ let package = Package(
         .library(name: "PeerscopeReport", targets: ["PeerscopeReport"]),
         .library(name: "PeerscopeEndpoint", targets: ["PeerscopeEndpoint"]),
         .library(name: "PeerscopeProbe", targets: ["PeerscopeProbe"]),
+        // The fuzz targets' entry points, for the libFuzzer package in Fuzz/ and the crasher replay.
+        .library(name: "PeerscopeFuzzHarness", targets: ["PeerscopeFuzzHarness"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -78,6 +80,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // One entry point per fuzz target (Fuzz/README.md); kept in Fuzz/ beside the libFuzzer package.
+        .target(
+            name: "PeerscopeFuzzHarness",
+            dependencies: ["PeerscopeWire", "PeerscopeCapture", "PeerscopeAnalysis", "PeerscopeConformance",
+                           "PeerscopeReport", "PeerscopeEndpoint"],
+            path: "Fuzz/Harness"
+        ),
         .testTarget(name: "PeerscopeWireTests", dependencies: ["PeerscopeWire"]),
         .testTarget(name: "PeerscopeCaptureTests", dependencies: ["PeerscopeCapture", "PeerscopeWire"]),
         .testTarget(
@@ -94,6 +103,8 @@ let package = Package(
             name: "PeerscopeProbeTests",
             dependencies: ["PeerscopeProbe", "PeerscopeEndpoint", "PeerscopeWire", "PeerscopeCapture", "CPeerscopeSocket"]
         ),
+        // Every input in Fuzz/Crashers and Fuzz/Corpus through the fuzz entry points: no trap.
+        .testTarget(name: "PeerscopeFuzzReplayTests", dependencies: ["PeerscopeFuzzHarness"]),
         .testTarget(
             name: "PeerscopeCLITests",
             dependencies: ["PeerscopeWire", "PeerscopeCapture", "PeerscopeAnalysis", "PeerscopeReport"]

@@ -43,8 +43,17 @@ public struct BFDSessionTracker: Sendable {
     /// demultiplexing never touches (or copies) a whole session.
     private var discriminators: [(UInt32?, UInt32?)] = []
     private var byAddress: [IPAddress: Int] = [:]
+    /// How many of an address pair's latest sessions a packet is matched against. A pair with more
+    /// (a peer restarting with a fresh discriminator over and over, or a forged flood) would make
+    /// every packet scan them all: quadratic time. Older sessions on the pair are finished in practice.
+    public let candidateWindow: Int
+    /// Packets that found more sessions on their pair than `candidateWindow` and were matched only
+    /// against the latest ones.
+    public private(set) var packetsBeyondWindow = 0
 
-    public init() {}
+    public init(candidateWindow: Int = 256) {
+        self.candidateWindow = max(1, candidateWindow)
+    }
 
     public mutating func observe(_ observation: BFDObservation, _ body: (BFDPacketContext, BFDSession) -> Void = { _, _ in }) {
         let slot = observation.source < observation.destination ? 0 : 1
@@ -73,7 +82,9 @@ public struct BFDSessionTracker: Sendable {
                           high: max(observation.source, observation.destination))
         let mine = observation.packet.myDiscriminator
         let yours = observation.packet.yourDiscriminator
-        let candidates = (pairs[key] ?? []).reversed()
+        let all = pairs[key] ?? []
+        if all.count > candidateWindow { packetsBeyondWindow += 1 }
+        let candidates = all.suffix(candidateWindow).reversed()
         func disc(_ index: Int, _ side: Int) -> UInt32? { side == 0 ? discriminators[index].0 : discriminators[index].1 }
 
         if yours != 0 {

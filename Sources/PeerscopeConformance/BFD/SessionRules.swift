@@ -70,18 +70,33 @@ extension BFDConformanceEngine {
             }
         }
         for (key, list) in users where list.count > 1 {
-            // Only sessions alive at the same time share a port in a way that matters.
-            for (i, first) in list.enumerated() {
-                for second in list[(i + 1)...] {
-                    guard let a = first.session.sides[first.side], let b = second.session.sides[second.side],
-                          a.first.timeNanoseconds <= b.last.timeNanoseconds, b.first.timeNanoseconds <= a.last.timeNanoseconds,
-                          first.session.previousSessionID != second.session.id, second.session.previousSessionID != first.session.id
-                    else { continue }
-                    findings.add(sessionFinding("BFD.IP.PORT.UNIQUE", second.session, side: second.side,
-                                                frames: [a.first.frameNumber, b.first.frameNumber],
-                                                measured: "port \(key.port) also used by session \(first.session.id)",
-                                                "Two concurrent sessions from \(key.address) use source port \(key.port)"))
+            // Only sessions alive at the same time share a port in a way that matters. Sorted by
+            // first packet, a side overlaps only those starting before its last packet: a sweep, not
+            // every pair (a peer restarting on one port 20,000 times took minutes). The pairs are
+            // then reported in the order the pairwise loop used.
+            let order = list.indices.sorted {
+                list[$0].session.sides[list[$0].side]!.first.timeNanoseconds
+                    < list[$1].session.sides[list[$1].side]!.first.timeNanoseconds
+            }
+            var overlapping: [(Int, Int)] = []
+            for (rank, i) in order.enumerated() {
+                let a = list[i].session.sides[list[i].side]!
+                for j in order[(rank + 1)...] {
+                    let b = list[j].session.sides[list[j].side]!
+                    guard b.first.timeNanoseconds <= a.last.timeNanoseconds else { break }
+                    if a.first.timeNanoseconds <= b.last.timeNanoseconds { overlapping.append((min(i, j), max(i, j))) }
                 }
+            }
+            overlapping.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+            for (i, j) in overlapping {
+                let first = list[i], second = list[j]
+                guard let a = first.session.sides[first.side], let b = second.session.sides[second.side],
+                      first.session.previousSessionID != second.session.id, second.session.previousSessionID != first.session.id
+                else { continue }
+                findings.add(sessionFinding("BFD.IP.PORT.UNIQUE", second.session, side: second.side,
+                                            frames: [a.first.frameNumber, b.first.frameNumber],
+                                            measured: "port \(key.port) also used by session \(first.session.id)",
+                                            "Two concurrent sessions from \(key.address) use source port \(key.port)"))
             }
         }
     }
