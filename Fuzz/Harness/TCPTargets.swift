@@ -39,7 +39,7 @@ enum TCPTargets {
         func count(_ events: [TCPStreamEvent]) {
             for event in events {
                 switch event {
-                case .data(let bytes): deliveredBytes += bytes.count
+                case .data(let bytes, _): deliveredBytes += bytes.count
                 case .hole(let missing): fuzzInvariant(missing > 0, "a hole of \(missing) bytes")
                 case .fin, .reset, .conflict: break
                 }

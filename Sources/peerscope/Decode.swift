@@ -154,7 +154,7 @@ struct Decode: ParsableCommand {
                 }
             }
         }
-        if let filter = capture.filter, reader.framesMatched == 0 {
+        if let filter = capture.filter, decoder.tally.frames == 0 {
             Console.error("\(path): filter '\(filter)' matched none of the \(reader.framesRead) frame(s)")
         }
         if count {

@@ -37,18 +37,12 @@ struct BGPFamilyDifferentialTests {
     /// than unicast/multicast: while it is listed, an UPDATE of such a family may fail to decode
     /// and its family-bound groups are skipped (counted in the line the test prints per capture).
     static let notYetCompared: Set<String> = [
-        "mp.family", "mp.next_hop", "mp.next_hop.rd", "vpn.rd", "labels", "evpn.route_type", "evpn.fields",
-        "rtc", "flowspec", "ext_com.type", "ext_com.subtype", "ext_com.value",
+        "evpn.fields", "rtc", "flowspec", "ext_com.value",
     ]
 
     /// Known peerscope defects that make a frame disagree, by capture and frame: recorded as known
     /// issues, so the test turns red when one is fixed (then delete the entry).
-    static let knownDivergences: [String: [Int: Comment]] = [
-        // FRR advertises add-path send/receive (3), GoBGP receive (1): FRR's UPDATEs carry path IDs
-        // (RFC 7911 §5: sender's Send and receiver's Receive). BGPStreamTracker.decodingOptions reads
-        // the receiver's Send bit instead, so it decodes FRR's IPv4 NLRI without path IDs.
-        "captures/lab/gobgp-frr-families.pcap": [27: "add-path direction: path IDs expected from the sender's Send + the receiver's Receive (RFC 7911 §5)"],
-    ]
+    static let knownDivergences: [String: [Int: Comment]] = [:]
 
     static let unicastFamilies: Set<[Int]> = [[1, 1], [1, 2], [2, 1], [2, 2]]
 

@@ -262,11 +262,18 @@ public struct BGPStreamTracker: Sendable {
         options.fourOctetAS = mine.fourOctetASN != nil && theirs.fourOctetASN != nil
         options.extendedMessage = mine.capabilities.contains(.extendedMessage) && theirs.capabilities.contains(.extendedMessage)
         options.multipleLabels = BGPDecodingOptions.multipleLabels(mine, theirs)
-        for capability in theirs.capabilities {
-            if case .addPath(let families) = capability {
-                for (family, mode) in families where mode & 2 != 0 { options.addPath.insert(family) }
+        // RFC 7911 §5: a sender puts path identifiers in a family's NLRI when it announced Send
+        // (mode bit 2) and the receiver announced Receive (mode bit 1) for that family.
+        func families(_ open: BGPOpen, _ bit: UInt8) -> Set<BGPAddressFamily> {
+            var result: Set<BGPAddressFamily> = []
+            for capability in open.capabilities {
+                if case .addPath(let families) = capability {
+                    for (family, mode) in families where mode & bit != 0 { result.insert(family) }
+                }
             }
+            return result
         }
+        options.addPath = families(mine, 2).intersection(families(theirs, 1))
         return options
     }
 }

@@ -55,7 +55,7 @@ public struct BMPStreamTracker: Sendable {
         var output: [BMPMessageRecord] = []
         for event in direction.stream.segment(sequence: tcp.sequenceNumber, flags: tcp.flags, payload: payload) {
             switch event {
-            case .data(let bytes): direction.framer.append(bytes)
+            case .data(let bytes, _): direction.framer.append(bytes)
             case .hole:
                 holes += 1
                 direction.framer.hole()

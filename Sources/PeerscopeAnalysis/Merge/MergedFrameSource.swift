@@ -44,6 +44,8 @@ public final class MergedFrameSource: FrameSource {
     public private(set) var framesHandedOut = 0
 
     private let readers: [CaptureReader]
+    /// Records read from every capture point, whether or not a filter kept them.
+    public var framesRead: Int { readers.reduce(0) { $0 + $1.framesRead } }
     private var heads: [Frame?]
     private var ended: [Bool]
     /// The reader whose head was handed out last: it moves on at the next call, not before,
@@ -191,7 +193,7 @@ public final class MergedFrameSource: FrameSource {
             let start = min(max(dissection.payloadOffset, 0), frame.bytes.count)
             let end = min(start + max(dissection.payloadLength, 0), frame.bytes.count)
             hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: frame.bytes[start..<end]))
-        case .otherIP, .notIP:
+        case .otherIP, .notIP, .associatedChannel:
             // Without a payload the dissector located, only all the bytes tell two packets apart
             // (link layers differ, so such frames are never joined: counted twice, never lost).
             hasher.combine(bytes: frame.bytes)

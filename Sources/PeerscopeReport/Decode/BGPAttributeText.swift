@@ -21,9 +21,9 @@ enum BGPAttributeText {
         case .communities(let list): return "\(name): " + list.map(BGPWellKnownCommunity.text).joined(separator: " ")
         case .originatorID(let address): return "\(name): \(address)"
         case .clusterList(let list): return "\(name): " + list.map(\.description).joined(separator: " ")
-        case .mpReach(let family, let nextHop, let prefixes):
-            return "\(name): \(family), next hop \(nextHop.count) bytes, \(prefixes.count) prefix(es)"
-        case .mpUnreach(let family, let prefixes): return "\(name): \(family), \(prefixes.count) prefix(es)"
+        case .mpReach(let family, let nextHop, let nlri):
+            return "\(name): \(family), next hop \(nextHop), \(nlri.count) route(s)"
+        case .mpUnreach(let family, let nlri): return "\(name): \(family), \(nlri.count) route(s)"
         case .extendedCommunities(let list):
             // tshark's "Carried extended communities: (N communities)"; each one is a line of the tree.
             return "\(name): \(list.count) communit\(list.count == 1 ? "y" : "ies")"
