@@ -118,7 +118,7 @@ struct EscapingTests {
         var communications: [String] = []
         for line in lines.stdoutLines {
             let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(line)")
-            if let text = object["bgp.notify.shutdown_communication"] as? String { communications.append(text) }
+            if let text = object["bgp.notify.communication"] as? String { communications.append(text) }
         }
         #expect(communications == [Self.hostile])
         for command in ["check", "sessions"] {
