@@ -129,6 +129,12 @@ struct Decode: ParsableCommand {
                           record.isBFD || verbose
                     else { return }
                     Console.line(json ? jsonRenderer.line(record) : text.line(record))
+                    if !json {
+                        // Wireshark shows a frame's pcapng comments above its tree; -v also names the
+                        // interface, which matters when one file holds several.
+                        for comment in record.comments { Console.line("        comment: \(comment)") }
+                        if verbose, let name = record.interfaceName { Console.line("        interface: \(name)") }
+                    }
                     if detail, !json { bfdTree.tree(record).forEach(Console.line) }
                 }
             }

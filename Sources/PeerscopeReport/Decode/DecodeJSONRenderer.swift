@@ -19,6 +19,8 @@ public struct DecodeJSONRenderer {
         json.add("frame.time_relative_ns", record.relativeNanoseconds)
         json.add("frame.len", record.originalLength)
         json.add("frame.cap_len", record.capturedLength)
+        json.add("frame.interface_name", record.interfaceName)
+        json.add("frame.comment", record.comments.isEmpty ? nil : record.comments)
         json.add("ip.version", record.network?.version)
         json.add("ip.src", record.network?.source.description)
         json.add("ip.dst", record.network?.destination.description)

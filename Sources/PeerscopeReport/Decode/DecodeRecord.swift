@@ -24,6 +24,10 @@ public struct DecodeRecord {
     public var encapsulation: Encapsulation?
     public var transport: BFDTransport?
     public var body: Body
+    /// The pcapng interface the frame came in on (`if_name`), when the file names it.
+    public var interfaceName: String?
+    /// The frame's pcapng comments (`opt_comment`), as Wireshark shows them.
+    public var comments: [String] = []
 
     /// The record for a frame, or nil when the frame is neither BFD nor undecodable.
     public init?(frame: Frame, decoded: DecodedFrame, dissection: Dissection?, firstTimestamp: Int64) {
@@ -33,6 +37,8 @@ public struct DecodeRecord {
         relativeNanoseconds = frame.timestampNanoseconds - firstTimestamp
         capturedLength = frame.capturedLength
         originalLength = frame.originalLength
+        interfaceName = frame.interfaceName
+        comments = frame.comments
         network = dissection?.network
         encapsulation = hasLayers ? dissection?.encapsulation : nil
         if let dissection, case .udp(let udp) = dissection.transport {
