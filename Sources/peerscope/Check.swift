@@ -42,6 +42,10 @@ struct Check: ParsableCommand {
     @Option(help: ArgumentHelp("Timing slack in milliseconds on top of the timestamp resolution.", valueName: "ms"))
     var slack: Double = 1
 
+    @Option(name: .customLong("known-deviations"),
+            help: ArgumentHelp("MUST findings listed in this file's \"Proven MUST findings\" table (rule, capture, side, frames; e.g. conformance/known-deviations.md) are still printed but do not make the exit status 1.", valueName: "file.md"))
+    var knownDeviationsFile: String?
+
     @Flag(help: "GTSM (RFC 5082) is configured on every BGP session: a TTL below 255 becomes a MUST finding.")
     var gtsm = false
 
@@ -80,12 +84,23 @@ struct Check: ParsableCommand {
             guard let selected else { return true }
             return selected.contains { finding.rule.id.hasPrefix($0) }
         }
+        var known = KnownDeviations(markdown: "")
+        if let knownDeviationsFile {
+            guard let data = FileManager.default.contents(atPath: knownDeviationsFile),
+                  let text = String(data: data, encoding: .utf8) else {
+                Console.error("\(knownDeviationsFile): cannot read the known deviations")
+                throw ExitCode(2)
+            }
+            known = KnownDeviations(markdown: text)
+        }
         var runs: [(CaptureAnalysis, [Finding])] = []
         var records: [CheckRecord] = []
         var failed = false
         let unusable = try analyzeEach(capture, options: options) { analysis in
             let findings = analysis.findings.filter(wanted)
-            failed = failed || findings.contains { $0.level == .must }
+            let musts = findings.filter { $0.level == .must }
+            let listed = musts.filter { known.contains($0, path: analysis.path) }.count
+            failed = failed || musts.count > listed
             runs.append((analysis, findings))
             if json {
                 records.append(MachineReadable.check(analysis, findings: findings))
@@ -93,6 +108,9 @@ struct Check: ParsableCommand {
                 printHeader(analysis, files: capture.files.count)
                 FindingsRenderer(timeDecimals: analysis.resolution == .nanoseconds ? 9 : 6)
                     .lines(analysis, findings: findings).forEach(Console.line)
+                if listed > 0 {
+                    Console.line("\(listed) of \(musts.count) MUST finding(s) are listed in \(knownDeviationsFile ?? "") as known deviations: not counted in the exit status")
+                }
             }
         }
         // One JSON document whatever the number of files (see `Sessions.run`).

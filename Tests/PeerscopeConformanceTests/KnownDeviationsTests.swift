@@ -21,16 +21,9 @@ struct KnownDeviationsTests {
     static func listed() throws -> [Entry] {
         let url = GoldenFindingsTests.root.appendingPathComponent("conformance/known-deviations.md")
         let text = try String(contentsOf: url, encoding: .utf8)
-        guard let start = text.range(of: "## Proven MUST findings") else { return [] }
-        var entries: [Entry] = []
-        for line in text[start.upperBound...].split(separator: "\n") {
-            let cells = line.split(separator: "|", omittingEmptySubsequences: false)
-                .map { $0.trimmingCharacters(in: .whitespaces) }
-            guard cells.count >= 7, cells[1].hasPrefix("BFD.") || cells[1].hasPrefix("BGP.") else { continue }
-            entries.append(Entry(rule: cells[1], capture: cells[2].replacingOccurrences(of: "`", with: ""), side: cells[3],
-                                 frames: cells[4]))
+        return KnownDeviations(markdown: text).entries.map {
+            Entry(rule: $0.rule, capture: $0.capture, side: $0.side, frames: $0.frames)
         }
-        return entries
     }
 
     static func realCaptures() -> [String] {
