@@ -27,9 +27,9 @@ public final class SessionDriver {
     public let localAddress: IPAddress
     /// The interface a capture of this run should listen on.
     public let captureInterface: String
-    public private(set) var record = ProbeRecord()
+    public internal(set) var record = ProbeRecord()
     public private(set) var endpoint: BFDEndpoint
-    public private(set) var speaker: BGPSpeaker?
+    public internal(set) var speaker: BGPSpeaker?
     /// Drop our own Control packets (a detection case going silent). Injected packets still leave.
     public var muted = false
     /// Record the device's packets without feeding our endpoint (stay "passive and silent").
@@ -42,15 +42,15 @@ public final class SessionDriver {
 
     private let receiver: BFDSocket.Receiver
     private let transmitter: BFDSocket.Transmitter
-    private var tcpGuard: PeerGuard
-    private let loop: EventLoop
-    private var listener: TCPListener?
-    private var connection: TCPConnection?
-    private var pendingWrite: [UInt8] = []
+    var tcpGuard: PeerGuard
+    let loop: EventLoop
+    var listener: TCPListener?
+    var connection: TCPConnection?
+    var pendingWrite: [UInt8] = []
     private let interruptFD: Int32?
     private var interrupted = false
     private var discriminatorSeed: UInt32
-    private static let wallOffset = MonotonicClock.wallNanoseconds() - MonotonicClock.nowNanoseconds()
+    static let wallOffset = MonotonicClock.wallNanoseconds() - MonotonicClock.nowNanoseconds()
 
     /// Opens the sockets (inside whatever network namespace the thread is in) and checks the peer
     /// with `PeerGuard`: a peer that is not a unicast host, or not directly connected for single
@@ -102,7 +102,7 @@ public final class SessionDriver {
     public var localPort: UInt16 { receiver.localAddress.port }
     public var sourcePort: UInt16 { transmitter.localAddress.port }
 
-    private var tcpOptions: TCPOptions {
+    var tcpOptions: TCPOptions {
         TCPOptions(ttl: 255, minimumTTL: target.gtsm && target.transport == .singleHop ? 255 : nil,
                    interface: target.interface)
     }
@@ -198,150 +198,6 @@ public final class SessionDriver {
             if !deaf {
                 try perform(endpoint.receive(payload: datagram.bytes, ttl: datagram.ttl ?? 0, now: time))
             }
-        }
-    }
-
-    // MARK: BGP
-
-    /// ManualStart of our speaker (probe: connects to peer:179; respond: listens).
-    public func startBGP() throws {
-        guard let speaker else { return }
-        if speaker.state == .idle { try performBGP(self.speaker!.start(now: now)) }
-    }
-
-    /// Cease / Administrative Shutdown, then close.
-    public func stopBGP() throws {
-        guard let speaker else { return }
-        try performBGP(self.speaker!.stop(now: now))
-        _ = speaker
-    }
-
-    public var bgpState: BGPSessionState? { speaker?.state }
-
-    private func performBGP(_ actions: [BGPSpeakerAction]) throws {
-        for action in actions {
-            switch action {
-            case .connect:
-                try openConnection()
-            case .listen:
-                break  // respond's listener is always open; the probe never listens
-            case .send(let bytes):
-                writeTCP(bytes)
-                if bytes.count >= 21, bytes[18] == 3 {
-                    note(.notificationSent(code: bytes[19], subcode: bytes[20]))
-                }
-            case .close:
-                closeConnection()
-            case .established:
-                note(.established)
-            case .notificationReceived(let notification):
-                note(.notificationReceived(code: notification.code, subcode: notification.subcode))
-            case .stateChanged, .routesReceived, .routesWithdrawn, .endOfRIBReceived, .error:
-                break
-            }
-        }
-    }
-
-    private func note(_ kind: BGPObservation.Kind) {
-        let time = now
-        let observation = BGPObservation(time: time, wallTime: time + Self.wallOffset, kind: kind)
-        record.bgp.append(observation)
-        onBGP?(observation)
-    }
-
-    private func openConnection() throws {
-        closeConnection()
-        let peer = SocketAddress(target.peer, port: TCPListener.bgpPort)
-        let attempt = try TCPConnection.connect(to: peer, from: localAddress, options: tcpOptions,
-                                                peerGuard: &tcpGuard, now: now)
-        connection = attempt
-        try loop.register(attempt.fileDescriptor, interest: attempt.state == .established ? .readable : .writable)
-        if attempt.state == .established {
-            note(.connected)
-            try performBGP(speaker!.tcpConnected(now: now))
-        }
-    }
-
-    private func closeConnection() {
-        guard let connection else { return }
-        if !pendingWrite.isEmpty { _ = try? connection.write(pendingWrite) }
-        pendingWrite = []
-        try? loop.unregister(connection.fileDescriptor)
-        connection.close()
-        self.connection = nil
-    }
-
-    private func writeTCP(_ bytes: [UInt8]) {
-        guard let connection, connection.state == .established else { return }
-        pendingWrite += bytes
-        if let written = try? connection.write(pendingWrite) {
-            pendingWrite.removeFirst(written)
-        }
-        if !pendingWrite.isEmpty { try? loop.modify(connection.fileDescriptor, interest: [.readable, .writable]) }
-    }
-
-    private func connectionEvent(readable: Bool, writable: Bool) throws {
-        guard let connection, var speaker else { return }
-        if connection.state == .connecting {
-            do {
-                guard try connection.finishConnecting() else { return }
-            } catch {
-                closeConnection()
-                try performBGP(speaker.tcpFailed(now: now))
-                self.speaker = speaker
-                return
-            }
-            try loop.modify(connection.fileDescriptor, interest: .readable)
-            note(.connected)
-            let actions = speaker.tcpConnected(now: now)
-            self.speaker = speaker
-            try performBGP(actions)
-            return
-        }
-        if writable, !pendingWrite.isEmpty {
-            if let written = try? connection.write(pendingWrite) { pendingWrite.removeFirst(written) }
-            if pendingWrite.isEmpty { try loop.modify(connection.fileDescriptor, interest: .readable) }
-        }
-        guard readable else { return }
-        while self.connection === connection {
-            let result: TCPReadResult
-            do {
-                result = try connection.read()
-            } catch {
-                note(.closedByPeer(reset: true))
-                closeConnection()
-                try performBGP(self.speaker!.tcpFailed(now: now))
-                return
-            }
-            switch result {
-            case .wouldBlock:
-                return
-            case .endOfStream:
-                note(.closedByPeer(reset: false))
-                closeConnection()
-                try performBGP(self.speaker!.tcpFailed(now: now))
-                return
-            case .bytes(let bytes):
-                try performBGP(self.speaker!.receive(bytes: bytes, now: now))
-            }
-        }
-    }
-
-    private func acceptConnection() throws {
-        guard let listener else { return }
-        while let accepted = try listener.accept() {
-            let state = speaker?.state ?? .idle
-            guard accepted.peerAddress?.address == target.peer, connection == nil,
-                  state == .idle || state == .active || state == .connect
-            else {
-                accepted.close()
-                continue
-            }
-            if state == .idle { try performBGP(speaker!.start(now: now)) }
-            connection = accepted
-            try loop.register(accepted.fileDescriptor, interest: .readable)
-            note(.connected)
-            try performBGP(speaker!.tcpConnected(now: now))
         }
     }
 
