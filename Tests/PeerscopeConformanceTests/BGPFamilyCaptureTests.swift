@@ -18,12 +18,12 @@ struct BGPFamilyCaptureTests {
     /// (family, next hop bytes, routes): one UPDATE each.
     static let announcements: [(BGPAddressFamily, [UInt8], [BGPNLRI])] = [
         (.ipv4LabeledUnicast, [192, 0, 2, 1], [.labeled(BGPLabeledPrefix(labels: [BGPLabel(label: 16)], address: ip("10.1.0.0"), length: 16))]),
-        (.ipv6LabeledUnicast, ip("::ffff:192.0.2.1").bytesForFamilyTest,
+        (.ipv6LabeledUnicast, ip("::ffff:192.0.2.1").bytes,
          [.labeled(BGPLabeledPrefix(labels: [BGPLabel(label: 2)], address: ip("2001:db8:1::"), length: 48))]),
         (.ipv4VPN, [0, 0, 0, 0, 0, 0, 0, 0, 192, 0, 2, 1],
          [.labeled(BGPLabeledPrefix(labels: [BGPLabel(label: 100)], routeDistinguisher: rd, address: ip("10.2.0.0"), length: 24)),
           .labeled(BGPLabeledPrefix(labels: [BGPLabel(label: 101)], routeDistinguisher: rdIP, address: ip("10.2.0.0"), length: 24))]),
-        (.ipv6VPN, [0, 0, 0, 0, 0, 0, 0, 0] + ip("::ffff:192.0.2.1").bytesForFamilyTest,
+        (.ipv6VPN, [0, 0, 0, 0, 0, 0, 0, 0] + ip("::ffff:192.0.2.1").bytes,
          [.labeled(BGPLabeledPrefix(labels: [BGPLabel(label: 102)], routeDistinguisher: rd, address: ip("2001:db8:2::"), length: 64))]),
         (.l2vpnEVPN, [192, 0, 2, 1], [
             .evpn(BGPEVPNRoute(routeType: 1, route: .ethernetAD(rd: rdIP, esi: esi, ethernetTag: 0, label: BGPLabel(label: 0)))),
@@ -300,15 +300,3 @@ struct BGPFamilyCaptureTests {
     }
 }
 
-extension IPAddress {
-    var bytesForFamilyTest: [UInt8] {
-        var out: [UInt8] = []
-        switch self {
-        case .v4(let v4): out.appendUInt32(v4.value)
-        case .v6(let v6):
-            out.appendUInt64(v6.high)
-            out.appendUInt64(v6.low)
-        }
-        return out
-    }
-}

@@ -189,22 +189,10 @@ struct BGPNLRITests {
     func nextHops() {
         let vpn = BGPNextHop(bytes: [0, 0, 0, 0, 0, 0, 0, 0, 192, 0, 2, 1], family: .ipv4VPN)
         #expect(vpn == .vpn(BGPRouteDistinguisher(rawValue: 0), ip("192.0.2.1")))
-        let pair = BGPNextHop(bytes: ip("2001:db8::1").bytesForTest + ip("fe80::1").bytesForTest, family: .ipv6Unicast)
+        let pair = BGPNextHop(bytes: ip("2001:db8::1").bytes + ip("fe80::1").bytes, family: .ipv6Unicast)
         #expect(pair.addresses == [ip("2001:db8::1"), ip("fe80::1")])
         #expect(BGPNextHop(bytes: [1, 2, 3], family: .ipv4Unicast) == .raw([1, 2, 3]))
         for hop in [vpn, pair] { #expect(BGPNextHop(bytes: hop.bytes, family: hop == vpn ? .ipv4VPN : .ipv6Unicast) == hop) }
     }
 }
 
-extension IPAddress {
-    var bytesForTest: [UInt8] {
-        var out: [UInt8] = []
-        switch self {
-        case .v4(let v4): out.appendUInt32(v4.value)
-        case .v6(let v6):
-            out.appendUInt64(v6.high)
-            out.appendUInt64(v6.low)
-        }
-        return out
-    }
-}

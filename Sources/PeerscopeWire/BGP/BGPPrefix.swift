@@ -60,17 +60,7 @@ public struct BGPPrefix: Hashable, Sendable, CustomStringConvertible {
                 throw WireError(.bgp, .truncated(needed: octets, available: cursor.remaining), at: offset + start)
             }
             // Left-aligned into integers: no per-prefix buffer.
-            let address: IPAddress
-            if afi == 2 {
-                var high: UInt64 = 0, low: UInt64 = 0
-                for index in 0..<8 { high = high << 8 | UInt64(index < octets ? raw[index] : 0) }
-                for index in 8..<16 { low = low << 8 | UInt64(index < octets ? raw[index] : 0) }
-                address = .v6(IPv6Address(high: high, low: low))
-            } else {
-                var value: UInt32 = 0
-                for index in 0..<4 { value = value << 8 | UInt32(index < octets ? raw[index] : 0) }
-                address = .v4(IPv4Address(value))
-            }
+            let address = IPAddress(prefixBytes: raw, v6: afi == 2)
             prefixes.append(wrap(BGPPrefix(address: address, length: length, pathID: pathID)))
         }
         return prefixes
@@ -79,13 +69,6 @@ public struct BGPPrefix: Hashable, Sendable, CustomStringConvertible {
     func encode(into bytes: inout [UInt8]) {
         if let pathID { bytes.appendUInt32(pathID) }
         bytes.append(length)
-        var full: [UInt8] = []
-        switch address {
-        case .v4(let v4): full.appendUInt32(v4.value)
-        case .v6(let v6):
-            full.appendUInt64(v6.high)
-            full.appendUInt64(v6.low)
-        }
-        bytes += full.prefix((Int(length) + 7) / 8)
+        bytes += address.bytes.prefix((Int(length) + 7) / 8)
     }
 }

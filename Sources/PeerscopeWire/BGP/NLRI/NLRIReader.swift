@@ -90,8 +90,8 @@ extension IPAddress {
         }
     }
 
-    /// All 4 or 16 bytes of the address.
-    var bytes: [UInt8] {
+    /// All 4 or 16 bytes of the address, in network order.
+    public var bytes: [UInt8] {
         var out: [UInt8] = []
         switch self {
         case .v4(let v4): out.appendUInt32(v4.value)
