@@ -132,6 +132,11 @@ public struct BGPOpen: Hashable, Sendable {
 public struct BGPRawParameter: Hashable, Sendable {
     public var type: UInt8
     public var value: [UInt8]
+
+    public init(type: UInt8, value: [UInt8]) {
+        self.type = type
+        self.value = value
+    }
 }
 
 /// Address family and subsequent address family (RFC 4760).
