@@ -35,44 +35,44 @@ def bfd(version=1, diag=0, state=DOWN, flags=0, mult=3, length=24, my=1, your=0,
     return head + tail
 
 
-def kinds(our, peer, rng):
+def kinds(our, peer, source, rng):
     """(kind, source, ttl, payload) for every crafted kind; random ones get several variants."""
     A_BIT, M_BIT = 0x04, 0x01
     other = (our ^ 0x5A5A5A5A) or 1
     table = [
         # RFC 5881 §5 (GTSM): right discriminators, the session-killing states, one hop too many.
-        ("ttl-254-down", peer, 254, bfd(state=DOWN, my=peer, your=our, diag=1)),
-        ("ttl-254-admindown", peer, 254, bfd(state=ADMIN_DOWN, my=peer, your=our, diag=7)),
+        ("ttl-254-down", source, 254, bfd(state=DOWN, my=peer, your=our, diag=1)),
+        ("ttl-254-admindown", source, 254, bfd(state=ADMIN_DOWN, my=peer, your=our, diag=7)),
         # §6.8.6, each check alone; everything else would take the session down.
-        ("bad-version", peer, 255, bfd(version=2, state=DOWN, my=peer, your=our)),
-        ("version-0", peer, 255, bfd(version=0, state=DOWN, my=peer, your=our)),
-        ("length-below-24", peer, 255, bfd(state=DOWN, my=peer, your=our, length=20)),
-        ("length-beyond-payload", peer, 255, bfd(state=DOWN, my=peer, your=our, length=48)),
-        ("detect-mult-0", peer, 255, bfd(state=DOWN, my=peer, your=our, mult=0)),
-        ("multipoint-bit", peer, 255, bfd(state=DOWN, my=peer, your=our, flags=M_BIT)),
-        ("my-discr-0", peer, 255, bfd(state=DOWN, my=0, your=our)),
-        ("your-discr-wrong", peer, 255, bfd(state=DOWN, my=peer, your=other)),
-        ("your-discr-0-up", peer, 255, bfd(state=UP, my=peer, your=0)),
-        ("your-discr-0-init", peer, 255, bfd(state=INIT, my=peer, your=0)),
+        ("bad-version", source, 255, bfd(version=2, state=DOWN, my=peer, your=our)),
+        ("version-0", source, 255, bfd(version=0, state=DOWN, my=peer, your=our)),
+        ("length-below-24", source, 255, bfd(state=DOWN, my=peer, your=our, length=20)),
+        ("length-beyond-payload", source, 255, bfd(state=DOWN, my=peer, your=our, length=48)),
+        ("detect-mult-0", source, 255, bfd(state=DOWN, my=peer, your=our, mult=0)),
+        ("multipoint-bit", source, 255, bfd(state=DOWN, my=peer, your=our, flags=M_BIT)),
+        ("my-discr-0", source, 255, bfd(state=DOWN, my=0, your=our)),
+        ("your-discr-wrong", source, 255, bfd(state=DOWN, my=peer, your=other)),
+        ("your-discr-0-up", source, 255, bfd(state=UP, my=peer, your=0)),
+        ("your-discr-0-init", source, 255, bfd(state=INIT, my=peer, your=0)),
         # A bit with no room for an authentication section: Length 24 < 26.
-        ("auth-bit-no-section", peer, 255, bfd(state=DOWN, my=peer, your=our, flags=A_BIT)),
+        ("auth-bit-no-section", source, 255, bfd(state=DOWN, my=peer, your=our, flags=A_BIT)),
         # A bit with a section while the session uses no authentication (§6.8.6), one of them of an
         # unassigned Auth Type.
-        ("auth-simple-unexpected", peer, 255,
+        ("auth-simple-unexpected", source, 255,
          bfd(state=DOWN, my=peer, your=our, flags=A_BIT, length=24 + 3 + 8, tail=bytes([1, 11, 1]) + b"password")),
-        ("auth-type-9", peer, 255,
+        ("auth-type-9", source, 255,
          bfd(state=DOWN, my=peer, your=our, flags=A_BIT, length=24 + 8, tail=bytes([9, 8, 1, 0, 0, 0, 0, 0]))),
         # Not from the peer at all: a valid-looking Down packet from an address that is not the peer.
         ("spoofed-source", None, 255, bfd(state=DOWN, my=peer, your=our, diag=1)),
     ]
     # Truncated: every proper prefix of a Down packet with the right discriminators.
     full = bfd(state=DOWN, my=peer, your=our, diag=1)
-    table += [("truncated", peer, 255, full[:n]) for n in range(0, 24)]
+    table += [("truncated", source, 255, full[:n]) for n in range(0, 24)]
     # Random bytes, and random headers with version 1 (so deeper checks are reached), random TTL.
     for _ in range(256):
-        table.append(("random-bytes", peer, rng.choice([255, 255, 254, 64, 1]),
+        table.append(("random-bytes", source, rng.choice([255, 255, 254, 64, 1]),
                       bytes(rng.getrandbits(8) for _ in range(rng.randrange(0, 80)))))
-        table.append(("random-header", peer, 255,
+        table.append(("random-header", source, 255,
                       bfd(state=rng.randrange(4), flags=rng.getrandbits(6) | M_BIT, mult=rng.randrange(256),
                           my=rng.getrandbits(32), your=rng.getrandbits(32), diag=rng.randrange(32))))
     return table
@@ -147,7 +147,7 @@ def main():
     rng = random.Random(args.seed)
     spoofs = args.spoof or ["192.0.2.3", "203.0.113.9"]
     frames = []
-    for kind, source, ttl, payload in kinds(args.our_discr, args.peer_discr, rng):
+    for kind, source, ttl, payload in kinds(args.our_discr, args.peer_discr, args.peer, rng):
         for src in ([source] if source else spoofs):
             frames.append((kind, datagram(src, args.dst, ttl, rng.randrange(49152, 65536), args.port, payload)))
     rng.shuffle(frames)

@@ -2,7 +2,7 @@
 """The pass criteria of tools/lab/hostile over the files it collected (python3, standard library).
 
     hostile_check.py TMPDIR RESPOND_ALIVE RESPOND_STATUS START_NS END_NS TICKS_BEFORE TICKS_AFTER CLK_TCK
-                     CPU_LIMIT UDP_BEFORE UDP_AFTER
+                     CPU_LIMIT UDP_BEFORE UDP_AFTER BACKLOG_DROPS
 
 Sources of truth: FRR's own view of the session (`show bfd peer … json`, `… counters json`), the
 flooder's count of what it sent, the kernel's UDP counters and /proc CPU ticks of our process, the
@@ -21,7 +21,7 @@ EXPECTED_REASONS = ["ttl-below-minimum", "unsupported-version", "length-below-mi
 
 
 def main():
-    tmp, alive, status, start, end, t0, t1, hz, cpu_limit, udp0, udp1 = sys.argv[1:12]
+    tmp, alive, status, start, end, t0, t1, hz, cpu_limit, udp0, udp1, backlog = sys.argv[1:13]
     results, figures = [], {}
 
     def check(what, ok, evidence=""):
@@ -47,11 +47,12 @@ def main():
 
     with open(os.path.join(tmp, "respond-before.out")) as f:
         lines_before = [line for line in f if line.startswith("bfd ")]
+    with open(os.path.join(tmp, "respond-end.out")) as f:
+        changes = [line for line in f if line.startswith("bfd ")]
     with open(os.path.join(tmp, "respond.out")) as f:
         lines = f.read().splitlines()
-    changes = [line for line in lines if line.startswith("bfd ")]
     check("respond: no BFD state change during the flood and the BGP attack",
-          changes == lines_before and changes and "→ up" in changes[-1], "; ".join(changes))
+          changes == lines_before and changes and "→ Up" in changes[-1], "; ".join(c.strip() for c in changes))
     check("respond: still running at the end (no trap), exit 0 on SIGTERM", alive == "yes" and status == "0",
           f"alive {alive}, exit {status}")
     tally = {}
@@ -84,6 +85,7 @@ def main():
     names = heads[0].split()
     udp = {names[i]: int(values[1][i]) - int(values[0][i]) for i in range(1, len(names))}
     figures["kernel_udp"] = {k: udp[k] for k in ("InDatagrams", "RcvbufErrors", "InErrors", "InCsumErrors") if k in udp}
+    figures["kernel_udp"]["backlog_drops"] = int(backlog)
     check("the flood reached the namespace", flood.get("sent", 0) > 0,
           f"sent {flood.get('sent')} in {flood.get('seconds')} s = {flood.get('rate_pps')} packets/s "
           f"(target {flood.get('target_pps')}); respond read {tally.get('received')}; kernel UDP "

@@ -52,6 +52,7 @@ public final class SessionDriver {
     private let interruptFD: Int32?
     private var interrupted = false
     private var discriminatorSeed: UInt32
+    static let receiveBufferBytes = 4 << 20
     static let wallOffset = MonotonicClock.wallNanoseconds() - MonotonicClock.nowNanoseconds()
 
     /// Opens the sockets (inside whatever network namespace the thread is in) and checks the peer
@@ -77,6 +78,10 @@ public final class SessionDriver {
         tcpGuard = peerGuard
         receiver = try BFDSocket.Receiver(local: local, transport: target.transport, port: target.receivePort,
                                           interface: target.interface)
+        // The default SO_RCVBUF queues a few hundred datagrams: under a flood (a peer or anyone on the
+        // link sending junk to our port) the peer's own packets would be dropped with it while we are
+        // not scheduled. 4 MiB holds tens of milliseconds of 100,000 packets/s; best effort.
+        _ = try? receiver.socket.setReceiveBufferSize(Self.receiveBufferBytes)
         transmitter = try BFDSocket.Transmitter(local: local, peerGuard: peerGuard, transport: target.transport,
                                                 interface: target.interface, destinationPort: target.peerPort)
         loop = try EventLoop()
