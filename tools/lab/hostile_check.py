@@ -75,6 +75,11 @@ def main():
           frr_out is not None and tally.get("accepted", 1 << 62) <= frr_out,
           f"accepted {tally.get('accepted')}, FRR control-packet-output {frr_out}")
 
+    try:
+        with open(os.path.join(tmp, "respond-memory.txt")) as f:
+            figures["respond_memory_kib"] = {line.split(":")[0]: int(line.split()[1]) for line in f if line.strip()}
+    except OSError:
+        pass
     seconds = (int(end) - int(start)) / 1e9
     cores = (int(t1) - int(t0)) / int(hz) / seconds if seconds > 0 else 0.0
     figures["respond_cpu_cores"] = round(cores, 3)
