@@ -32,10 +32,16 @@ struct Respond: ParsableCommand {
     @Flag(help: "At exit, print the BFD reception counters as one JSON line instead of text.")
     var json = false
 
+    @Option(help: ArgumentHelp("Run under SCHED_FIFO at this priority (1–99; needs CAP_SYS_NICE), as routers run "
+                               + "BFD: a busy or flooded machine then cannot delay our packets past the peer's Detection Time.",
+                               valueName: "priority"))
+    var realtime: Int32?
+
     func validate() throws {
         guard (1...60_000).contains(tx) else { throw ValidationError("--tx must be 1–60000 ms") }
         guard (0...60_000).contains(rx) else { throw ValidationError("--rx must be 0–60000 ms") }
         guard (1...255).contains(mult) else { throw ValidationError("--mult must be 1–255") }
+        if let realtime, !(1...99).contains(realtime) { throw ValidationError("--realtime must be 1–99") }
     }
 
     func run() throws {
@@ -60,6 +66,14 @@ struct Respond: ParsableCommand {
                      + (target.bgp.map { ", BGP AS \($0.localAS) listening for AS \($0.peerAS)" } ?? "")
                      + (target.authentication.map { ", auth \(AuthenticationArgument.name(of: $0.type)) key-id \($0.keyID)" } ?? ""))
         Console.flush()
+        if let realtime {
+            do {
+                try EventLoop.setRealtimePriority(realtime)
+            } catch {
+                Console.error("--realtime \(realtime): \(error)")
+                throw ExitCode(2)
+            }
+        }
         do {
             try responder.run()
         } catch let error as ProbeRunError {
