@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import PeerscopeProbe
+import PeerscopeReport
 
 /// `peerscope respond`: a correct BFD peer (and passive BGP speaker) to test against.
 struct Respond: ParsableCommand {
@@ -11,7 +13,8 @@ struct Respond: ParsableCommand {
             so `peerscope probe --bgp` connects to it. RFC 5882 §3.2: when the BFD session goes \
             Down because the Detection Time expired or the peer said Down, BGP is torn down with \
             NOTIFICATION Cease/BFD Down (6/10, RFC 9384) and accepted again afterwards; the peer's \
-            AdminDown keeps BGP. On SIGINT/SIGTERM it sends AdminDown and Cease, then exits 0. \
+            AdminDown keeps BGP. On SIGINT/SIGTERM it sends AdminDown and Cease, prints what the \
+            BFD socket received (accepted, and discarded per RFC 5880 §6.8.6 reason), then exits 0. \
             State changes are printed one per line.
             """)
 
@@ -26,10 +29,19 @@ struct Respond: ParsableCommand {
     @Option(help: ArgumentHelp("Detect Mult.", valueName: "n"))
     var mult: Int = 3
 
+    @Flag(help: "At exit, print the BFD reception counters as one JSON line instead of text.")
+    var json = false
+
+    @Option(help: ArgumentHelp("Run under SCHED_FIFO at this priority (1–99; needs CAP_SYS_NICE), as routers run "
+                               + "BFD: a busy or flooded machine then cannot delay our packets past the peer's Detection Time.",
+                               valueName: "priority"))
+    var realtime: Int32?
+
     func validate() throws {
         guard (1...60_000).contains(tx) else { throw ValidationError("--tx must be 1–60000 ms") }
         guard (0...60_000).contains(rx) else { throw ValidationError("--rx must be 0–60000 ms") }
         guard (1...255).contains(mult) else { throw ValidationError("--mult must be 1–255") }
+        if let realtime, !(1...99).contains(realtime) { throw ValidationError("--realtime must be 1–99") }
     }
 
     func run() throws {
@@ -54,11 +66,27 @@ struct Respond: ParsableCommand {
                      + (target.bgp.map { ", BGP AS \($0.localAS) listening for AS \($0.peerAS)" } ?? "")
                      + (target.authentication.map { ", auth \(AuthenticationArgument.name(of: $0.type)) key-id \($0.keyID)" } ?? ""))
         Console.flush()
+        if let realtime {
+            do {
+                try EventLoop.setRealtimePriority(realtime)
+            } catch {
+                Console.error("--realtime \(realtime): \(error)")
+                throw ExitCode(2)
+            }
+        }
         do {
             try responder.run()
         } catch let error as ProbeRunError {
             Console.error(error.description)
             throw ExitCode(2)
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let tally = ["bfd_reception": responder.driver.reception]
+            Console.line(WireText.jsonDocument(String(decoding: try encoder.encode(tally), as: UTF8.self)))
+        } else {
+            Console.line("bfd reception: \(responder.driver.reception.summary)")
         }
         Console.flush()
     }

@@ -16,6 +16,12 @@ struct ProbeUsageTests {
         try expectUsageError(["respond", "--peer", "router1"], mentions: "is not an IPv4 or IPv6 address")
     }
 
+    /// sched(7): SCHED_FIFO priorities are 1 (low) to 99 (high) on Linux.
+    @Test func realtimePriorityOutsideSchedFIFORange() throws {
+        try expectUsageError(["respond", "--peer", "192.0.2.2", "--realtime", "0"], mentions: "--realtime must be 1–99")
+        try expectUsageError(["respond", "--peer", "192.0.2.2", "--realtime", "100"], mentions: "--realtime must be 1–99")
+    }
+
     @Test func badAuth() throws {
         try expectUsageError(["probe", "--peer", "192.0.2.2", "--auth", "sha1:1:topsecret"], mentions: "--auth type 'sha1'")
         try expectUsageError(["probe", "--peer", "192.0.2.2", "--auth", "keyed-md5:1"], mentions: "TYPE:ID:SECRET")

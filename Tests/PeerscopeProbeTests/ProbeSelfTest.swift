@@ -66,6 +66,7 @@ struct ProbeSelfTest {
         defer { if probe.isRunning { kill(probe.processIdentifier, SIGKILL) } }
         probe.waitUntilExit()
         let report = try? JSONDecoder().decode(ProbeReport.self, from: Data(contentsOf: json))
+        responder.stop()  // its closing lines (AdminDown, the reception counters) belong to the log
         return (probe.terminationStatus, report, (try? String(contentsOf: errors, encoding: .utf8)) ?? "", responder.text)
     }
 
@@ -108,11 +109,37 @@ struct ProbeSelfTest {
         #expect(xml.components(separatedBy: "<skipped ").count - 1 == 2)
         #expect(!xml.contains("<failure"))
         #expect(!authenticated.stderr.contains("secret") && !authenticated.respond.contains("secret"))
+        // respond counted each injected kind under the RFC 5880 §6.8.6 (RFC 5881 §5, §6.7) check
+        // that the case's packets are built to fail, in its closing reception line.
+        let plainReasons = Self.receptionReasons(plain.respond)
+        for reason in ["ttl-below-minimum", "unsupported-version", "length-below-minimum", "length-beyond-payload",
+                       "detect-mult-zero", "multipoint-set", "my-discriminator-zero", "your-discriminator-unknown",
+                       "your-discriminator-zero-not-down", "auth-unexpected"] {
+            #expect((plainReasons[reason] ?? 0) > 0, "respond did not count \(reason): \(plain.respond)")
+        }
+        let authReasons = Self.receptionReasons(authenticated.respond)
+        #expect((authReasons["digest-mismatch"] ?? 0) > 0 && (authReasons["sequence-out-of-window"] ?? 0) > 0,
+                "\(authenticated.respond)")
+        // The probe's own socket saw only the device's packets, and accepted them.
+        #expect((first.reception?.accepted ?? 0) > 0 && first.reception?.notFromPeer == 0)
         Self.lastReport = ProbeReportRenderer.table(first) + ProbeReportRenderer.table(second)
         print(Self.lastReport.joined(separator: "\n"))
     }
 
     nonisolated(unsafe) static var lastReport: [String] = []
+
+    /// The per-reason counts of respond's closing line
+    /// `bfd reception: received N, accepted N, discarded N (reason N, reason N)`.
+    static func receptionReasons(_ log: String) -> [String: Int] {
+        guard let line = log.split(separator: "\n").last(where: { $0.hasPrefix("bfd reception: ") }),
+              let open = line.firstIndex(of: "("), let close = line.lastIndex(of: ")") else { return [:] }
+        var counts: [String: Int] = [:]
+        for item in line[line.index(after: open)..<close].split(separator: ",") {
+            let parts = item.split(separator: " ")
+            if parts.count == 2, let count = Int(parts[1]) { counts[String(parts[0])] = count }
+        }
+        return counts
+    }
 }
 
 /// One run's outcome, Sendable across the thread hop.

@@ -43,8 +43,10 @@ public final class UDPSocket {
     /// Known after `bind`; the port the destination of a received datagram is reported with.
     public private(set) var localAddress: SocketAddress?
     /// Only for `receive()`; allocated on first use, so a pool's thousands of transmit sockets do
-    /// not each carry 64 KiB they never read into.
-    private lazy var receiveBuffer = [UInt8](repeating: 0, count: 65_536)
+    /// not each carry 64 KiB they never read into. Raw memory, not a lazy `[UInt8]`: writing
+    /// through a lazy property's getter copied all 64 KiB on every datagram (found under a flood).
+    private var receiveStorage: UnsafeMutableRawBufferPointer?
+    private static let receiveBufferBytes = 65_536
 
     public init(family: Int) throws(SocketError) {
         precondition(family == 4 || family == 6, "family is 4 or 6")
@@ -52,7 +54,10 @@ public final class UDPSocket {
         self.family = family
     }
 
-    deinit { _ = ps_close(fileDescriptor) }
+    deinit {
+        _ = ps_close(fileDescriptor)
+        receiveStorage?.deallocate()
+    }
 
     public func bind(to local: SocketAddress, reuseAddress: Bool = false) throws(SocketError) {
         precondition(local.address.version == family, "bind address family must match the socket")
@@ -114,13 +119,14 @@ public final class UDPSocket {
     /// Reads one queued datagram; `nil` when none is queued.
     public func receive() throws(SocketError) -> ReceivedDatagram? {
         var info = ps_recv_info()
-        let length = receiveBuffer.withUnsafeMutableBytes {
-            ps_recvmsg(fileDescriptor, $0.baseAddress, $0.count, &info)
-        }
+        let buffer = receiveStorage ?? UnsafeMutableRawBufferPointer.allocate(byteCount: Self.receiveBufferBytes, alignment: 8)
+        receiveStorage = buffer
+        let length = ps_recvmsg(fileDescriptor, buffer.baseAddress, buffer.count, &info)
         if length == -Int(EAGAIN) || length == -Int(EWOULDBLOCK) { return nil }
         _ = try check("recvmsg", length)
-        let kept = min(length, receiveBuffer.count)
-        return ReceivedDatagram(bytes: Array(receiveBuffer[0..<kept]), metadata: metadata(info, length: length))
+        let kept = min(length, buffer.count)
+        return ReceivedDatagram(bytes: Array(UnsafeRawBufferPointer(rebasing: buffer[0..<kept])),
+                                metadata: metadata(info, length: length))
     }
 
     private func metadata(_ info: ps_recv_info, length: Int) -> DatagramMetadata {

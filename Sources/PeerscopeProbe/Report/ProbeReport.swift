@@ -77,10 +77,12 @@ public struct ProbeReport: Codable, Sendable {
     /// Findings of the capture analysis of the whole run (rule catalog IDs).
     public var findings: [Finding]
     public var error: String?
+    /// What our BFD socket took in over the run, with the discards per RFC 5880 §6.8.6 reason.
+    public var reception: ReceptionTally?
 
     public init(suite: String, peer: String, local: String, transport: String, authentication: String?, bgp: String?,
                 interrupted: Bool, durationMilliseconds: Double, summary: Summary, cases: [Case], capture: String?,
-                captureFrames: Int, findings: [Finding], error: String?) {
+                captureFrames: Int, findings: [Finding], error: String?, reception: ReceptionTally? = nil) {
         self.suite = suite
         self.peer = peer
         self.local = local
@@ -95,12 +97,14 @@ public struct ProbeReport: Codable, Sendable {
         self.captureFrames = captureFrames
         self.findings = findings
         self.error = error
+        self.reception = reception
     }
 
     enum CodingKeys: String, CodingKey {
         case suite, peer, local, transport, authentication, bgp, interrupted, summary, cases, capture, findings, error
         case durationMilliseconds = "duration_ms"
         case captureFrames = "capture_frames"
+        case reception = "bfd_reception"
     }
 
     public var exitCode: Int32 { cases.contains { $0.verdict == .fail } ? 1 : 0 }

@@ -30,6 +30,7 @@ public enum ProbeReportRenderer {
                      + "in \(seconds) s against \(report.peer) (\(report.transport))"
                      + (report.interrupted ? "; interrupted" : "")
                      + (report.capture.map { "; capture \($0)" } ?? ""))
+        if let reception = report.reception { lines.append("bfd reception: \(reception.summary)") }
         if let error = report.error { lines.append("note: \(error)") }
         return lines
     }

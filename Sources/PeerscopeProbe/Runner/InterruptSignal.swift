@@ -25,6 +25,13 @@ public enum InterruptSignal {
         }
         _ = signal(SIGINT, handler)
         _ = signal(SIGTERM, handler)
+        // A parent may hand its blocked signal mask down (Foundation's Process from a test thread
+        // does): blocked, SIGTERM would wait for a SIGKILL and the goodbye would never be said.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGINT)
+        sigaddset(&unblock, SIGTERM)
+        _ = pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         return pipeFDs.read
     }
 

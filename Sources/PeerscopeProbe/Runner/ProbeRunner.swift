@@ -133,7 +133,7 @@ public final class ProbeRunner {
                                          fail: reportCases.filter { $0.verdict == .fail }.count,
                                          inconclusive: reportCases.filter { $0.verdict == .inconclusive }.count),
             cases: reportCases, capture: capturePath, captureFrames: evidence?.frames ?? 0, findings: findings,
-            error: [runError, captureError].compactMap { $0 }.first)
+            error: [runError, captureError].compactMap { $0 }.first, reception: driver.reception)
     }
 
     static func reportCase(_ info: ProbeCaseInfo, _ outcome: CaseOutcome, duration: Int64, frames: [Int]) -> ProbeReport.Case {

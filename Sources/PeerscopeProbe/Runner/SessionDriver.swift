@@ -37,6 +37,8 @@ public final class SessionDriver {
     /// Called after a state change of our endpoint (respond prints them).
     public var onStateChange: ((StateChange) -> Void)?
     public var onBGP: ((BGPObservation) -> Void)?
+    /// What the BFD socket took in and why packets were discarded, over every session of the run.
+    public internal(set) var reception = ReceptionTally()
     /// When the current session of ours was started (monotonic ns).
     public private(set) var sessionStartedAt: Int64 = 0
 
@@ -50,6 +52,7 @@ public final class SessionDriver {
     private let interruptFD: Int32?
     private var interrupted = false
     private var discriminatorSeed: UInt32
+    static let receiveBufferBytes = 4 << 20
     static let wallOffset = MonotonicClock.wallNanoseconds() - MonotonicClock.nowNanoseconds()
 
     /// Opens the sockets (inside whatever network namespace the thread is in) and checks the peer
@@ -75,6 +78,10 @@ public final class SessionDriver {
         tcpGuard = peerGuard
         receiver = try BFDSocket.Receiver(local: local, transport: target.transport, port: target.receivePort,
                                           interface: target.interface)
+        // The default SO_RCVBUF queues a few hundred datagrams: under a flood (a peer or anyone on the
+        // link sending junk to our port) the peer's own packets would be dropped with it while we are
+        // not scheduled. 4 MiB holds tens of milliseconds of 100,000 packets/s; best effort.
+        _ = try? receiver.socket.setReceiveBufferSize(Self.receiveBufferBytes)
         transmitter = try BFDSocket.Transmitter(local: local, peerGuard: peerGuard, transport: target.transport,
                                                 interface: target.interface, destinationPort: target.peerPort)
         loop = try EventLoop()
@@ -188,15 +195,28 @@ public final class SessionDriver {
 
     private func receiveDatagrams() throws {
         while let datagram = try receiver.receive() {
-            guard datagram.source.address == target.peer else { continue }
-            let packet = datagram.bytes.withUnsafeBytes { try? BFDControlPacket.decode($0) }
+            reception.datagramsReceived += 1
+            guard datagram.source.address == target.peer else {
+                reception.notFromPeer += 1
+                continue
+            }
             let time = datagram.receivedAtNanoseconds
-            record.appendDevice(DevicePacket(
-                time: time, wallTime: datagram.kernelTimestampNanoseconds ?? time + Self.wallOffset,
-                bytes: datagram.bytes, packet: packet, ttl: datagram.ttl, sourcePort: datagram.source.port,
-                destinationPort: datagram.destination?.port ?? receiver.localAddress.port))
+            // respond judges nothing afterwards: it keeps no packet, so its memory stays flat
+            // however long it runs and whatever a peer floods it with.
+            if role == .probe {
+                let packet = datagram.bytes.withUnsafeBytes { try? BFDControlPacket.decode($0) }
+                record.appendDevice(DevicePacket(
+                    time: time, wallTime: datagram.kernelTimestampNanoseconds ?? time + Self.wallOffset,
+                    bytes: datagram.bytes, packet: packet, ttl: datagram.ttl, sourcePort: datagram.source.port,
+                    destinationPort: datagram.destination?.port ?? receiver.localAddress.port))
+            }
             if !deaf {
-                try perform(endpoint.receive(payload: datagram.bytes, ttl: datagram.ttl ?? 0, now: time))
+                let actions = endpoint.receive(payload: datagram.bytes, ttl: datagram.ttl ?? 0, now: time)
+                let discard = actions.lazy.compactMap { action -> BFDDiscardReason? in
+                    if case .discarded(let reason) = action { reason } else { nil }
+                }.first
+                if let discard { reception.count(discard) } else { reception.accepted += 1 }
+                try perform(actions)
             }
         }
     }

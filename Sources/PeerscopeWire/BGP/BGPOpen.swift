@@ -59,8 +59,9 @@ public struct BGPOpen: Hashable, Sendable {
         var parametersLength = Int(cursor.byte(at: 9))
         cursor.offset = 10
         var extended = false
-        // RFC 9072: length 255 followed by a parameter of type 255 means 16-bit lengths follow.
-        if parametersLength == 255, cursor.peekUInt8() == 255, let long = cursor.peekUInt16(at: 1) {
+        // RFC 9072 §2: a first parameter type of 255 means 16-bit lengths follow; the one-octet
+        // length before it (255 on transmission, never 0) is ignored once that is seen.
+        if parametersLength != 0, cursor.peekUInt8() == 255, let long = cursor.peekUInt16(at: 1) {
             extended = true
             parametersLength = Int(long)
             cursor.offset += 3
@@ -84,32 +85,58 @@ public struct BGPOpen: Hashable, Sendable {
         return open
     }
 
+    /// The largest Optional Parameters field the one-octet length of RFC 4271 §4.2 can state.
+    public static let maximumNonExtendedParametersLength = 255
+
+    /// Writes the body. The parameters (one capability per parameter, RFC 5492 §4, then the others)
+    /// use RFC 4271's one-octet lengths while they fit, and RFC 9072 §2's extended form (Non-Ext OP
+    /// Len 255, Non-Ext OP Type 255, a two-octet total, two-octet parameter lengths) when the field
+    /// would exceed 255 octets or one parameter would: "the OPEN message MUST be encoded according to"
+    /// RFC 9072 then. What no BGP message can hold is clipped rather than trapping: a capability value
+    /// beyond the 255 octets its one-octet length states (RFC 5492 §4), parameters beyond the 65,535
+    /// octets a two-octet length states. Decoding never produces either.
     public func encode(into bytes: inout [UInt8]) {
-        var parameters: [UInt8] = []
+        var parameters: [(type: UInt8, value: [UInt8])] = []
         for capability in capabilities {
             var value: [UInt8] = []
             capability.encode(into: &value)
-            parameters.append(2)
-            parameters.append(UInt8(value.count))
-            parameters += value
+            parameters.append((2, value))
         }
-        for parameter in otherParameters {
-            parameters.append(parameter.type)
-            parameters.append(UInt8(parameter.value.count))
-            parameters += parameter.value
+        for parameter in otherParameters { parameters.append((parameter.type, parameter.value)) }
+        let nonExtendedLength = parameters.reduce(0) { $0 + 2 + $1.value.count }
+        let extended = nonExtendedLength > Self.maximumNonExtendedParametersLength
+            || parameters.contains { $0.value.count > Int(UInt8.max) }
+        var body: [UInt8] = []
+        for (type, value) in parameters {
+            let size = (extended ? 3 : 2) + value.count
+            guard body.count + size <= Int(UInt16.max) else { break }
+            body.append(type)
+            if extended { body.appendUInt16(UInt16(value.count)) } else { body.append(UInt8(value.count)) }
+            body += value
         }
         bytes.append(version)
         bytes.appendUInt16(myAS)
         bytes.appendUInt16(holdTime)
         bytes.appendUInt32(identifier.value)
-        bytes.append(UInt8(parameters.count))
-        bytes += parameters
+        if extended {
+            bytes.append(255)
+            bytes.append(255)
+            bytes.appendUInt16(UInt16(body.count))
+        } else {
+            bytes.append(UInt8(body.count))
+        }
+        bytes += body
     }
 }
 
 public struct BGPRawParameter: Hashable, Sendable {
     public var type: UInt8
     public var value: [UInt8]
+
+    public init(type: UInt8, value: [UInt8]) {
+        self.type = type
+        self.value = value
+    }
 }
 
 /// Address family and subsequent address family (RFC 4760).
@@ -242,14 +269,19 @@ public enum BGPCapability: Hashable, Sendable {
                 value.append(mode)
             }
         case .fqdn(let host, let domain):
-            value.append(UInt8(host.utf8.count))
-            value += host.utf8
-            value.append(UInt8(domain.utf8.count))
-            value += domain.utf8
+            // draft-walton-bgp-hostname-capability: two one-octet lengths inside a capability value
+            // of at most 255 octets; longer names are clipped (the host first) so the value stays whole.
+            let domainBytes = domain.utf8.prefix(253), hostBytes = host.utf8.prefix(253 - domainBytes.count)
+            value.append(UInt8(hostBytes.count))
+            value += hostBytes
+            value.append(UInt8(domainBytes.count))
+            value += domainBytes
         }
+        // RFC 5492 §4: Capability Length is one octet; a longer value cannot be said and is clipped.
+        let clipped = value.prefix(Int(UInt8.max))
         bytes.append(code)
-        bytes.append(UInt8(value.count))
-        bytes += value
+        bytes.append(UInt8(clipped.count))
+        bytes += clipped
     }
 
     public static func == (lhs: BGPCapability, rhs: BGPCapability) -> Bool {
