@@ -22,6 +22,7 @@ enum BGPAttributeJSON {
         json.add("bgp.ext_com.type", extended?.map(\.type))
         json.add("peerscope.bgp.ext_com.subtype", extended?.map(\.subtype))
         json.add("peerscope.bgp.ext_com", extended?.map(BGPAttributeText.extendedCommunity))
+        BGPExtendedCommunityJSON.add(extended, to: &json)
         json.add("peerscope.bgp.ipv6_ext_com", values { value -> [String]? in
             if case .ipv6ExtendedCommunities(let list) = value { list.map(\.description) } else { nil }
         })
