@@ -48,7 +48,6 @@ extension Samples {
             send(0, .update(BGPUpdate(attributes: [BGPPathAttribute(flags: BGPPathAttribute.optional,
                                                                     value: .mpUnreach(family: family, nlri: withdrawn))])))
         }
-        send(1, .keepalive)
         return frames
     }
 
@@ -217,11 +216,14 @@ extension Samples {
                 .flowSpec(BGPFlowSpecRule(components: [
                     .prefix(type: 1, address: ip("2001:db8::"), length: 32, offset: 0),
                     .operators(type: 3, [.init(flags: 0x81, value: 58)])])),
-                // RFC 8956 §3.1: bits 64–127 of the address, pattern 0:0:0:1 from offset 64.
+                // RFC 8956 §3.1: the pattern is bits offset … length − 1 of the address. Offsets
+                // below 8 keep the pattern's octet count equal to length / 8, so tshark 4.0 (which
+                // reads `length` bits and ignores the offset) still parses the rest of the rule.
                 .flowSpec(BGPFlowSpecRule(components: [
-                    .prefix(type: 1, address: ip("0:0:0:0:0:0:0:1"), length: 128, offset: 64),
-                    .prefix(type: 2, address: ip("0:0:0:0:ab00::"), length: 72, offset: 64),
-                    .operators(type: 13, [.init(flags: 0xA1, value: 0x12345)])]))]),
+                    .prefix(type: 1, address: ip("fff:1:2:3::"), length: 64, offset: 4),
+                    .prefix(type: 2, address: ip("1db8:ab:cd::"), length: 48, offset: 3),
+                    // Not the flow label (13, RFC 8956 §3.7): tshark 4.0 does not decode it.
+                    .operators(type: 10, [.init(flags: 0x91, value: 0x1234)])]))]),
             FamilyUpdate(family: BGPAddressFamily(afi: 1, safi: 134), nextHop: [], nlri: [
                 .flowSpec(BGPFlowSpecRule(routeDistinguisher: rd, components: [
                     .prefix(type: 1, address: ip("10.9.0.0"), length: 16, offset: nil),

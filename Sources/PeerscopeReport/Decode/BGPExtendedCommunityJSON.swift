@@ -57,7 +57,9 @@ enum BGPExtendedCommunityJSON {
         case .ospfRouteType(let area, let routeType, let options):
             bag.add("bgp.ext_com.value_ospf_rtype.area", area.description)
             bag.add("bgp.ext_com.value_ospf_rtype.type", routeType); bag.add("bgp.ext_com.value_ospf_rtype.options", options)
-        case .color(_, let color): bag.add("peerscope.bgp.ext_com.color", color)
+        case .color(_, let color):
+            // tshark 4.0 gives the six value octets (flags, color) as value_raw.
+            bag.add("peerscope.bgp.ext_com.color", color); bag.add("bgp.ext_com.value_raw", community.raw & 0xFFFF_FFFF_FFFF)
         case .unknown(_, _, let value): bag.add("bgp.ext_com.value_raw", value)
         }
     }
