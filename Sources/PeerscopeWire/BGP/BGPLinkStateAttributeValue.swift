@@ -28,6 +28,12 @@ public enum BGPLinkStateAttributeValue: Hashable, Sendable {
         /// A 20-bit label (3-octet SID/Label) or a 32-bit SID index (4 octets).
         public var label: UInt32?
         public var index: UInt32?
+
+        public init(size: UInt32, label: UInt32?, index: UInt32?) {
+            self.size = size
+            self.label = label
+            self.index = index
+        }
     }
 
     public init(type: UInt16, value: [UInt8]) {
