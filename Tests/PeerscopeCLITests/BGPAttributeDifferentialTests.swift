@@ -56,7 +56,7 @@ struct BGPAttributeDifferentialTests {
     ///   the SID/Label sub-TLV (1161) inside SR Capabilities (RFC 9085 §2.1.2); ours lists the BGP-LS
     ///   attribute's own TLVs, so only tshark's attribute TLVs (1024 and up, not 1161) are kept.
     ///   tshark 4.0 gives no type for a TLV it does not know (1171, Source Router Identifier,
-    ///   RFC 9085 §2.3.3): `oursErrata` drops it from ours.
+    ///   RFC 9085): `oursErrata` drops it from ours.
     /// - `bgp.update.encaps_tunnel_subtlv_type`: tshark 4.0 reads the Color sub-TLV (4) as four
     ///   octets instead of the eight of RFC 9012 §3.4.2 and then sees a sub-TLV of type 0 in the
     ///   rest; that phantom 0 after a 4 is dropped.

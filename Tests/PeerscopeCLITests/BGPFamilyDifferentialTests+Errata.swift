@@ -6,7 +6,7 @@ import Foundation
 /// reading and ours to a common form only for the named field.
 extension BGPFamilyDifferentialTests {
     enum Errata {
-        /// MDT (SAFI 66, RFC 6037 §3: the MP_REACH next hop is the PE's IPv4 address): tshark 4.0
+        /// MDT (SAFI 66, RFC 6037: the MP_REACH next hop is the PE's IPv4 address): tshark 4.0
         /// reports "Unknown Next Hop length (4 bytes)" and gives no next-hop field, so the next hop
         /// of an MDT UPDATE is not compared.
         static func mdtNextHop(_ message: TsharkBGPMessage) -> Bool {
@@ -77,6 +77,23 @@ extension BGPFamilyDifferentialTests {
             let wide = ["bgp.flowspec_nlri.dec_val_32=", "bgp.flowspec_nlri.dec_val_64="]
             guard !theirs.contains(where: { entry in wide.contains { entry.hasPrefix($0) } }) else { return (ours, theirs) }
             return (ours.filter { entry in !wide.contains { entry.hasPrefix($0) } }, theirs)
+        }
+
+        /// Tunnel encapsulation sub-TLVs, two errata of tshark 4.0:
+        /// - it files the Protocol Type sub-TLV's Ethertype (RFC 9012 §3.4.1) under
+        ///   `bgp.update.encaps_tunnel_tlv_subtlv_gre_key`; ours (`peerscope.bgp.tunnel.protocol_type`)
+        ///   is compared as that field;
+        /// - it reads the Color sub-TLV as 4 octets instead of the 8 of RFC 9012 §3.4.2 and then sees
+        ///   a sub-TLV of type 0 in the rest: that phantom 0 after a 4 is dropped.
+        @Sendable static func tunnelSubTLVs(_ ours: [String], _ theirs: [String]) -> ([String], [String]) {
+            let ours = ours.map {
+                $0.replacingOccurrences(of: "peerscope.bgp.tunnel.protocol_type=", with: "bgp.update.encaps_tunnel_tlv_subtlv_gre_key=")
+            }
+            let type = "bgp.update.encaps_tunnel_subtlv_type="
+            let theirs = theirs.enumerated().filter { index, entry in
+                !(entry == type + "0" && index > 0 && theirs[index - 1] == type + "4")
+            }.map(\.element)
+            return (ours, theirs)
         }
 
         /// tshark's flowspec fields, with one erratum: an IPv6 prefix component with a non-zero

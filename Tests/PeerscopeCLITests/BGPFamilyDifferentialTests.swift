@@ -130,6 +130,17 @@ struct BGPFamilyDifferentialTests {
             "bgp.ext_com.value_ospf_rtype.type", "bgp.ext_com.value_ospf_rtype.options",
             "bgp.ext_com_evpn.mmac.flags.sticky", "bgp.ext_com_evpn.esi.rt",
         ]),
+        sameNames("ls_attribute.values", fromNLRI: false, [
+            "bgp.ls.tlv.node_name_value", "bgp.ls.tlv.ipv4_router_id_value", "bgp.ls.tlv.administrative_group_color_value",
+            "bgp.ls.bandwidth_value", "bgp.ls.tlv.te_default_metric_value", "bgp.ls.tlv.metric_value",
+            "bgp.ls.tlv.prefix_metric_value", "bgp.ls.tlv.shared_risk_link_group_value", "bgp.ls.sr.tlv.capabilities.flags",
+            "bgp.ls.sr.tlv.capabilities.range_size", "bgp.ls.sr.tlv.capabilities.sid.label",
+        ]),
+        sameNames("tunnel.values", fromNLRI: false, reconcile: Errata.tunnelSubTLVs, [
+            "bgp.update.encaps_tunnel_subtlv_type", "bgp.update.encaps_tunnel_tlv_subtlv.vxlan.vnid",
+            "bgp.update.encaps_tunnel_tlv_subtlv.vxlan.mac", "bgp.update.encaps_tunnel_tlv_subtlv_gre_key",
+            "peerscope.bgp.tunnel.protocol_type",
+        ]),
     ]
 
     static func captures() -> [String] {

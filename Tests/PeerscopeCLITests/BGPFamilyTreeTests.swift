@@ -129,7 +129,7 @@ struct BGPFamilyTreeTests {
         let label = try #require(tshark.first { $0.contains("From Label: ") }?.split(separator: " ").last)
         #expect(tlv(1034)?.hasSuffix("range \(range) from label \(label)") == true, "\(tlv(1034) ?? "none")")
         // Every TLV type in order, each named from the registry (tshark's names differ in wording).
-        // tshark 4.0 does not know 1171 (Source Router Identifier, RFC 9085 §2.3.6): it says so
+        // tshark 4.0 does not know 1171 (Source Router Identifier, RFC 9085): it says so
         // in an expert item and shows no type line for it.
         #expect(tshark.contains { $0.contains("Unknown BGP-LS Attribute TLV Code (1171)") })
         let types = tshark.compactMap { $0.hasPrefix("Type: ") ? Int($0.dropFirst(6)) : nil }.filter { $0 != 1161 } + [1171]

@@ -42,6 +42,7 @@ enum BGPAttributeJSON {
         json.add("peerscope.bgp.ls_attribute.type", values { value -> [UInt16]? in
             if case .linkState(let tlvs) = value { tlvs.map(\.type) } else { nil }
         })
+        BGPAttributeTLVJSON.add(attributes, present: present, to: &json)
         json.add("bgp.update.path_attribute.attr_set.origin_as", first { attribute -> UInt32? in
             if case .attributeSet(let originAS, _) = attribute.value { originAS } else { nil }
         })

@@ -26,7 +26,7 @@ extension BGPLineRenderer {
             case .vpls(let vpls): lines += vplsFields(vpls).map { detail + $0 }
             case .mvpn(let mvpn): lines += mvpnFields(mvpn).map { detail + $0 }
             case .mdt(let mdt):
-                // RFC 6037 §3: RD, the originating PE's IPv4 address, the group.
+                // RFC 6037: RD, the originating PE's IPv4 address, the group.
                 lines += ["Route Distinguisher: \(mdt.routeDistinguisher)", "IPv4 Address: \(mdt.originator)",
                           "Group Address: \(mdt.group)"].map { detail + $0 }
             case .routeTarget(let membership):
