@@ -31,6 +31,7 @@ struct Samples: ParsableCommand {
         try write("bfd-failover.pcap", failover())
         try write("bfd-failover-oneway.pcap", failoverOneWay())
         try write("bfd-mixed-noise.pcap", noise())
+        try write("bgp-families.pcap", bgpFamilies())
     }
 
     func write(_ name: String, _ frames: [(time: Int64, bytes: [UInt8])], format: CaptureWriter.Format = .pcap,

@@ -68,6 +68,11 @@ let nlriSamples: [NLRISample] = [
         .operators(type: 3, [.init(flags: 0x81, value: 58)]),
         .operators(type: 13, [.init(flags: 0xA1, value: 0x12345)]),
     ]))]),
+    // RFC 8956 §3.1: a pattern of bits 64–127 (offset 64) and one of bits 3–47.
+    NLRISample(family: .ipv6FlowSpec, nlri: [.flowSpec(BGPFlowSpecRule(components: [
+        .prefix(type: 1, address: ip("::1"), length: 128, offset: 64),
+        .prefix(type: 2, address: ip("1db8:ab:cd::"), length: 48, offset: 3),
+    ]))]),
     NLRISample(family: BGPAddressFamily(afi: 1, safi: 134), nlri: [.flowSpec(BGPFlowSpecRule(routeDistinguisher: rd0, components: [
         .prefix(type: 2, address: ip("192.0.2.0"), length: 24, offset: nil),
     ]))]),

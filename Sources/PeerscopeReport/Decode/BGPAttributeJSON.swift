@@ -22,6 +22,7 @@ enum BGPAttributeJSON {
         json.add("bgp.ext_com.type", extended?.map(\.type))
         json.add("peerscope.bgp.ext_com.subtype", extended?.map(\.subtype))
         json.add("peerscope.bgp.ext_com", extended?.map(BGPAttributeText.extendedCommunity))
+        BGPExtendedCommunityJSON.add(extended, to: &json)
         json.add("peerscope.bgp.ipv6_ext_com", values { value -> [String]? in
             if case .ipv6ExtendedCommunities(let list) = value { list.map(\.description) } else { nil }
         })
@@ -41,6 +42,7 @@ enum BGPAttributeJSON {
         json.add("peerscope.bgp.ls_attribute.type", values { value -> [UInt16]? in
             if case .linkState(let tlvs) = value { tlvs.map(\.type) } else { nil }
         })
+        BGPAttributeTLVJSON.add(attributes, present: present, to: &json)
         json.add("bgp.update.path_attribute.attr_set.origin_as", first { attribute -> UInt32? in
             if case .attributeSet(let originAS, _) = attribute.value { originAS } else { nil }
         })

@@ -59,18 +59,15 @@ enum BGPAttributeText {
             return ["Flags: \(tunnel.flags)", "Tunnel Type: \(tunnel.tunnelTypeName) (\(tunnel.tunnelType))",
                     "Label field: \(tunnel.labelField) (MPLS label \(tunnel.labelField >> 4))",
                     "Tunnel ID: " + (tunnel.endpoint.map { "tunnel end point -> \($0)" } ?? bytes(tunnel.tunnelIdentifier))]
-        case .tunnelEncapsulation(let tunnels):
-            return tunnels.flatMap { tunnel in
-                ["\(tunnel.tunnelTypeName) (\(tunnel.tunnelType))"]
-                    + tunnel.subTLVs.map { "    Sub-TLV type \($0.type), \($0.value.count) bytes: \(bytes($0.value))" }
-            }
+        case .tunnelEncapsulation(let tunnels): return BGPAttributeTLVText.tunnels(tunnels)
+        case .linkState(let tlvs): return BGPAttributeTLVText.linkState(tlvs)
         case .prefixSID(let tlvs):
             return tlvs.map { tlv in
                 // RFC 8669 §3.1: Label-Index TLV = reserved (1), flags (2), label index (4).
                 guard tlv.type == 1, tlv.value.count == 7 else { return "TLV type \(tlv.type), \(tlv.value.count) bytes: \(bytes(tlv.value))" }
                 return "Label-Index: \(tlv.value[3...].reduce(UInt32(0)) { $0 << 8 | UInt32($1) })"
             }
-        case .aigp(let tlvs), .linkState(let tlvs):
+        case .aigp(let tlvs):
             return tlvs.map { "TLV type \($0.type), \($0.value.count) bytes: \(bytes($0.value))" }
         case .attributeSet(_, let attributes):
             return attributes.map { "Path Attribute - \(summary($0)) (flags 0x\(String($0.flags, radix: 16)))" }

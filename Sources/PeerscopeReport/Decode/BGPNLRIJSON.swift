@@ -31,5 +31,6 @@ extension BGPJSONRenderer {
         json.add("bgp.update.path_attribute.mpls_label_value_20bits",
                  labeled.isEmpty ? nil : labeled.flatMap { $0.labels.map(\.label) })
         json.add("bgp.evpn.nlri.rt", evpn.isEmpty ? nil : evpn.map(\.routeType))
+        BGPNLRIFieldJSON.add(update, to: &json)
     }
 }

@@ -22,7 +22,17 @@ extension BGPLineRenderer {
             let detail = indent + "    "
             if let pathID = route.pathID, route.plainPrefix == nil { lines.append(detail + "Path Identifier: \(pathID)") }
             switch route {
-            case .prefix, .undecoded, .vpls, .mdt, .routeTarget, .mvpn: break
+            case .prefix, .undecoded: break
+            case .vpls(let vpls): lines += vplsFields(vpls).map { detail + $0 }
+            case .mvpn(let mvpn): lines += mvpnFields(mvpn).map { detail + $0 }
+            case .mdt(let mdt):
+                // RFC 6037: RD, the originating PE's IPv4 address, the group.
+                lines += ["Route Distinguisher: \(mdt.routeDistinguisher)", "IPv4 Address: \(mdt.originator)",
+                          "Group Address: \(mdt.group)"].map { detail + $0 }
+            case .routeTarget(let membership):
+                guard membership.originAS != nil else { lines.append(detail + "Wildcard route target"); break }
+                lines += ["Prefix Length: \(membership.length)", "Originating AS: \(membership.originAS ?? 0)",
+                          "Community Prefix: \(BGPNLRIFieldJSON.communityPrefix(membership))"].map { detail + $0 }
             case .labeled(let labeled):
                 // tshark's "BGP Prefix" block: the length counts labels and RD too.
                 let bits = 24 * labeled.labels.count + (labeled.routeDistinguisher == nil ? 0 : 64) + Int(labeled.length)
@@ -41,6 +51,32 @@ extension BGPLineRenderer {
                 for tlv in linkState.descriptors { lines.append(detail + tlv.description) }
             }
         }
+        return lines
+    }
+
+    /// RFC 4761 §3.2.2 (tshark calls the VE ID "CE-ID").
+    private func vplsFields(_ vpls: BGPVPLSRoute) -> [String] {
+        ["Length: 17", "RD: \(vpls.routeDistinguisher)", "CE-ID: \(vpls.veID)", "Label Block Offset: \(vpls.blockOffset)",
+         "Label Block Size: \(vpls.blockSize)",
+         "Label Block Base: \(vpls.labelBase.label)" + (vpls.labelBase.bottomOfStack ? " (bottom)" : "")]
+    }
+
+    /// RFC 6514 §4, one line per field as tshark's tree labels them.
+    private func mvpnFields(_ mvpn: BGPMVPNRoute) -> [String] {
+        var lines = ["Route Type: \(BGPMVPNRoute.typeName(mvpn.routeType)) (\(mvpn.routeType))", "Length: \(mvpn.length)"]
+        guard (1...7).contains(mvpn.routeType) else { return lines + ["\(mvpn.raw.count) bytes not decoded"] }
+        if mvpn.routeType == 4 { lines.append("Route Key (\(mvpn.raw.count) bytes)") }
+        if let rd = mvpn.routeDistinguisher { lines.append("Route Distinguisher: \(rd)") }
+        if let sourceAS = mvpn.sourceAS { lines.append("Source AS: \(sourceAS)") }
+        if [3, 5, 6, 7].contains(mvpn.routeType) {
+            for (word, address) in [("Source", mvpn.source), ("Group", mvpn.group)] {
+                lines.append("Multicast \(word) Length: \((address?.bytes.count ?? 0) * 8)")
+                // tshark labels an IPv6 group "Group Address" (its IPv4 one "Multicast Group Address").
+                let label = word == "Group" && address?.version == 6 ? "Group Address" : "Multicast \(word) Address"
+                if let address { lines.append("\(label): \(address)") }
+            }
+        }
+        if let originator = mvpn.originator { lines.append("Originating Router: \(originator)") }
         return lines
     }
 

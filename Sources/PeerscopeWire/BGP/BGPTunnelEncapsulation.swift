@@ -17,22 +17,8 @@ public struct BGPTunnelEncapsulationTLV: Hashable, Sendable {
 
     public var tunnelTypeName: String { Self.tunnelTypeName(tunnelType) }
 
-    public static func tunnelTypeName(_ type: UInt16) -> String {
-        switch type {
-        case 1: "L2TPv3 over IP"
-        case 2: "GRE"
-        case 7: "IP in IP"
-        case 8: "VXLAN"
-        case 9: "NVGRE"
-        case 10: "MPLS"
-        case 11: "MPLS in GRE"
-        case 12: "VXLAN GPE"
-        case 13: "MPLS in UDP"
-        case 15: "SR Policy"
-        case 19: "Geneve"
-        default: "tunnel type \(type)"
-        }
-    }
+    /// The IANA name (`BGPTunnelEncapsulationType`).
+    public static func tunnelTypeName(_ type: UInt16) -> String { BGPTunnelEncapsulationType.tunnelName(type) }
 
     /// RFC 9012 §13: a tunnel or sub-TLV whose length overruns is a malformed attribute.
     static func decodeList(_ value: UnsafeRawBufferPointer, offset: Int) throws(WireError) -> [Self] {

@@ -73,11 +73,13 @@ public struct BGPFlowSpecRule: Hashable, Sendable, CustomStringConvertible {
             case 1, 2:
                 let bits = Int(try body.u8())
                 let offset: UInt8? = v6 ? try body.u8() : nil
-                // RFC 8956 §3.1: the pattern holds length − offset bits.
+                // RFC 8956 §3.1: the pattern holds bits offset … length − 1 of the address; it is
+                // kept at those positions (tshark prints it so), not left-aligned.
                 let patternBits = bits - Int(offset ?? 0)
                 guard patternBits >= 0 else { throw WireError(.bgp, .badPrefixLength(bits), at: body.offset) }
-                let address = try body.prefix(bits: patternBits, v6: v6)
-                components.append(.prefix(type: type, address: address, length: UInt8(bits), offset: offset))
+                let pattern = try body.prefix(bits: patternBits, v6: v6)
+                components.append(.prefix(type: type, address: Self.shifted(pattern, right: Int(offset ?? 0)),
+                                          length: UInt8(bits), offset: offset))
             case 3...13:
                 var list: [Operator] = []
                 var op: Operator
@@ -97,6 +99,14 @@ public struct BGPFlowSpecRule: Hashable, Sendable, CustomStringConvertible {
         return BGPFlowSpecRule(routeDistinguisher: rd, components: components, pathID: pathID)
     }
 
+    /// An IPv6 address moved by `right` bits (negative: to the left); IPv4 has no offset.
+    static func shifted(_ address: IPAddress, right: Int) -> IPAddress {
+        guard right != 0, case .v6(let v6) = address else { return address }
+        let value = UInt128(v6.high) << 64 | UInt128(v6.low)
+        let moved = right > 0 ? value >> UInt128(min(right, 128)) : value << UInt128(min(-right, 128))
+        return .v6(IPv6Address(high: UInt64(truncatingIfNeeded: moved >> 64), low: UInt64(truncatingIfNeeded: moved)))
+    }
+
     func encode(into bytes: inout [UInt8]) {
         var body: [UInt8] = []
         if let routeDistinguisher { body.appendUInt64(routeDistinguisher.rawValue) }
@@ -106,7 +116,7 @@ public struct BGPFlowSpecRule: Hashable, Sendable, CustomStringConvertible {
             case .prefix(_, let address, let length, let offset):
                 body.append(length)
                 if let offset { body.append(offset) }
-                body += address.prefixBytes(bits: Int(length) - Int(offset ?? 0))
+                body += Self.shifted(address, right: -Int(offset ?? 0)).prefixBytes(bits: Int(length) - Int(offset ?? 0))
             case .operators(_, let list):
                 for op in list {
                     body.append(op.flags)

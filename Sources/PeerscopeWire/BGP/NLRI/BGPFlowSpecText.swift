@@ -30,8 +30,11 @@ extension BGPFlowSpecRule {
         components.map { component in
             let name = Self.componentName(component.type)
             switch component {
-            case .prefix(_, let address, let length, _):
-                return "\(name) (\(address)/\(length))"
+            case .prefix(_, let address, let length, let offset):
+                // RFC 8956 §3.1: the address holds the pattern at bits offset … length − 1. tshark 4.0
+                // ignores the offset (it prints the pattern octets from bit 0); the offset is named here.
+                let from = (offset ?? 0) == 0 ? "" : " offset \(offset ?? 0)"
+                return "\(name) (\(address)/\(length)\(from))"
             case .operators(let type, let list):
                 let text = list.enumerated().map { index, op in
                     (index == 0 ? "" : op.and ? " && " : " || ") + Self.operatorText(op, type: type)

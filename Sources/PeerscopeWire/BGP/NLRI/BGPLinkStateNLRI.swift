@@ -124,26 +124,8 @@ public struct BGPLinkStateTLV: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// tshark's names for the descriptor TLVs (`bgp.ls.tlv.type` value strings).
-    public static func name(_ type: UInt16) -> String {
-        switch type {
-        case 256: "Local Node Descriptors"
-        case 257: "Remote Node Descriptors"
-        case 258: "Link Local/Remote Identifiers"
-        case 259: "IPv4 interface address"
-        case 260: "IPv4 neighbor address"
-        case 261: "IPv6 interface address"
-        case 262: "IPv6 neighbor address"
-        case 263: "Multi Topology ID"
-        case 264: "OSPF Route Type"
-        case 265: "IP Reachability Information"
-        case 512: "Autonomous System"
-        case 513: "BGP-LS Identifier"
-        case 514: "OSPF Area-ID"
-        case 515: "IGP Router-ID"
-        default: "TLV \(type)"
-        }
-    }
+    /// The IANA name (`BGPLinkStateTLVType`, one table with the attribute's TLVs).
+    public static func name(_ type: UInt16) -> String { BGPLinkStateTLVType.name(type) }
 
     public var description: String {
         if let subTLVs { return "\(Self.name(type)) [" + subTLVs.map(\.description).joined(separator: ", ") + "]" }

@@ -110,6 +110,13 @@ public struct BGPMVPNRoute: Hashable, Sendable, CustomStringConvertible {
         return route
     }
 
+    /// The route type specific length octet as this route encodes (RFC 6514 §4).
+    public var length: Int {
+        var bytes: [UInt8] = []
+        encode(into: &bytes)
+        return bytes.count - 2
+    }
+
     func encode(into bytes: inout [UInt8]) {
         var body: [UInt8] = []
         func sized(_ address: IPAddress?) {
