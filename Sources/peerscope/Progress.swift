@@ -71,7 +71,7 @@ final class ProgressSource<Base: FrameSource>: FrameSource {
             let share = Double(position.bytesRead) / Double(position.totalBytes) * 100
             text += "\(Self.fixed(min(share, 100), decimals: 0)) % of \(Self.size(position.totalBytes)), "
         }
-        text += "\(Self.fixed(Double(frames) / Double(elapsed) * 1e3, decimals: 1)) k frames/s"
+        text += "\(Self.fixed(Double(frames) * 1e6 / Double(elapsed), decimals: 1)) k frames/s"
         emit("\r" + text + "\u{1B}[K")
         drawn = true
     }
