@@ -44,7 +44,8 @@ lab-verify:
 	else echo "lab-verify: no lab manifests yet"; fi
 
 ## lab-regen: run the CI scenarios fresh (root) and check their facts; certify FRR and BIRD with
-## peerscope probe against conformance/probes/expected; check that nothing is left behind.
+## peerscope probe against conformance/probes/expected; watch a link cut with peerscope live
+## (tools/lab/live); check that nothing is left behind.
 lab-regen: setup-lab
 	@if [ -x tools/lab/run ]; then \
 	  out=$$(mktemp -d /tmp/peerscope-lab.XXXXXX); \
@@ -56,6 +57,7 @@ lab-regen: setup-lab
 	    PEERSCOPE=$(PEERSCOPE) tools/lab/probe $$dut --out $$out --check || status=1; \
 	  done; \
 	  rm -rf $$out; \
+	  PEERSCOPE=$(PEERSCOPE) tools/lab/live || status=1; \
 	  if [ -x tools/lab/test-cleanup ]; then tools/lab/test-cleanup || status=1; fi; \
 	  exit $$status; \
 	else echo "lab-regen: tools/lab/run not present yet"; fi
