@@ -45,7 +45,8 @@ lab-verify:
 
 ## lab-regen: run the CI scenarios fresh (root) and check their facts; certify FRR and BIRD with
 ## peerscope probe against conformance/probes/expected; flood peerscope respond with hostile BFD and BGP
-## (tools/lab/hostile); check that nothing is left behind.
+## (tools/lab/hostile); watch a link cut with peerscope live (tools/lab/live); check that nothing is
+## left behind.
 lab-regen: setup-lab
 	@if [ -x tools/lab/run ]; then \
 	  out=$$(mktemp -d /tmp/peerscope-lab.XXXXXX); \
@@ -58,6 +59,7 @@ lab-regen: setup-lab
 	  done; \
 	  rm -rf $$out; \
 	  PEERSCOPE=$(PEERSCOPE) tools/lab/hostile || status=1; \
+	  PEERSCOPE=$(PEERSCOPE) tools/lab/live || status=1; \
 	  if [ -x tools/lab/test-cleanup ]; then tools/lab/test-cleanup || status=1; fi; \
 	  exit $$status; \
 	else echo "lab-regen: tools/lab/run not present yet"; fi

@@ -45,6 +45,19 @@ public final class CaptureReader {
         return []
     }
 
+    /// How far through the file reading is, and the file's size: `nil` for standard input or
+    /// anything that is not a regular file.
+    public var position: (bytesRead: Int64, totalBytes: Int64)? {
+        guard let totalBytes else { return nil }
+        switch source {
+        case .libpcap(let handle):
+            guard let file = pcap_file(handle) else { return nil }
+            return (Int64(ftello(file)), totalBytes)
+        case .pcapng(let reader):
+            return (reader.offset, totalBytes)
+        }
+    }
+
     /// Counters behind a pointer: a class property would pay a dynamic exclusivity check on
     /// every frame.
     private struct State {
@@ -60,6 +73,7 @@ public final class CaptureReader {
     private let source: Source
     private let filter: PacketFilter?
     private let snaplen: Int
+    private let totalBytes: Int64?
     private let state: UnsafeMutablePointer<State>
 
     /// Opens `path` (`-` is standard input). Throws a `CaptureError` that names the file and the
@@ -116,6 +130,7 @@ public final class CaptureReader {
         self.linkType = linkType
         self.resolution = resolution
         self.snaplen = snaplen
+        totalBytes = path == "-" ? nil : Self.regularFileSize(path)
         let compiled: PacketFilter?
         do throws(CaptureError) {
             compiled = try expression.map { expression throws(CaptureError) in
@@ -225,6 +240,12 @@ public final class CaptureReader {
     /// A 32-bit file field libpcap sign-extended, read back as the unsigned value it was.
     private static func unsigned32(_ value: Int64) -> Int64 {
         value < 0 && value >= Int64(Int32.min) ? value + (1 << 32) : value
+    }
+
+    private static func regularFileSize(_ path: String) -> Int64? {
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size > 0 else { return nil }
+        return Int64(info.st_size)
     }
 
     private static func checkReadable(_ path: String) throws(CaptureError) {

@@ -50,6 +50,9 @@ final class PcapngFileReader {
         storage.deallocate()
     }
 
+    /// Bytes of the file consumed so far (progress displays).
+    var offset: Int64 { Int64(ftello(file)) }
+
     /// A packet: the bytes are valid until the next call.
     struct Packet {
         var interface: Int

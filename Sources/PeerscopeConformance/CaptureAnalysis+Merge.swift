@@ -38,10 +38,12 @@ public struct MergedCaptureSummary: Sendable {
 extension CaptureAnalysis {
     /// Several capture points of one event analysed as one capture (see `MergedFrameSource`); the
     /// frames are numbered in merged order. `path` names every file, joined by " + ".
+    /// `wrap` may put the merged source inside another one (a progress display) before it is read.
     public init(merging paths: [String], filter: String? = nil, options: CheckOptions = CheckOptions(),
-                windowNanoseconds: Int64) throws(CaptureError) {
+                windowNanoseconds: Int64, stages: AnalysisStages = .rules,
+                wrap: (MergedFrameSource) -> any FrameSource = { $0 }) throws(CaptureError) {
         let source = try MergedFrameSource(paths: paths, filter: filter, windowNanoseconds: windowNanoseconds)
-        try self.init(source: source, path: paths.joined(separator: " + "), options: options)
+        try self.init(source: wrap(source), path: paths.joined(separator: " + "), options: options, stages: stages)
         merge = MergedCaptureSummary(points: source.points, positions: source.positions,
                                      windowNanoseconds: windowNanoseconds, frames: source.framesHandedOut)
     }

@@ -2,12 +2,12 @@ import PeerscopeAnalysis
 import PeerscopeCapture
 import PeerscopeWire
 
-/// One pass over one capture: frames → decoder → BFD session tracker and BGP session tracker →
-/// rule engines, then the BFD→BGP failover correlation and the capture-quality findings (§8).
-/// What `sessions`, `timeline` and `check` all stand on.
+/// One capture analysed: an `AnalysisPipeline` (frames → decoder → BFD and BGP session trackers →
+/// rule engines → BFD→BGP failover correlation) run over a `FrameSource`, plus the capture-quality
+/// findings (§8). What `sessions`, `timeline` and `check` all stand on.
 public struct CaptureAnalysis {
     public let path: String
-    public private(set) var tracker = BFDSessionTracker()
+    public private(set) var tracker: BFDSessionTracker
     public private(set) var engine: BFDConformanceEngine
     public private(set) var bgpTracker: BGPSessionTracker
     public private(set) var bgpEngine: BGPConformanceEngine
@@ -30,97 +30,58 @@ public struct CaptureAnalysis {
     public internal(set) var merge: MergedCaptureSummary?
 
     /// Opens and reads `path`. Unusable input throws; a file cut mid-record does not (see `readError`).
-    public init(path: String, filter: String? = nil, options: CheckOptions = CheckOptions()) throws(CaptureError) {
-        try self.init(source: CaptureReader(path: path, filter: filter), path: path, options: options)
+    public init(path: String, filter: String? = nil, options: CheckOptions = CheckOptions(),
+                stages: AnalysisStages = .rules) throws(CaptureError) {
+        try self.init(source: CaptureReader(path: path, filter: filter), path: path, options: options, stages: stages)
     }
 
-    /// Reads `reader` to its end; `path` names it in reports.
-    public init(source reader: some FrameSource, path: String, options: CheckOptions = CheckOptions())
-        throws(CaptureError)
+    /// Reads `reader` to its end; `path` names it in reports. `stages` below `.rules` leaves the
+    /// engines empty (no findings, no authentication verdicts).
+    public init(source reader: some FrameSource, path: String, options: CheckOptions = CheckOptions(),
+                stages: AnalysisStages = .rules) throws(CaptureError)
     {
-        self.path = path
-        resolution = reader.resolution
-        var effective = options
-        effective.resolutionNanoseconds = reader.resolution.nanoseconds
-        engine = BFDConformanceEngine(options: effective)
-        bgpEngine = BGPConformanceEngine(options: effective)
-        bgpTracker = BGPSessionTracker(bufferLimit: options.tcpBufferLimit)
-        var decoder = CaptureDecoder()
-        var tracker = BFDSessionTracker()
-        var engine = self.engine
-        var bgpTracker = self.bgpTracker
-        var bgpEngine = self.bgpEngine
-        var first: Int64?
-        var last: Int64?
-        var backwardSteps = 0
-        var backwardFrames: [Int] = []
-        do {
-            try decoder.run(reader) { frame, decoded, dissection, origin in
-                // Every rule subtracts one timestamp from another: kept within ±2⁶² ns (±146
-                // years), no two can be further apart than Int64 holds, whatever a damaged file says.
-                let time = Self.bounded(frame.timestampNanoseconds)
-                let origin = Self.bounded(origin)
-                if first == nil {
-                    first = origin
-                    engine.originNanoseconds = origin
-                    bgpEngine.originNanoseconds = origin
-                }
-                if let previous = last, time < previous {
-                    backwardSteps += 1
-                    if backwardFrames.count < FindingSink.framesKept { backwardFrames.append(frame.number) }
-                    engine.timeWentBackAtFrame = frame.number
-                }
-                last = time
-                switch decoded {
-                case .bfdControl:
-                    guard let observation = BFDObservation(frame: frame.number, time: time,
-                                                           decoded: decoded, dissection: dissection)
-                    else { return }
-                    tracker.observe(observation) { context, session in engine.packet(context, session: session) }
-                case .bfdEcho(let echo):
-                    guard let network = dissection.network else { return }
-                    tracker.observeEcho(source: network.source, destination: network.destination)
-                    engine.echo(frame: frame.number, time: time, source: network.source,
-                                ttl: network.ttl, echo: echo, tracker: tracker)
-                case .bfdMalformed(let error, let transport):
-                    engine.malformed(frame: frame.number, time: time, error: error,
-                                     transport: transport, source: dissection.network?.source)
-                case .bgpSegment(let tcp):
-                    guard let network = dissection.network else { return }
-                    let payload = UnsafeRawBufferPointer(
-                        rebasing: frame.bytes[dissection.payloadOffset..<(dissection.payloadOffset + dissection.payloadLength)])
-                    bgpTracker.observe(frameNumber: frame.number, time: time, network: network,
-                                       tcp: tcp, payload: payload) { event, session, side in
-                        bgpEngine.event(event, session: session, side: side)
-                    }
-                case .otherUDP, .otherTCP, .otherIP, .notIP, .undecodable:
-                    break
-                }
-            }
+        var pipeline = Self.pipeline(options: options, resolution: reader.resolution, stages: stages)
+        var readError: CaptureError?
+        do throws(CaptureError) {
+            try pipeline.run(reader)
         } catch {
             readError = error
         }
-        engine.finish(sessions: tracker.sessions, lastFrameTime: last ?? 0)
-        bgpTracker.finish { event, session, side in bgpEngine.event(event, session: session, side: side) }
-        bgpEngine.finish(sessions: bgpTracker.sessions)
-        failovers = FailoverCorrelator.correlate(bfd: tracker.sessions, bgp: bgpTracker.sessions)
-        bgpEngine.judge(failovers: failovers, bfd: tracker.sessions, bgp: bgpTracker.sessions)
-        self.tracker = tracker
-        self.engine = engine
-        self.bgpTracker = bgpTracker
-        self.bgpEngine = bgpEngine
-        tally = decoder.tally
-        recordsRead = reader.framesRead
-        firstTimestampNanoseconds = first
-        lastTimestampNanoseconds = last
-        self.backwardSteps = backwardSteps
-        self.backwardFrames = backwardFrames
+        self.init(finished: pipeline, path: path, resolution: reader.resolution, recordsRead: reader.framesRead,
+                  readError: readError)
     }
 
-    /// The largest magnitude of a timestamp the analysis works with.
-    static let timestampBound: Int64 = 1 << 62
+    /// The pipeline `check` runs, for a caller that feeds it itself (`peerscope live`); hand it back
+    /// finished to `init(finished:…)` for the same findings as `check` on the same frames.
+    public static func pipeline(options: CheckOptions, resolution: TimestampResolution,
+                                stages: AnalysisStages = .rules) -> AnalysisPipeline<ConformanceRules> {
+        var effective = options
+        effective.resolutionNanoseconds = resolution.nanoseconds
+        return AnalysisPipeline(stages: stages, rules: ConformanceRules(options: effective),
+                                tracker: BFDSessionTracker(),
+                                bgpTracker: BGPSessionTracker(bufferLimit: options.tcpBufferLimit),
+                                backwardFramesKept: FindingSink.framesKept)
+    }
 
-    static func bounded(_ nanoseconds: Int64) -> Int64 { min(max(nanoseconds, -timestampBound), timestampBound) }
+    /// The analysis of what a finished `pipeline` saw.
+    public init(finished pipeline: AnalysisPipeline<ConformanceRules>, path: String, resolution: TimestampResolution,
+                recordsRead: Int, readError: CaptureError? = nil) {
+        precondition(pipeline.isFinished, "the pipeline must be finished first")
+        self.path = path
+        self.resolution = resolution
+        tracker = pipeline.tracker
+        engine = pipeline.rules.engine
+        bgpTracker = pipeline.bgpTracker
+        bgpEngine = pipeline.rules.bgpEngine
+        failovers = pipeline.failovers
+        tally = pipeline.decoder.tally
+        self.recordsRead = recordsRead
+        self.readError = readError
+        firstTimestampNanoseconds = pipeline.firstTimestampNanoseconds
+        lastTimestampNanoseconds = pipeline.lastTimestampNanoseconds
+        backwardSteps = pipeline.backwardSteps
+        backwardFrames = pipeline.backwardFrames
+    }
 
     public var sessions: [BFDSession] { tracker.sessions }
     public var bgpSessions: [BGPSession] { bgpTracker.sessions }

@@ -1,11 +1,14 @@
 import ArgumentParser
+import PeerscopeAnalysis
 import PeerscopeCapture
 import PeerscopeConformance
 import PeerscopeReport
 
 /// Runs the analysis of each file, printing through `body`; unusable files are reported in one line
 /// each and make the command exit 2 after the others were processed.
-func analyzeEach(_ capture: CaptureOptions, options: CheckOptions = CheckOptions(),
+/// `stages`: what the command shows needs (`timeline` runs no rules). Progress goes to standard
+/// error on a terminal for runs longer than 2 s (`ProgressSource`).
+func analyzeEach(_ capture: CaptureOptions, options: CheckOptions = CheckOptions(), stages: AnalysisStages = .rules,
                  _ body: (CaptureAnalysis) throws -> Void) throws -> Bool {
     var unusable = false
     var options = options
@@ -15,8 +18,11 @@ func analyzeEach(_ capture: CaptureOptions, options: CheckOptions = CheckOptions
         do {
             let analysis = paths.count > 1
                 ? try CaptureAnalysis(merging: paths, filter: capture.filter, options: options,
-                                      windowNanoseconds: capture.mergeWindowNanoseconds)
-                : try CaptureAnalysis(path: paths[0], filter: capture.filter, options: options)
+                                      windowNanoseconds: capture.mergeWindowNanoseconds, stages: stages,
+                                      wrap: { ProgressSource($0, label: "merging") })
+                : try CaptureAnalysis(source: ProgressSource(CaptureReader(path: paths[0], filter: capture.filter),
+                                                             label: paths[0]),
+                                      path: paths[0], options: options, stages: stages)
             if let filter = capture.filter, analysis.tally.frames == 0 {
                 Console.error("\(paths.joined(separator: ", ")): filter '\(filter)' matched none of the \(analysis.recordsRead) frame(s)")
             }
@@ -110,7 +116,8 @@ struct Timeline: ParsableCommand {
     func run() throws {
         var found = false
         var known: [String] = []
-        let unusable = try analyzeEach(capture) { analysis in
+        // The timeline shows no finding: the rules stage is left out.
+        let unusable = try analyzeEach(capture, stages: .sessions) { analysis in
             // An ID no file has is a usage error (exit 2, one line), not an empty timeline.
             if let session {
                 guard analysis.sessions.contains(where: { $0.id == session }) else {

@@ -54,7 +54,12 @@ struct Decode: ParsableCommand {
             do {
                 let source = try MergedFrameSource(paths: capture.files, filter: capture.filter,
                                                    windowNanoseconds: capture.mergeWindowNanoseconds)
-                try decode(source, path: capture.files.joined(separator: " + "), header: false)
+                let path = capture.files.joined(separator: " + ")
+                if count {
+                    try decode(ProgressSource(source, label: "merging"), path: path, header: false)
+                } else {
+                    try decode(source, path: path, header: false)
+                }
             } catch {
                 Console.error("\(error)")
                 failure = error
@@ -64,8 +69,13 @@ struct Decode: ParsableCommand {
         }
         for path in capture.files {
             do {
-                try decode(CaptureReader(path: path, filter: capture.filter), path: path,
-                           header: capture.files.count > 1)
+                let reader = try CaptureReader(path: path, filter: capture.filter)
+                if count {
+                    // Totals come at the end: a long count shows its progress on a terminal.
+                    try decode(ProgressSource(reader, label: path), path: path, header: capture.files.count > 1)
+                } else {
+                    try decode(reader, path: path, header: capture.files.count > 1)
+                }
             } catch {
                 Console.error("\(error)")
                 failure = error

@@ -74,7 +74,7 @@ struct CLIUsageTests {
             } else if !line.hasPrefix(" ") {
                 verb = nil
             }
-            guard let verb, ["decode", "sessions", "timeline", "check", "probe", "respond"].contains(verb) else { continue }
+            guard let verb, ["decode", "sessions", "timeline", "check", "live", "probe", "respond"].contains(verb) else { continue }
             let scanned = trimmed.hasPrefix("peerscope ") ? trimmed.split(separator: " ").dropFirst(2).joined(separator: " ") : trimmed
             for token in scanned.split(whereSeparator: { " [|]…,".contains($0) }) where token.hasPrefix("-") && token != "-" {
                 optionsByVerb[verb, default: []].insert(String(token.split(separator: "=").first!))

@@ -18,13 +18,22 @@ public struct CaptureDecoder {
     {
         var dissection = Dissection()
         while let frame = try reader.next() {
-            // The file's first record, also when a filter skipped it: times match Wireshark's.
-            let first = firstTimestampNanoseconds ?? reader.originNanoseconds ?? frame.timestampNanoseconds
-            firstTimestampNanoseconds = first
-            let decoded = FrameDecoder.decode(frame, into: &dissection)
-            tally.count(decoded, snapped: frame.isTruncated)
+            let (decoded, first) = decode(frame, sourceOrigin: reader.originNanoseconds, into: &dissection)
             body(frame, decoded, dissection, first)
         }
+    }
+
+    /// One frame: dissected, classified and counted. Returns it with the origin of relative times:
+    /// the source's first record (`sourceOrigin`, also when a filter skipped it, so times match
+    /// Wireshark's), else the first frame decoded.
+    public mutating func decode(_ frame: Frame, sourceOrigin: Int64?, into dissection: inout Dissection)
+        -> (DecodedFrame, firstTimestampNanoseconds: Int64)
+    {
+        let first = firstTimestampNanoseconds ?? sourceOrigin ?? frame.timestampNanoseconds
+        firstTimestampNanoseconds = first
+        let decoded = FrameDecoder.decode(frame, into: &dissection)
+        tally.count(decoded, snapped: frame.isTruncated)
+        return (decoded, first)
     }
 
     /// Counts every frame of `reader` by class, without building decoded values (`decode --count`).

@@ -108,6 +108,19 @@ public struct FindingSink: Sendable {
         }
     }
 
+    /// Distinct findings so far (a repeat folds into its first and does not count).
+    public var count: Int { order.count }
+
+    /// The findings first seen at positions `range` of `all`, as they stand now (a live view
+    /// prints each as it appears).
+    public func findings(in range: Range<Int>) -> [Finding] {
+        order[range.clamped(to: order.indices)].compactMap { key in
+            guard var finding = byKey[key] else { return nil }
+            finding.frames = Finding.evidence(finding.frames)
+            return finding
+        }
+    }
+
     public func count(of ruleID: String) -> Int { all.filter { $0.rule.id == ruleID }.count }
 
     public var worstLevel: RuleLevel? { all.map(\.level).min() }

@@ -44,7 +44,7 @@ public struct FindingsRenderer {
         return lines
     }
 
-    func line(_ finding: Finding) -> String {
+    public func line(_ finding: Finding) -> String {
         var text = "  " + pad(finding.level.description, 6) + "  " + pad(finding.rule.id, 26)
         if let side = finding.side { text += "  " + side }
         if let time = finding.relativeTimeNanoseconds {

@@ -170,6 +170,14 @@ public enum MachineReadable {
         return WireText.jsonDocument(String(decoding: data, as: UTF8.self))
     }
 
+    /// The same JSON on one line (a JSON Lines stream's last record: `live --json`).
+    public static func jsonLine(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value) else { return "{}" }
+        return WireText.jsonDocument(String(decoding: data, as: UTF8.self))
+    }
+
     public static func check(_ analysis: CaptureAnalysis, findings: [Finding]) -> CheckRecord {
         var summary: [String: Int] = [:]
         for level in RuleLevel.allCases { summary[level.rawValue] = findings.filter { $0.level == level }.count }
