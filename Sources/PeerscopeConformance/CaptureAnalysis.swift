@@ -8,6 +8,10 @@ import PeerscopeWire
 public struct CaptureAnalysis {
     public let path: String
     public private(set) var tracker = BFDSessionTracker()
+    /// The sessions held at the end, in ID order (the tracker's storage is not, once it folded).
+    public private(set) var sessions: [BFDSession] = []
+    public private(set) var bgpSessions: [BGPSession] = []
+    public let stateLimits: StateLimits
     public private(set) var engine: BFDConformanceEngine
     public private(set) var bgpTracker: BGPSessionTracker
     public private(set) var bgpEngine: BGPConformanceEngine
@@ -39,14 +43,15 @@ public struct CaptureAnalysis {
         throws(CaptureError)
     {
         self.path = path
+        stateLimits = options.stateLimits
         resolution = reader.resolution
         var effective = options
         effective.resolutionNanoseconds = reader.resolution.nanoseconds
         engine = BFDConformanceEngine(options: effective)
         bgpEngine = BGPConformanceEngine(options: effective)
-        bgpTracker = BGPSessionTracker(bufferLimit: options.tcpBufferLimit)
+        bgpTracker = BGPSessionTracker(bufferLimit: options.tcpBufferLimit, limits: options.stateLimits)
         var decoder = CaptureDecoder()
-        var tracker = BFDSessionTracker()
+        var tracker = BFDSessionTracker(maxSessions: options.stateLimits.maxSessions)
         var engine = self.engine
         var bgpTracker = self.bgpTracker
         var bgpEngine = self.bgpEngine
@@ -76,7 +81,9 @@ public struct CaptureAnalysis {
                     guard let observation = BFDObservation(frame: frame.number, time: time,
                                                            decoded: decoded, dissection: dissection)
                     else { return }
-                    tracker.observe(observation) { context, session in engine.packet(context, session: session) }
+                    tracker.observe(observation) { context, session in
+                        engine.packet(context, session: session)
+                    } fold: { engine.fold($0) }
                 case .bfdEcho(let echo):
                     guard let network = dissection.network else { return }
                     tracker.observeEcho(source: network.source, destination: network.destination)
@@ -92,7 +99,7 @@ public struct CaptureAnalysis {
                     bgpTracker.observe(frameNumber: frame.number, time: time, network: network,
                                        tcp: tcp, payload: payload) { event, session, side in
                         bgpEngine.event(event, session: session, side: side)
-                    }
+                    } fold: { bgpEngine.fold($0) }
                 case .otherUDP, .otherTCP, .otherIP, .notIP, .undecodable:
                     break
                 }
@@ -100,11 +107,15 @@ public struct CaptureAnalysis {
         } catch {
             readError = error
         }
-        engine.finish(sessions: tracker.sessions, lastFrameTime: last ?? 0)
+        let sessions = tracker.trackedSessions
+        engine.finish(sessions: sessions, lastFrameTime: last ?? 0)
         bgpTracker.finish { event, session, side in bgpEngine.event(event, session: session, side: side) }
-        bgpEngine.finish(sessions: bgpTracker.sessions)
-        failovers = FailoverCorrelator.correlate(bfd: tracker.sessions, bgp: bgpTracker.sessions)
-        bgpEngine.judge(failovers: failovers, bfd: tracker.sessions, bgp: bgpTracker.sessions)
+        let bgpSessions = bgpTracker.trackedSessions
+        bgpEngine.finish(sessions: bgpSessions)
+        failovers = FailoverCorrelator.correlate(bfd: sessions, bgp: bgpSessions)
+        bgpEngine.judge(failovers: failovers, bfd: sessions, bgp: bgpSessions)
+        self.sessions = sessions
+        self.bgpSessions = bgpSessions
         self.tracker = tracker
         self.engine = engine
         self.bgpTracker = bgpTracker
@@ -122,8 +133,6 @@ public struct CaptureAnalysis {
 
     static func bounded(_ nanoseconds: Int64) -> Int64 { min(max(nanoseconds, -timestampBound), timestampBound) }
 
-    public var sessions: [BFDSession] { tracker.sessions }
-    public var bgpSessions: [BGPSession] { bgpTracker.sessions }
 
     /// Rule findings followed by capture-quality findings.
     public var findings: [Finding] {
@@ -141,6 +150,7 @@ public struct CaptureAnalysis {
             all.append(Finding("CAPTURE.TRUNCATED", frames: [recordsRead], message: "The file ends mid-record: \(readError)"))
         }
         all += merge?.findings(origin: firstTimestampNanoseconds ?? 0) ?? []
+        all += stateCapFindings
         for (code, count) in tally.undecodable.sorted(by: { $0.key < $1.key }) {
             all.append(Finding("CAPTURE.UNDECODABLE", frames: [], measured: "\(count) frame(s)",
                                message: "\(count) frame(s) not decoded: \(code)"))

@@ -18,6 +18,12 @@ public struct BGPConformanceEngine {
 
     func relative(_ time: Int64) -> Int64 { time - originNanoseconds }
 
+    /// A connection the tracker folded away at its cap (CAPTURE.STATE.CAP): its message findings
+    /// stay; the end-of-capture rules do not judge it. Its rule state is dropped.
+    public mutating func fold(_ session: BGPSession) {
+        connectTTL[session.id] = nil
+    }
+
     /// One event of `session`, sent by `side`, after the tracker took it in.
     public mutating func event(_ event: BGPStreamEvent, session: BGPSession, side: Int) {
         switch event {
