@@ -13,7 +13,7 @@ extension CaptureAnalysis {
                 expected: "≤ \(tracker.maxSessions) tracked at once",
                 message: "\(bfd.sessions) BFD session(s) (\(bfd.packets) packet(s), \(bfd.events) event(s)) were folded into counts "
                     + "after more than \(tracker.maxSessions) were tracked at once (the least recently seen first): their per-packet "
-                    + "findings stand, the end-of-session rules (flaps, jitter, never Up, port reuse) did not judge them and they are "
+                    + "findings are counted in one finding per rule (marked as folded), the end-of-session rules (flaps, jitter, never Up, port reuse) did not judge them and they are "
                     + "not listed; a folded session seen again started as a new one. Raise the limit with --max-sessions"))
         }
         let bgp = bgpTracker.folded
@@ -23,7 +23,7 @@ extension CaptureAnalysis {
                 expected: "≤ \(bgpTracker.maxSessions) tracked at once",
                 message: "\(bgp.sessions) BGP connection(s) (\(bgp.packets) message(s), \(bgp.events) event(s)) were folded into counts, "
                     + "their reassembly buffers dropped, after more than \(bgpTracker.maxSessions) were tracked at once (the least "
-                    + "recently seen first): their per-message findings stand, the end-of-capture rules did not judge them and they "
+                    + "recently seen first): their per-message findings are counted in one finding per rule (marked as folded), the end-of-capture rules did not judge them and they "
                     + "are not listed; a folded connection seen again started as a new one, picked up mid-stream. Raise the limit "
                     + "with --max-sessions"))
         }

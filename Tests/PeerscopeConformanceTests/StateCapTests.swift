@@ -53,10 +53,18 @@ struct StateCapTests {
         #expect(findings.first?.level == .info)
         #expect(findings.first?.measured == "\(count - cap) BFD session(s) folded")
         #expect(findings.first?.message.contains("--max-sessions") == true)
+        // Every generated packet is Down with a 300 ms Desired Min TX (RFC 5880 §6.8.3 wants ≥ 1 s
+        // while not Up): one finding per tracked session, and one for all the folded ones.
+        let slowStart = analysis.findings.filter { $0.rule.id == "BFD.TMR.SLOW.START" }
+        #expect(slowStart.count == cap + 1)
+        let aggregate = slowStart.filter { $0.sessionID == nil }
+        #expect(aggregate.count == 1)
+        #expect(aggregate.first?.occurrences == count - cap)
         // Without the cap every session is there and no such finding is raised.
         let full = try Self.analyse(path)
         #expect(full.sessions.count == count)
         #expect(Self.capFindings(full).isEmpty)
+        #expect(full.findings.filter { $0.rule.id == "BFD.TMR.SLOW.START" }.count == count)
     }
 
     @Test("bfd-one-pair: a fresh discriminator pair per packet on one address pair stays within the cap")

@@ -110,10 +110,11 @@ public struct BFDConformanceEngine {
     }
 
     /// A session the tracker folded away at its cap (CAPTURE.STATE.CAP): its per-packet findings
-    /// stay; the rules that need the whole session (flaps, jitter, never Up) do not judge it, since
+    /// join one finding per rule for all folded sessions; the rules that need the whole session (flaps, jitter, never Up) do not judge it, since
     /// its end was not seen. Its rule state is dropped.
     public mutating func fold(_ session: BFDSession) {
         sessionStates[session.id] = nil
+        findings.fold(session: session.id)
     }
 
     // MARK: helpers shared by the rule files
