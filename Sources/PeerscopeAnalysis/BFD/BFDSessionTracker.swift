@@ -113,6 +113,14 @@ public struct BFDSessionTracker: Sendable {
         let key = PairKey(transport: observation.transport,
                           low: min(observation.source, observation.destination),
                           high: max(observation.source, observation.destination))
+        // Matched in a function of its own: the pair's slot list it reads is released before a new
+        // session appends to that list, which otherwise copies it whole (quadratic under a flood).
+        if let found = candidate(key: key, observation: observation, slot: slot) { return found }
+        return newSession(key: key, observation: observation, fold: fold)
+    }
+
+    @inline(never)
+    private mutating func candidate(key: PairKey, observation: BFDObservation, slot: Int) -> Int? {
         let mine = observation.packet.myDiscriminator
         let yours = observation.packet.yourDiscriminator
         let all = pairs[key]?.slots ?? []
@@ -141,7 +149,7 @@ public struct BFDSessionTracker: Sendable {
             if let found = candidates.first(where: { disc($0, slot) == mine }) { return found }
             if let found = candidates.first(where: { disc($0, slot) == .some(nil) }) { return found }
         }
-        return newSession(key: key, observation: observation, fold: fold)
+        return nil
     }
 
     private mutating func newSession(key: PairKey, observation: BFDObservation, fold: (BFDSession) -> Void) -> Int {
