@@ -16,7 +16,7 @@ struct CaptureOptions: ParsableArguments {
     var tcpBufferKiB = 1_024
 
     @Option(name: .customLong("max-sessions"),
-            help: ArgumentHelp("Most BFD sessions, and separately BGP connections, tracked at once; beyond it the least recently seen is folded into counts (CAPTURE.STATE.CAP).",
+            help: ArgumentHelp("sessions, timeline, check: most BFD sessions, and separately BGP connections, tracked at once; beyond it the least recently seen is folded into counts (CAPTURE.STATE.CAP).",
                                valueName: "n"))
     var maxSessions = StateLimits.defaultMaxSessions
 
