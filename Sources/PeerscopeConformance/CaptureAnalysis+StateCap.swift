@@ -27,6 +27,15 @@ extension CaptureAnalysis {
                     + "are not listed; a folded connection seen again started as a new one, picked up mid-stream. Raise the limit "
                     + "with --max-sessions"))
         }
+        let unheld = bgpTracker.unheldDirectionsDropped
+        if unheld > 0 {
+            findings.append(Finding(
+                "CAPTURE.STATE.CAP", frames: [], measured: "\(unheld) TCP direction(s) dropped",
+                expected: "≤ \(2 * bgpTracker.maxSessions) directions followed",
+                message: "\(unheld) time(s) a port-179 segment of a connection no session held (no SYN seen, no BGP message "
+                    + "completed yet) found more than \(2 * bgpTracker.maxSessions) directions followed: its direction was "
+                    + "dropped with the partial bytes it held. Raise the limit with --max-sessions"))
+        }
         let reassembly = bgpTracker.reassemblyCap
         if reassembly.gaps > 0 {
             findings.append(Finding(

@@ -121,6 +121,23 @@ struct StateCapTests {
         #expect(partial.count == cap)
     }
 
+    @Test("tcp-fragments: directions that never become a session stay within twice the cap")
+    func tcpFragments() throws {
+        let count = 1_000, cap = 100
+        guard let path = try Self.attack("tcp-fragments", count: count) else { return }
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let analysis = try Self.analyse(path, maxSessions: cap)
+        // Ten bytes of marker never frame a message: no session, and a direction per segment.
+        #expect(analysis.bgpSessions.isEmpty)
+        #expect(analysis.bgpTracker.reassemblyDirections <= 2 * cap)
+        // Every segment after the first 2 × cap + 1 directions finds the table full.
+        #expect(analysis.bgpTracker.unheldDirectionsDropped == count - 2 * cap)
+        #expect(Self.capFindings(analysis).first?.measured == "\(count - 2 * cap) TCP direction(s) dropped")
+        let full = try Self.analyse(path)
+        #expect(full.bgpTracker.reassemblyDirections == count)
+        #expect(Self.capFindings(full).isEmpty)
+    }
+
     @Test("ooo-many: the total reassembly cap makes the growing connection give up its gap")
     func reassemblyTotal() throws {
         // Per connection: a one-byte hole, then (1 MiB / 1,400 + 1) segments of 1,400 bytes.

@@ -40,6 +40,9 @@ public struct BGPSessionTracker: Sendable {
     public let maxSessions: Int
     /// Connections folded away at the cap (`packets` counts their BGP messages).
     public private(set) var folded = FoldedSessions()
+    /// Directions dropped beyond the cap that had produced no session yet (their bytes, at most a
+    /// partial message or a pure ACK, are lost to the analysis).
+    public private(set) var unheldDirectionsDropped = 0
     /// UPDATEs from one side closer together than this fold into one timeline event.
     public static let burstWindowNanoseconds: Int64 = 1_000_000_000
 
@@ -71,10 +74,12 @@ public struct BGPSessionTracker: Sendable {
         guard !events.isEmpty else {
             if let index = open[key] {
                 recency.touch(index)
-            } else if payload.isEmpty, !tcp.flags.contains(.syn), streams.directionCount > 2 * maxSessions {
-                // A bare ACK of a connection no session holds (never opened here, or folded at the
-                // cap): beyond the cap its direction state would pile up with nothing to show for it.
+            } else if streams.directionCount > 2 * maxSessions {
+                // A segment of a connection no session holds (never opened here, or folded at the
+                // cap) that completed nothing: beyond the cap such directions would pile up with
+                // nothing to show for them (a flood of one partial segment per 4-tuple).
                 streams.forget(key.low, key.lowPort, key.high, key.highPort)
+                unheldDirectionsDropped += 1
             }
             return
         }
