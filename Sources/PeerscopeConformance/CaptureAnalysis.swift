@@ -8,6 +8,10 @@ import PeerscopeWire
 public struct CaptureAnalysis {
     public let path: String
     public private(set) var tracker: BFDSessionTracker
+    /// The sessions held at the end, in ID order (the tracker's storage is not, once it folded).
+    public private(set) var sessions: [BFDSession] = []
+    public private(set) var bgpSessions: [BGPSession] = []
+    public let stateLimits: StateLimits
     public private(set) var engine: BFDConformanceEngine
     public private(set) var bgpTracker: BGPSessionTracker
     public private(set) var bgpEngine: BGPConformanceEngine
@@ -58,8 +62,9 @@ public struct CaptureAnalysis {
         var effective = options
         effective.resolutionNanoseconds = resolution.nanoseconds
         return AnalysisPipeline(stages: stages, rules: ConformanceRules(options: effective),
-                                tracker: BFDSessionTracker(),
-                                bgpTracker: BGPSessionTracker(bufferLimit: options.tcpBufferLimit),
+                                tracker: BFDSessionTracker(maxSessions: options.stateLimits.maxSessions),
+                                bgpTracker: BGPSessionTracker(bufferLimit: options.tcpBufferLimit,
+                                                              limits: options.stateLimits),
                                 backwardFramesKept: FindingSink.framesKept)
     }
 
@@ -70,6 +75,9 @@ public struct CaptureAnalysis {
         self.path = path
         self.resolution = resolution
         tracker = pipeline.tracker
+        sessions = pipeline.tracker.trackedSessions
+        bgpSessions = pipeline.bgpTracker.trackedSessions
+        stateLimits = pipeline.rules.engine.options.stateLimits
         engine = pipeline.rules.engine
         bgpTracker = pipeline.bgpTracker
         bgpEngine = pipeline.rules.bgpEngine
@@ -83,8 +91,6 @@ public struct CaptureAnalysis {
         backwardFrames = pipeline.backwardFrames
     }
 
-    public var sessions: [BFDSession] { tracker.sessions }
-    public var bgpSessions: [BGPSession] { bgpTracker.sessions }
 
     /// Rule findings followed by capture-quality findings.
     public var findings: [Finding] {
@@ -102,6 +108,7 @@ public struct CaptureAnalysis {
             all.append(Finding("CAPTURE.TRUNCATED", frames: [recordsRead], message: "The file ends mid-record: \(readError)"))
         }
         all += merge?.findings(origin: firstTimestampNanoseconds ?? 0) ?? []
+        all += stateCapFindings
         for (code, count) in tally.undecodable.sorted(by: { $0.key < $1.key }) {
             all.append(Finding("CAPTURE.UNDECODABLE", frames: [], measured: "\(count) frame(s)",
                                message: "\(count) frame(s) not decoded: \(code)"))

@@ -13,6 +13,7 @@ func analyzeEach(_ capture: CaptureOptions, options: CheckOptions = CheckOptions
     var unusable = false
     var options = options
     options.tcpBufferLimit = capture.tcpBufferKiB * 1_024
+    options.stateLimits = capture.stateLimits
     let inputs = capture.merge ? [capture.files] : capture.files.map { [$0] }
     for paths in inputs {
         do {

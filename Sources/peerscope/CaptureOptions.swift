@@ -1,4 +1,5 @@
 import ArgumentParser
+import PeerscopeAnalysis
 
 /// Options every capture-reading subcommand shares, named as tcpdump and tshark name them.
 struct CaptureOptions: ParsableArguments {
@@ -13,6 +14,18 @@ struct CaptureOptions: ParsableArguments {
             help: ArgumentHelp("Most KiB of out-of-order TCP data held per direction before a gap is given up as a hole.",
                                valueName: "KiB"))
     var tcpBufferKiB = 1_024
+
+    @Option(name: .customLong("max-sessions"),
+            help: ArgumentHelp("sessions, timeline, check: most BFD sessions, and separately BGP connections, tracked at once; beyond it the least recently seen is folded into counts (CAPTURE.STATE.CAP).",
+                               valueName: "n"))
+    var maxSessions = StateLimits.defaultMaxSessions
+
+    @Option(name: .customLong("max-reassembly"),
+            help: ArgumentHelp("Most MiB of out-of-order TCP data held over all connections together before the growing one gives up its gaps (CAPTURE.STATE.CAP).",
+                               valueName: "MiB"))
+    var maxReassemblyMiB = StateLimits.defaultMaxReassemblyBytes >> 20
+
+    var stateLimits: StateLimits { StateLimits(maxSessions: maxSessions, maxReassemblyBytes: maxReassemblyMiB << 20) }
 
     @Flag(help: ArgumentHelp("Read the files as capture points of one event: frames merged by time, a packet seen at several points counted once, and where each point sat relative to a loss."))
     var merge = false
@@ -31,6 +44,8 @@ struct CaptureOptions: ParsableArguments {
 
     func validate() throws {
         guard (1...1_048_576).contains(tcpBufferKiB) else { throw ValidationError("--tcp-buffer must be 1–1048576 KiB") }
+        guard (1...100_000_000).contains(maxSessions) else { throw ValidationError("--max-sessions must be 1–100000000") }
+        guard (1...1_048_576).contains(maxReassemblyMiB) else { throw ValidationError("--max-reassembly must be 1–1048576 MiB") }
         guard files.filter({ $0 == "-" }).count <= 1 else {
             throw ValidationError("standard input ('-') can be read only once")
         }

@@ -94,7 +94,7 @@ struct Decode: ParsableCommand {
         let jsonRenderer = DecodeJSONRenderer(file: header ? path : nil)
         let bgpRenderer = BGPLineRenderer(timeDecimals: text.timeDecimals)
         let bgpJSON = BGPJSONRenderer(file: header ? path : nil)
-        var bgp = BGPStreamTracker(bufferLimit: capture.tcpBufferKiB * 1_024)
+        var bgp = BGPStreamTracker(bufferLimit: capture.tcpBufferKiB * 1_024, totalBufferLimit: capture.stateLimits.maxReassemblyBytes)
         var readError: CaptureError?
         do throws(CaptureError) {
             if count {

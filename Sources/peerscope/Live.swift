@@ -135,8 +135,10 @@ struct LiveView {
 
     mutating func show(silences: [BFDSilence] = [], pipeline: AnalysisPipeline<ConformanceRules>) {
         var events = changes.collect(pipeline)
-        for silence in silences where silence.sessionID <= pipeline.tracker.sessions.count {
-            events.append(.bfdSilence(session: pipeline.tracker.sessions[silence.sessionID - 1], silence: silence))
+        // By ID, not by index: once the tracker folded sessions at its cap, slots are reused.
+        for silence in silences {
+            guard let session = pipeline.tracker.sessions.first(where: { $0.id == silence.sessionID }) else { continue }
+            events.append(.bfdSilence(session: session, silence: silence))
         }
         guard !events.isEmpty else { return }
         for event in events {

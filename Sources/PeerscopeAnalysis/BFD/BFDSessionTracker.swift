@@ -27,8 +27,11 @@ public struct BFDPacketContext: Sendable {
 /// Demultiplexes BFD control packets into sessions (RFC 5880 §6.3 from the outside): by transport,
 /// address pair and discriminators; packets with Your Discriminator 0 join by address pair and the
 /// sender's discriminator. A side that comes back with a new discriminator starts a new session
-/// linked to the old one. Memory grows with sessions and state changes, never with packets.
+/// linked to the old one. Memory grows with sessions and state changes, never with packets, and
+/// sessions are capped (`maxSessions`): at the cap the least recently seen session is folded into
+/// `folded` (issue 12 item 5), its storage slot reused. A folded session seen again starts fresh.
 public struct BFDSessionTracker: Sendable {
+    /// Storage: one live session per slot. In ID order until the first fold; see `trackedSessions`.
     public private(set) var sessions: [BFDSession] = []
     public private(set) var unattachedEchoPackets = 0
 
@@ -38,11 +41,26 @@ public struct BFDSessionTracker: Sendable {
         var high: IPAddress
     }
 
-    private var pairs: [PairKey: [Int]] = [:]
+    /// The slots of an address pair's sessions, oldest first. A folded session leaves a tombstone
+    /// (-1) that is compacted away, so folding one is O(1) amortised, wherever it sits.
+    private struct PairSessions {
+        var slots: [Int] = []
+        /// Entries removed from the front so far: `slots[i]` is entry number `dropped + i`.
+        var dropped = 0
+        var live = 0
+        var lastID = 0
+    }
+
+    private var pairs: [PairKey: PairSessions] = [:]
+    /// Per slot: its pair, and its entry number in the pair's list.
+    private var slotPairs: [PairKey] = []
+    private var slotEntries: [Int] = []
     /// Each session's two discriminators (nil until that side is seen), kept beside the sessions so
     /// demultiplexing never touches (or copies) a whole session.
     private var discriminators: [(UInt32?, UInt32?)] = []
     private var byAddress: [IPAddress: Int] = [:]
+    private var recency = RecencyList()
+    private var nextID = 1
     /// How many of an address pair's latest sessions a packet is matched against. A pair with more
     /// (a peer restarting with a fresh discriminator over and over, or a forged flood) would make
     /// every packet scan them all: quadratic time. Older sessions on the pair are finished in practice.
@@ -50,14 +68,29 @@ public struct BFDSessionTracker: Sendable {
     /// Packets that found more sessions on their pair than `candidateWindow` and were matched only
     /// against the latest ones.
     public private(set) var packetsBeyondWindow = 0
+    /// Most sessions held at once.
+    public let maxSessions: Int
+    /// Sessions folded away at the cap, with what they carried.
+    public private(set) var folded = FoldedSessions()
 
-    public init(candidateWindow: Int = 256) {
+    public init(candidateWindow: Int = 256, maxSessions: Int = StateLimits.defaultMaxSessions) {
         self.candidateWindow = max(1, candidateWindow)
+        self.maxSessions = max(1, maxSessions)
     }
 
-    public mutating func observe(_ observation: BFDObservation, _ body: (BFDPacketContext, BFDSession) -> Void = { _, _ in }) {
+    /// The sessions held, in ID order (what reports list).
+    public var trackedSessions: [BFDSession] {
+        folded.sessions == 0 ? sessions : sessions.sorted { $0.id < $1.id }
+    }
+
+    /// Feeds one control packet. `body` sees the packet in its session; `fold` sees each session
+    /// folded away at the cap to make room, before its slot is reused.
+    public mutating func observe(_ observation: BFDObservation,
+                                 _ body: (BFDPacketContext, BFDSession) -> Void = { _, _ in },
+                                 fold: (BFDSession) -> Void = { _ in }) {
         let slot = observation.source < observation.destination ? 0 : 1
-        let index = sessionIndex(for: observation, slot: slot)
+        let index = sessionIndex(for: observation, slot: slot, fold: fold)
+        recency.touch(index)
         if slot == 0 { discriminators[index].0 = observation.packet.myDiscriminator } else {
             discriminators[index].1 = observation.packet.myDiscriminator
         }
@@ -76,25 +109,37 @@ public struct BFDSessionTracker: Sendable {
         }
     }
 
-    private mutating func sessionIndex(for observation: BFDObservation, slot: Int) -> Int {
+    private mutating func sessionIndex(for observation: BFDObservation, slot: Int, fold: (BFDSession) -> Void) -> Int {
         let key = PairKey(transport: observation.transport,
                           low: min(observation.source, observation.destination),
                           high: max(observation.source, observation.destination))
+        // Matched in a function of its own: the pair's slot list it reads is released before a new
+        // session appends to that list, which otherwise copies it whole (quadratic under a flood).
+        if let found = candidate(key: key, observation: observation, slot: slot) { return found }
+        return newSession(key: key, observation: observation, fold: fold)
+    }
+
+    @inline(never)
+    private mutating func candidate(key: PairKey, observation: BFDObservation, slot: Int) -> Int? {
         let mine = observation.packet.myDiscriminator
         let yours = observation.packet.yourDiscriminator
-        let all = pairs[key] ?? []
+        let all = pairs[key]?.slots ?? []
         if all.count > candidateWindow { packetsBeyondWindow += 1 }
         let candidates = all.suffix(candidateWindow).reversed()
-        func disc(_ index: Int, _ side: Int) -> UInt32? { side == 0 ? discriminators[index].0 : discriminators[index].1 }
+        // Tombstones (-1) of folded sessions never match.
+        func disc(_ index: Int, _ side: Int) -> UInt32?? {
+            guard index >= 0 else { return .none }
+            return .some(side == 0 ? discriminators[index].0 : discriminators[index].1)
+        }
 
         if yours != 0 {
             if let found = candidates.first(where: { disc($0, slot) == mine && disc($0, 1 - slot) == yours }) {
                 return found
             }
-            if let found = candidates.first(where: { disc($0, slot) == mine && disc($0, 1 - slot) == nil }) {
+            if let found = candidates.first(where: { disc($0, slot) == mine && disc($0, 1 - slot) == .some(nil) }) {
                 return found
             }
-            if let found = candidates.first(where: { disc($0, 1 - slot) == yours && disc($0, slot) == nil }) {
+            if let found = candidates.first(where: { disc($0, 1 - slot) == yours && disc($0, slot) == .some(nil) }) {
                 return found
             }
             // The same sender naming a discriminator its peer never used: keep it in its session,
@@ -102,20 +147,71 @@ public struct BFDSessionTracker: Sendable {
             if let found = candidates.first(where: { disc($0, slot) == mine }) { return found }
         } else {
             if let found = candidates.first(where: { disc($0, slot) == mine }) { return found }
-            if let found = candidates.first(where: { disc($0, slot) == nil }) { return found }
+            if let found = candidates.first(where: { disc($0, slot) == .some(nil) }) { return found }
         }
-        return newSession(key: key, observation: observation)
+        return nil
     }
 
-    private mutating func newSession(key: PairKey, observation: BFDObservation) -> Int {
-        let index = sessions.count
-        sessions.append(BFDSession(id: index + 1, transport: observation.transport,
-                                   previous: pairs[key]?.last.map { sessions[$0].id }))
-        pairs[key, default: []].append(index)
-        discriminators.append((nil, nil))
+    private mutating func newSession(key: PairKey, observation: BFDObservation, fold: (BFDSession) -> Void) -> Int {
+        let id = nextID
+        nextID += 1
+        let previous = pairs[key].map(\.lastID)
+        let session = BFDSession(id: id, transport: observation.transport, previous: previous)
+        let index: Int
+        if sessions.count < maxSessions {
+            index = sessions.count
+            sessions.append(session)
+            discriminators.append((nil, nil))
+            slotPairs.append(key)
+            slotEntries.append(0)
+            recency.append()
+            folded.peakTracked = sessions.count
+        } else {
+            // At the cap: the session seen longest ago makes room (O(1), no scan).
+            index = recency.leastRecent ?? 0
+            release(index, fold: fold)
+            sessions[index] = session
+            discriminators[index] = (nil, nil)
+            slotPairs[index] = key
+        }
+        var pair = pairs.removeValue(forKey: key) ?? PairSessions()
+        slotEntries[index] = pair.dropped + pair.slots.count
+        pair.slots.append(index)
+        pair.live += 1
+        pair.lastID = id
+        pairs[key] = pair
         byAddress[observation.source] = index
         byAddress[observation.destination] = index
         return index
+    }
+
+    /// Folds the session in `index` into `folded` and forgets every reference to its slot.
+    private mutating func release(_ index: Int, fold: (BFDSession) -> Void) {
+        let session = sessions[index]
+        folded.sessions += 1
+        folded.packets += session.packets
+        folded.events += session.events.count
+        fold(session)
+        let key = slotPairs[index]
+        if var pair = pairs.removeValue(forKey: key) {
+            pair.live -= 1
+            if pair.live > 0 {
+                pair.slots[slotEntries[index] - pair.dropped] = -1
+                // Compacted once tombstones outnumber the living: O(1) amortised per fold.
+                if pair.slots.count > 2 * pair.live + 16 { compact(&pair) }
+                pairs[key] = pair
+            }
+        }
+        for address in [key.low, key.high] where byAddress[address] == index {
+            byAddress[address] = nil
+        }
+    }
+
+    private mutating func compact(_ pair: inout PairSessions) {
+        pair.dropped += pair.slots.count
+        pair.slots.removeAll { $0 < 0 }
+        pair.dropped -= pair.slots.count
+        for (offset, slot) in pair.slots.enumerated() { slotEntries[slot] = pair.dropped + offset }
     }
 }
 

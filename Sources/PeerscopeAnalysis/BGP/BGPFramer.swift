@@ -16,6 +16,9 @@ public struct BGPFramer: Sendable {
     /// The frame that carried the last byte of the message `next()` returned last.
     public private(set) var lastMessageOrigin = TCPSegmentOrigin.unstamped
     private var synchronised: Bool
+    /// Stream positions where a hole fell after bytes not yet framed: messages completed before
+    /// one are still read; the message that spans it is dropped and framing resynchronises there.
+    private var cuts: [Int] = []
     public private(set) var resynchronisations = 0
     /// Bytes thrown away while looking for a marker.
     public private(set) var skippedBytes = 0
@@ -25,26 +28,39 @@ public struct BGPFramer: Sendable {
     }
 
     public mutating func append(_ bytes: [UInt8], from origin: TCPSegmentOrigin = .unstamped) {
-        if start > 65_536, start * 2 > buffer.count {
-            buffer.removeFirst(start)
-            dropped += start
-            start = 0
-        }
+        compact()
         buffer += bytes
         origins.append((dropped + buffer.count, origin))
         // Runs wholly before the unread bytes (skipped while hunting for a marker) are not needed.
         _ = self.origin(ofByte: dropped + start)
     }
 
+    /// Forgets bytes already read once they are most of the buffer. A fresh array, not
+    /// `removeFirst`: that keeps the capacity, and a drain of a whole reassembly window (1 MiB)
+    /// would stay allocated per connection (issue 12 item 5); so what a framer holds between
+    /// segments is at most one message (≤ 65,535 bytes) plus 64 KiB already read.
+    private mutating func compact() {
+        guard start > 65_536, start * 2 > buffer.count else { return }
+        buffer = Array(buffer[start...])
+        dropped += start
+        start = 0
+    }
+
     /// Bytes of a message begun but not completed (what a capture that ends here lost), or of
     /// data not yet recognised as a message.
     public var bufferedBytes: Int { buffer.count - start }
 
-    /// The stream lost bytes: drop the partial message and look for the next header.
+    /// The stream lost bytes: drop the partial message and look for the next header. Whole
+    /// messages appended before the hole and not yet read are still returned by `next()`.
     public mutating func hole() {
+        if buffer.count > start {
+            cuts.append(dropped + buffer.count)
+            return
+        }
+        cuts.removeAll()
         skippedBytes += buffer.count - start
         dropped += buffer.count
-        buffer.removeAll(keepingCapacity: true)
+        buffer.removeAll(keepingCapacity: buffer.capacity <= 65_536)
         start = 0
         origins.removeAll(keepingCapacity: true)
         originHead = 0
@@ -63,9 +79,18 @@ public struct BGPFramer: Sendable {
 
     /// The next whole message (its bytes, header included), or nil until more bytes arrive.
     public mutating func next() -> [UInt8]? {
+        guard let message = nextMessage() else {
+            compact()
+            return nil
+        }
+        return message
+    }
+
+    private mutating func nextMessage() -> [UInt8]? {
         if !synchronised {
             guard resynchronise() else { return nil }
         }
+        if skipToCut(ifBefore: BGPHeader.length) { return next() }
         guard buffer.count - start >= BGPHeader.length else { return nil }
         let length = Int(buffer[start + 16]) << 8 | Int(buffer[start + 17])
         guard length >= BGPHeader.length else {
@@ -75,6 +100,7 @@ public struct BGPFramer: Sendable {
             synchronised = false
             return next()
         }
+        if skipToCut(ifBefore: length) { return next() }
         guard buffer.count - start >= length else { return nil }
         let message = Array(buffer[start..<(start + length)])
         lastMessageOrigin = origin(ofByte: dropped + start + length - 1)
@@ -82,8 +108,21 @@ public struct BGPFramer: Sendable {
         return message
     }
 
+    /// When the next `count` bytes would cross a hole, they are not a message: skip to the hole
+    /// and hunt for a header after it.
+    private mutating func skipToCut(ifBefore count: Int) -> Bool {
+        guard let cut = cuts.first, dropped + start + count > cut else { return false }
+        cuts.removeFirst()
+        let skip = max(0, cut - dropped - start)
+        skippedBytes += skip
+        start += skip
+        synchronised = false
+        return true
+    }
+
     private mutating func resynchronise() -> Bool {
         while buffer.count - start >= BGPHeader.length {
+            if skipToCut(ifBefore: BGPHeader.length) { continue }
             if isPlausibleHeader(at: start) {
                 synchronised = true
                 resynchronisations += 1

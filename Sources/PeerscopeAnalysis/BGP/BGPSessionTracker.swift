@@ -2,7 +2,9 @@ import PeerscopeWire
 
 /// Builds BGP sessions from TCP segments to or from port 179: one session per TCP connection,
 /// sides ordered by address, with what each side sent, the peer's Adj-RIB-In rebuilt from the
-/// UPDATEs, and how the session ended. Memory follows sessions and routes, not packets.
+/// UPDATEs, and how the session ended. Memory follows sessions and routes, not packets; connections
+/// are capped (`maxSessions`): at the cap the least recently seen one is folded into `folded` with
+/// its reassembly buffers (issue 12 item 5) and its storage slot reused. Seen again, it starts fresh.
 public struct BGPSessionTracker: Sendable {
     private struct ConnectionKey: Hashable {
         var low: IPAddress
@@ -24,38 +26,69 @@ public struct BGPSessionTracker: Sendable {
         var high: IPAddress
     }
 
+    /// Storage: one connection per slot. In ID order until the first fold; see `trackedSessions`.
     public private(set) var sessions: [BGPSession] = []
     private var streams: BGPStreamTracker
     private var open: [ConnectionKey: Int] = [:]
+    /// The ID of the latest session on each address pair (what a new one links back to).
     private var latestOnPair: [AddressPair: Int] = [:]
+    /// Per slot: the connection it holds.
+    private var slotKeys: [ConnectionKey] = []
+    private var recency = RecencyList()
+    private var nextID = 1
+    /// Most connections held at once.
+    public let maxSessions: Int
+    /// Connections folded away at the cap (`packets` counts their BGP messages).
+    public private(set) var folded = FoldedSessions()
+    /// Directions dropped beyond the cap that had produced no session yet (their bytes, at most a
+    /// partial message or a pure ACK, are lost to the analysis).
+    public private(set) var unheldDirectionsDropped = 0
     /// UPDATEs from one side closer together than this fold into one timeline event.
     public static let burstWindowNanoseconds: Int64 = 1_000_000_000
 
-    public init(bufferLimit: Int = 1 << 20) {
-        streams = BGPStreamTracker(bufferLimit: bufferLimit)
+    public init(bufferLimit: Int = 1 << 20, limits: StateLimits = StateLimits()) {
+        streams = BGPStreamTracker(bufferLimit: bufferLimit, totalBufferLimit: limits.maxReassemblyBytes)
+        maxSessions = limits.maxSessions
     }
 
     public var holes: Int { streams.holes }
+    /// TCP directions the reassembly follows (at most two per connection held, plus up to twice
+    /// the cap of directions that carried nothing for a session).
+    public var reassemblyDirections: Int { streams.directionCount }
+    /// Out-of-order data given up because the total reassembly cap was reached.
+    public var reassemblyCap: BGPStreamTracker.CapTally { streams.capTally }
+
+    /// The connections held, in ID order (what reports list).
+    public var trackedSessions: [BGPSession] {
+        folded.sessions == 0 ? sessions : sessions.sorted { $0.id < $1.id }
+    }
 
     /// Feeds one segment; `handle` sees every event after the session took it in, with the session
     /// and the sending side, so rules can judge it in context.
     public mutating func observe(frameNumber: Int, time: Int64, network: NetworkSummary, tcp: TCPHeader,
                                  payload: UnsafeRawBufferPointer,
-                                 _ handle: (BGPStreamEvent, BGPSession, Int) -> Void = { _, _, _ in }) {
+                                 _ handle: (BGPStreamEvent, BGPSession, Int) -> Void = { _, _, _ in },
+                                 fold: (BGPSession) -> Void = { _ in }) {
         let events = streams.segment(frameNumber: frameNumber, time: time, network: network, tcp: tcp, payload: payload)
-        guard !events.isEmpty else { return }
-        let isNewConnection = tcp.flags.contains(.syn) && !tcp.flags.contains(.ack)
         let (key, _) = ConnectionKey.between((network.source, tcp.sourcePort), (network.destination, tcp.destinationPort))
+        guard !events.isEmpty else {
+            if let index = open[key] {
+                recency.touch(index)
+            } else if streams.directionCount > 2 * maxSessions {
+                // A segment of a connection no session holds (never opened here, or folded at the
+                // cap) that completed nothing: beyond the cap such directions would pile up with
+                // nothing to show for them (a flood of one partial segment per 4-tuple).
+                streams.forget(key.low, key.lowPort, key.high, key.highPort)
+                unheldDirectionsDropped += 1
+            }
+            return
+        }
+        let isNewConnection = tcp.flags.contains(.syn) && !tcp.flags.contains(.ack)
         var index = open[key]
         if index == nil || (isNewConnection && sessions[index!].teardown != nil) {
-            let pair = AddressPair(low: key.low, high: key.high)
-            let session = BGPSession(id: sessions.count + 1, previous: latestOnPair[pair].map { sessions[$0].id },
-                                     a: (key.low, key.lowPort), b: (key.high, key.highPort))
-            sessions.append(session)
-            index = sessions.count - 1
-            open[key] = index
-            latestOnPair[pair] = index
+            index = newSession(key, fold: fold)
         }
+        recency.touch(index!)
         if let option = tcp.authenticationOption {
             let sender = network.source == key.low && tcp.sourcePort == key.lowPort ? 0 : 1
             sessions[index!].sides[sender].tcpAuthentication = option
@@ -67,6 +100,38 @@ public struct BGPSessionTracker: Sendable {
             apply(event, to: index!, side: side)
             handle(event, sessions[index!], side)
         }
+    }
+
+    private mutating func newSession(_ key: ConnectionKey, fold: (BGPSession) -> Void) -> Int {
+        let pair = AddressPair(low: key.low, high: key.high)
+        let session = BGPSession(id: nextID, previous: latestOnPair[pair], a: (key.low, key.lowPort), b: (key.high, key.highPort))
+        nextID += 1
+        let index: Int
+        if sessions.count < maxSessions {
+            index = sessions.count
+            sessions.append(session)
+            slotKeys.append(key)
+            recency.append()
+            folded.peakTracked = sessions.count
+        } else {
+            // At the cap: the connection seen longest ago makes room (O(1), no scan).
+            index = recency.leastRecent ?? 0
+            let old = sessions[index]
+            let oldKey = slotKeys[index]
+            folded.sessions += 1
+            folded.packets += old.sides[0].messages.reduce(0, +) + old.sides[1].messages.reduce(0, +)
+            folded.events += old.events.count
+            fold(old)
+            if open[oldKey] == index { open[oldKey] = nil }
+            let oldPair = AddressPair(low: oldKey.low, high: oldKey.high)
+            if latestOnPair[oldPair] == old.id, oldPair != pair { latestOnPair[oldPair] = nil }
+            if oldKey != key { streams.forget(oldKey.low, oldKey.lowPort, oldKey.high, oldKey.highPort) }
+            sessions[index] = session
+            slotKeys[index] = key
+        }
+        open[key] = index
+        latestOnPair[pair] = session.id
+        return index
     }
 
     /// At the end of the capture: decodes what still waited behind a gap.

@@ -109,14 +109,40 @@ public struct BGPStreamTracker: Sendable {
         var time: Int64
     }
 
+    /// Out-of-order data given up because all connections together held `totalBufferLimit` bytes.
+    public struct CapTally: Sendable, Equatable {
+        /// Gaps given up early, and the out-of-order bytes then released past them.
+        public var gaps = 0
+        public var bytes = 0
+        /// The most out-of-order bytes held at once, all connections together.
+        public var peakBytes = 0
+        public var firstFrame: Int?
+    }
+
     private var directions: [DirectionKey: Direction] = [:]
     /// The latest segment seen: the end of the capture, as far as `finish()` can tell.
     private var lastMoment = Moment(frameNumber: 0, time: 0)
     public let bufferLimit: Int
+    /// Most out-of-order bytes held by all directions together (issue 12 item 5).
+    public let totalBufferLimit: Int
     public private(set) var holes = 0
+    private var pendingBytes = 0
+    public private(set) var capTally = CapTally()
 
-    public init(bufferLimit: Int = 1 << 20) {
+    public init(bufferLimit: Int = 1 << 20, totalBufferLimit: Int = StateLimits.defaultMaxReassemblyBytes) {
         self.bufferLimit = bufferLimit
+        self.totalBufferLimit = totalBufferLimit
+    }
+
+    /// Directions followed (each connection has two once both sides spoke).
+    public var directionCount: Int { directions.count }
+
+    /// Drops both directions of a connection (folded at the session cap) with their buffers.
+    public mutating func forget(_ a: IPAddress, _ aPort: UInt16, _ b: IPAddress, _ bPort: UInt16) {
+        let key = DirectionKey(source: a, sourcePort: aPort, destination: b, destinationPort: bPort)
+        for k in [key, key.reversed] {
+            if let gone = directions.removeValue(forKey: k) { pendingBytes -= gone.stream.pendingBytes }
+        }
     }
 
     /// Feeds one TCP segment; returns the BGP messages it completed.
@@ -139,7 +165,7 @@ public struct BGPStreamTracker: Sendable {
         let retransmittedSYN = tcp.flags.contains(.syn) && directions[key]?.stream.nextSequence == tcp.sequenceNumber &+ 1
         if tcp.flags.contains(.syn), !retransmittedSYN {
             // A new SYN on a known 4-tuple is a new connection: forget the old direction.
-            directions[key] = nil
+            if let gone = directions.removeValue(forKey: key) { pendingBytes -= gone.stream.pendingBytes }
             output.append(transport(tcp.flags.contains(.ack) ? .accept : .connect,
                                     key: key, ttl: network.ttl, moment))
         }
@@ -152,15 +178,33 @@ public struct BGPStreamTracker: Sendable {
         }
         direction.ttl = network.ttl
         let overflowsBefore = direction.stream.bufferOverflows
-        let events = direction.stream.segment(sequence: tcp.sequenceNumber, flags: tcp.flags, payload: payload,
+        let pendingBefore = direction.stream.pendingBytes
+        var events = direction.stream.segment(sequence: tcp.sequenceNumber, flags: tcp.flags, payload: payload,
                                               origin: TCPSegmentOrigin(frameNumber: frameNumber, timeNanoseconds: time))
+        pendingBytes += direction.stream.pendingBytes - pendingBefore
+        capTally.peakBytes = max(capTally.peakBytes, pendingBytes)
+        var capped = false
+        if pendingBytes > totalBufferLimit, direction.stream.pendingBytes > 0 {
+            capped = true
+            // All connections together hold too much out of order: the one growing gives up its
+            // gaps now (as its own cap would later) — O(its buffer), never a scan of the others.
+            let held = direction.stream.pendingBytes
+            let released = direction.stream.flush()
+            pendingBytes -= held
+            capTally.gaps += released.filter { if case .hole = $0 { true } else { false } }.count
+            capTally.bytes += held
+            if capTally.firstFrame == nil { capTally.firstFrame = frameNumber }
+            events += released
+        }
         output += deliver(events, to: &direction, key: key, moment,
-                          overflow: direction.stream.bufferOverflows > overflowsBefore, resynchronising: known)
+                          overflow: capped || direction.stream.bufferOverflows > overflowsBefore, resynchronising: known)
         // Kept after FIN/RST: retransmissions of the last segments still arrive and must be
         // recognised as bytes already delivered.
         directions[key] = direction
         if tcp.flags.contains(.ack), var reverse = directions.removeValue(forKey: key.reversed) {
+            let reverseBefore = reverse.stream.pendingBytes
             let released = reverse.stream.acknowledged(tcp.acknowledgmentNumber)
+            pendingBytes += reverse.stream.pendingBytes - reverseBefore
             if !released.isEmpty {
                 output += deliver(released, to: &reverse, key: key.reversed, moment, overflow: false, resynchronising: true)
             }

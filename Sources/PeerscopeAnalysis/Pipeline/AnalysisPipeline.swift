@@ -67,7 +67,9 @@ public struct AnalysisPipeline<Rules: AnalysisRules> {
                                                    decoded: decoded, dissection: dissection)
             else { return }
             if runRules {
-                tracker.observe(observation) { context, session in rules.bfdPacket(context, session: session) }
+                tracker.observe(observation) { context, session in
+                    rules.bfdPacket(context, session: session)
+                } fold: { rules.bfdFold($0) }
             } else {
                 tracker.observe(observation)
             }
@@ -91,7 +93,7 @@ public struct AnalysisPipeline<Rules: AnalysisRules> {
                 bgpTracker.observe(frameNumber: frame.number, time: time, network: network,
                                    tcp: tcp, payload: payload) { event, session, side in
                     rules.bgpEvent(event, session: session, side: side)
-                }
+                } fold: { rules.bgpFold($0) }
             } else {
                 bgpTracker.observe(frameNumber: frame.number, time: time, network: network, tcp: tcp, payload: payload)
             }
@@ -115,15 +117,18 @@ public struct AnalysisPipeline<Rules: AnalysisRules> {
         isFinished = true
         guard stages >= .sessions else { return }
         let rules = self.rules
+        // In ID order: once the trackers folded sessions at their cap, their storage is not.
+        let sessions = tracker.trackedSessions
         if stages >= .rules {
-            rules.finishBFD(sessions: tracker.sessions, lastFrameTime: lastTimestampNanoseconds ?? 0)
+            rules.finishBFD(sessions: sessions, lastFrameTime: lastTimestampNanoseconds ?? 0)
             bgpTracker.finish { event, session, side in rules.bgpEvent(event, session: session, side: side) }
-            rules.finishBGP(sessions: bgpTracker.sessions)
         } else {
             bgpTracker.finish()
         }
-        failovers = FailoverCorrelator.correlate(bfd: tracker.sessions, bgp: bgpTracker.sessions)
-        if stages >= .rules { rules.judge(failovers: failovers, bfd: tracker.sessions, bgp: bgpTracker.sessions) }
+        let bgpSessions = bgpTracker.trackedSessions
+        if stages >= .rules { rules.finishBGP(sessions: bgpSessions) }
+        failovers = FailoverCorrelator.correlate(bfd: sessions, bgp: bgpSessions)
+        if stages >= .rules { rules.judge(failovers: failovers, bfd: sessions, bgp: bgpSessions) }
     }
 
     /// Reads `source` to its end (a live source's idle ticks go to `tick`), then finishes.

@@ -28,6 +28,9 @@ public protocol AnalysisRules: AnyObject {
                  tracker: BFDSessionTracker)
     func bfdMalformed(frame: Int, time: Int64, error: WireError, transport: BFDTransport, source: IPAddress?)
     func bgpEvent(_ event: BGPStreamEvent, session: BGPSession, side: Int)
+    /// A session or connection the tracker folded away at its cap (`StateLimits`), before its slot is reused.
+    func bfdFold(_ session: BFDSession)
+    func bgpFold(_ session: BGPSession)
     /// After the last frame, in this order: the BFD rules over whole sessions, then (after the BGP
     /// tracker flushed what it held) the BGP ones, then the failover chain.
     func finishBFD(sessions: [BFDSession], lastFrameTime: Int64)
@@ -45,6 +48,8 @@ public final class NoRules: AnalysisRules {
                         tracker: BFDSessionTracker) {}
     public func bfdMalformed(frame: Int, time: Int64, error: WireError, transport: BFDTransport, source: IPAddress?) {}
     public func bgpEvent(_ event: BGPStreamEvent, session: BGPSession, side: Int) {}
+    public func bfdFold(_ session: BFDSession) {}
+    public func bgpFold(_ session: BGPSession) {}
     public func finishBFD(sessions: [BFDSession], lastFrameTime: Int64) {}
     public func finishBGP(sessions: [BGPSession]) {}
     public func judge(failovers: [Failover], bfd: [BFDSession], bgp: [BGPSession]) {}

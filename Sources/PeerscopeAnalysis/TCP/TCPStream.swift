@@ -57,7 +57,8 @@ public struct TCPStream: Sendable {
     /// The latest delivered bytes (up to `recentLimit`), to compare retransmissions against.
     private var recent: [UInt8] = []
     private static let recentLimit = 8_192
-    private var pendingBytes = 0
+    /// Bytes waiting behind a gap.
+    public private(set) var pendingBytes = 0
     private var finished = false
 
     public init(bufferLimit: Int = 1 << 20) {

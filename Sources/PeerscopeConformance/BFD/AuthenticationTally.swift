@@ -35,7 +35,7 @@ extension BFDConformanceEngine {
     /// The authentication tally of `side` (0 = A, 1 = B) of session `id`; nil when it sent no
     /// authenticated packet.
     public func authentication(session id: Int, side: Int) -> AuthenticationTally? {
-        guard id >= 1, id <= sessionStates.count, side == 0 || side == 1 else { return nil }
-        return sessionStates[id - 1].sides[side].authentication
+        guard side == 0 || side == 1 else { return nil }
+        return sessionStates[id]?.sides[side].authentication
     }
 }

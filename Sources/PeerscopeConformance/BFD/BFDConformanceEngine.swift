@@ -11,6 +11,8 @@ public struct CheckOptions: Sendable {
     public var keys: [UInt8: [UInt8]] = [:]
     /// Most bytes the TCP reassembly holds out of order per direction before giving up a gap.
     public var tcpBufferLimit = 1 << 20
+    /// Sessions and reassembly bytes tracked in full (`--max-sessions`, `--max-reassembly`).
+    public var stateLimits = StateLimits()
     /// Whether GTSM (RFC 5082) is known to be configured: the wire cannot show it.
     public var gtsm = GTSMHint.unknown
 
@@ -53,8 +55,8 @@ public struct BFDConformanceEngine {
     let options: CheckOptions
     /// `options.toleranceText`, formatted once.
     let toleranceText: String
-    /// Indexed by session ID − 1 (the tracker numbers sessions 1, 2, 3 … in order).
-    var sessionStates: [SessionRuleState] = []
+    /// By session ID; a session folded away at the tracker's cap takes its state with it.
+    var sessionStates: [Int: SessionRuleState] = [:]
     var echoState: [IPAddress: EchoSenderState] = [:]
     /// Diag-1 Downs that came sooner than the detection time, waiting for evidence about where the
     /// capture was taken. Judged across sessions: a side that re-creates its session after the
@@ -81,11 +83,9 @@ public struct BFDConformanceEngine {
 
     /// One control packet, after the tracker placed it in `session`.
     public mutating func packet(_ context: BFDPacketContext, session: BFDSession) {
-        while sessionStates.count < context.sessionID { sessionStates.append(SessionRuleState()) }
-        // Swapped out while the rules run, so it is uniquely referenced and changes in place.
-        var state = SessionRuleState()
-        swap(&state, &sessionStates[context.sessionID - 1])
-        defer { swap(&state, &sessionStates[context.sessionID - 1]) }
+        // Taken out while the rules run, so it is uniquely referenced and changes in place.
+        var state = sessionStates.removeValue(forKey: context.sessionID) ?? SessionRuleState()
+        defer { sessionStates[context.sessionID] = state }
         checkFormat(context, session: session)
         checkTransport(context, session: session, state: &state)
         checkAuthentication(context, session: session, state: &state)
@@ -96,18 +96,25 @@ public struct BFDConformanceEngine {
 
     /// After the last frame: rules that need the whole session (flaps, jitter, pending detections).
     public mutating func finish(sessions: [BFDSession], lastFrameTime: Int64) {
-        while sessionStates.count < sessions.count { sessionStates.append(SessionRuleState()) }
         finishDetections(sessions: sessions)
         for session in sessions {
-            var state = sessionStates[session.id - 1]
+            var state = sessionStates[session.id] ?? SessionRuleState()
             finishTimers(session: session, state: &state, lastFrameTime: lastFrameTime)
             finishSession(session: session, state: state)
             finishAuthentication(session: session, state: state)
             finishNeverUp(session: session, state: state)
-            sessionStates[session.id - 1] = state
+            sessionStates[session.id] = state
         }
         checkPortUniqueness(sessions)
         finishEcho(sessions: sessions)
+    }
+
+    /// A session the tracker folded away at its cap (CAPTURE.STATE.CAP): its per-packet findings
+    /// join one finding per rule for all folded sessions; the rules that need the whole session (flaps, jitter, never Up) do not judge it, since
+    /// its end was not seen. Its rule state is dropped.
+    public mutating func fold(_ session: BFDSession) {
+        sessionStates[session.id] = nil
+        findings.fold(session: session.id)
     }
 
     // MARK: helpers shared by the rule files

@@ -18,6 +18,13 @@ public struct BGPConformanceEngine {
 
     func relative(_ time: Int64) -> Int64 { time - originNanoseconds }
 
+    /// A connection the tracker folded away at its cap (CAPTURE.STATE.CAP): its message findings
+    /// join one finding per rule for all folded connections; the end-of-capture rules do not judge it. Its rule state is dropped.
+    public mutating func fold(_ session: BGPSession) {
+        connectTTL[session.id] = nil
+        findings.fold(bgpSession: session.id)
+    }
+
     /// One event of `session`, sent by `side`, after the tracker took it in.
     public mutating func event(_ event: BGPStreamEvent, session: BGPSession, side: Int) {
         switch event {

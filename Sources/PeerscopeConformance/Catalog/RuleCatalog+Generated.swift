@@ -71,6 +71,7 @@ extension RuleCatalog {
         Rule(id: "CAPTURE.GAP", level: .info, reference: "—", summary: "Periods where packets the protocol requires are missing in both directions, or one direction only while the receiver stays Up."),
         Rule(id: "CAPTURE.TRUNCATED", level: .info, reference: "—", summary: "Packets cut by snaplen; the file ends mid-record."),
         Rule(id: "CAPTURE.TIME.BACKWARDS", level: .info, reference: "pcap/pcapng record timestamps; RFC 5880 §6.8.7", summary: "Record timestamps that go backwards (a merged file, a clock step, damage): the frames where it happens; no timing rule is judged across such a step."),
+        Rule(id: "CAPTURE.STATE.CAP", level: .info, reference: "—", summary: "The capture named more BFD sessions, BGP connections or out-of-order TCP bytes than the analysis tracks at once (--max-sessions, --max-reassembly): the least recently seen state was folded into counts; what was dropped and how much."),
         Rule(id: "CAPTURE.TCP.HOLE", level: .info, reference: "—", summary: "TCP sequence holes in a BGP stream; how the decoder resynchronised (next marker)."),
         Rule(id: "CAPTURE.UNDECODABLE", level: .info, reference: "—", summary: "Link types or encapsulations not understood, with counts."),
         Rule(id: "CAPTURE.UPSTREAM_LOSS", level: .info, reference: "—", summary: "The capture shows packets that one side demonstrably did not receive (see the note at the top): the capture point is upstream of a loss; timing findings for that side become lower bounds."),

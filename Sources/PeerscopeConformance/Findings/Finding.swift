@@ -66,6 +66,9 @@ public struct FindingSink: Sendable {
 
     private var order: [Key] = []
     private var byKey: [Key: Finding] = [:]
+    /// The keys of each session's findings (BFD and BGP sessions apart), to fold them with it.
+    private var keysOfSession: [Int: [Key]] = [:]
+    private var keysOfBGPSession: [Int: [Key]] = [:]
 
     public init() {}
 
@@ -83,7 +86,40 @@ public struct FindingSink: Sendable {
         } else {
             order.append(key)
             byKey[key] = finding
+            if let session = key.session { keysOfSession[session, default: []].append(key) }
+            if let session = key.bgpSession { keysOfBGPSession[session, default: []].append(key) }
         }
+    }
+
+    /// A session folded away at the state cap (CAPTURE.STATE.CAP): its findings join one finding
+    /// per rule and kind for all folded sessions, so their number stays bounded by the rules, not
+    /// by the sessions a capture names. Occurrences, frames and the worst level carry over.
+    public mutating func fold(session: Int? = nil, bgpSession: Int? = nil) {
+        var keys: [Key] = []
+        if let session { keys += keysOfSession.removeValue(forKey: session) ?? [] }
+        if let bgpSession { keys += keysOfBGPSession.removeValue(forKey: bgpSession) ?? [] }
+        for key in keys {
+            guard let finding = byKey.removeValue(forKey: key) else { continue }
+            let folded = Key(rule: key.rule, session: nil, bgpSession: nil, side: nil, kind: "folded " + key.kind)
+            if var existing = byKey[folded] {
+                existing.occurrences += finding.occurrences
+                for frame in finding.frames where existing.frames.count < Self.framesKept && !existing.frames.contains(frame) {
+                    existing.frames.append(frame)
+                }
+                if finding.level < existing.level { existing.level = finding.level }
+                byKey[folded] = existing
+            } else {
+                var first = finding
+                first.sessionID = nil
+                first.bgpSessionID = nil
+                first.side = nil
+                first.message += " (first of the sessions folded at the state cap, all counted here)"
+                order.append(folded)
+                byKey[folded] = first
+            }
+        }
+        // Keys of folded findings stay in `order` until they outnumber the living ones.
+        if order.count > 2 * byKey.count + 64 { order.removeAll { byKey[$0] == nil } }
     }
 
     /// Counts one more occurrence of an existing finding without building it again; false when

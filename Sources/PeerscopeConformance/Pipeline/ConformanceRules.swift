@@ -41,6 +41,10 @@ public final class ConformanceRules: AnalysisRules {
         bgpEngine.event(event, session: session, side: side)
     }
 
+    public func bfdFold(_ session: BFDSession) { engine.fold(session) }
+
+    public func bgpFold(_ session: BGPSession) { bgpEngine.fold(session) }
+
     public func finishBFD(sessions: [BFDSession], lastFrameTime: Int64) {
         engine.finish(sessions: sessions, lastFrameTime: lastFrameTime)
     }

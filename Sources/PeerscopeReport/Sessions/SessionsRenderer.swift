@@ -49,6 +49,14 @@ public struct SessionsRenderer {
                 lines.append("AUTH session \(session.id) \(side.address): \(tally.type) key \(tally.keyID), \(tally.summary)")
             }
         }
+        let folded = analysis.tracker.folded
+        if folded.sessions > 0 {
+            lines.append("FOLDED: \(folded.sessions) more BFD session(s) (\(folded.packets) packet(s)) beyond --max-sessions \(analysis.tracker.maxSessions), least recently seen first, are not listed (CAPTURE.STATE.CAP)")
+        }
+        let bgpFolded = analysis.bgpTracker.folded
+        if bgpFolded.sessions > 0 {
+            lines.append("FOLDED: \(bgpFolded.sessions) more BGP connection(s) (\(bgpFolded.packets) message(s)) beyond --max-sessions \(analysis.bgpTracker.maxSessions), least recently seen first, are not listed (CAPTURE.STATE.CAP)")
+        }
         lines.append("")
         lines.append("TX: the interval this side sends at, max(own Desired Min TX, peer's Required Min RX) (? = peer unseen); DETECT: the detection time this side applies to its peer; UP-FOR: up to the side's last packet.")
         return lines
