@@ -63,23 +63,37 @@ public struct BGPFramer: Sendable {
 
     /// The next whole message (its bytes, header included), or nil until more bytes arrive.
     public mutating func next() -> [UInt8]? {
-        if !synchronised {
-            guard resynchronise() else { return nil }
+        nextMessage().map { Array(buffer[$0]) }
+    }
+
+    /// Where the next whole message lies in the buffer, or nil until more bytes arrive; read it
+    /// with `withBytes(of:)` before the next `append`. Spares the stream tracker a copy of every
+    /// message.
+    mutating func nextMessage() -> Range<Int>? {
+        while true {
+            if !synchronised {
+                guard resynchronise() else { return nil }
+            }
+            guard buffer.count - start >= BGPHeader.length else { return nil }
+            let length = Int(buffer[start + 16]) << 8 | Int(buffer[start + 17])
+            guard length >= BGPHeader.length else {
+                // A corrupt length: skip this marker and hunt for the next one.
+                start += 1
+                skippedBytes += 1
+                synchronised = false
+                continue
+            }
+            guard buffer.count - start >= length else { return nil }
+            let message = start..<(start + length)
+            lastMessageOrigin = origin(ofByte: dropped + start + length - 1)
+            start += length
+            return message
         }
-        guard buffer.count - start >= BGPHeader.length else { return nil }
-        let length = Int(buffer[start + 16]) << 8 | Int(buffer[start + 17])
-        guard length >= BGPHeader.length else {
-            // A corrupt length: skip this marker and hunt for the next one.
-            start += 1
-            skippedBytes += 1
-            synchronised = false
-            return next()
-        }
-        guard buffer.count - start >= length else { return nil }
-        let message = Array(buffer[start..<(start + length)])
-        lastMessageOrigin = origin(ofByte: dropped + start + length - 1)
-        start += length
-        return message
+    }
+
+    /// The bytes of a message `nextMessage()` returned.
+    func withBytes<Result>(of message: Range<Int>, _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+        buffer.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[message])) }
     }
 
     private mutating func resynchronise() -> Bool {

@@ -2,6 +2,11 @@ import PeerscopeAnalysis
 import PeerscopeWire
 
 extension BGPConformanceEngine {
+    /// The registry's Optional/Transitive bits by type code, 0 for a type it does not describe (no
+    /// defined attribute has both bits clear: well-known ones set Transitive), read once per
+    /// attribute without copying the registry entry.
+    static let expectedFlags: [UInt8] = (0...255).map { BGPAttributeType.known(UInt8($0))?.expectedFlags ?? 0 }
+
     /// BGP.UPD.ATTRS and BGP.UPD.EOR: the well-known mandatory attributes of RFC 4271 §5 and
     /// RFC 4760, attribute flags, duplicates — each with the RFC 7606 treatment a receiver applies.
     mutating func checkUpdate(_ update: BGPUpdate, record: BGPMessageRecord, session: BGPSession, name: String) {
@@ -38,8 +43,8 @@ extension BGPConformanceEngine {
             case 2: present.2 |= bit
             default: present.3 |= bit
             }
-            if let expectedFlags = BGPAttributeType.known(attribute.typeCode)?.expectedFlags,
-               attribute.flags & 0xC0 != expectedFlags {
+            let expectedFlags = Self.expectedFlags[Int(code)]
+            if expectedFlags != 0, attribute.flags & 0xC0 != expectedFlags {
                 add("\(BGPAttributeType.name(attribute.typeCode)) with flags 0x\(String(attribute.flags, radix: 16)) "
                     + "(optional/transitive bits must be 0x\(String(expectedFlags, radix: 16))); "
                     + "RFC 7606 §3(c) treatment: \(BGPAttributeType.flagsTreatment)",
