@@ -33,7 +33,10 @@ extension BGPConformanceEngine {
             }
         }
         var duplicates: [UInt8] = []
+        // ORIGIN values beyond 2, judged after the flags (one pass over the attributes).
+        var badOrigins: [UInt8] = []
         for attribute in update.attributes {
+            if case .origin(let value) = attribute.value, value > 2 { badOrigins.append(value) }
             let code = attribute.typeCode
             if has(code) { duplicates.append(code) }
             let bit = UInt64(1) << (code & 63)
@@ -69,11 +72,9 @@ extension BGPConformanceEngine {
             add("UPDATE announcing routes without \(names); RFC 7606 §3(d) treatment: treat-as-withdraw",
                 kind: "missing \(missing)", measured: "missing \(names)", expected: "ORIGIN, AS_PATH, NEXT_HOP or MP_REACH_NLRI")
         }
-        for attribute in update.attributes {
-            if case .origin(let value) = attribute.value, value > 2 {
-                add("ORIGIN value \(value) (0–2 defined); RFC 7606 §7.1 treatment: treat-as-withdraw",
-                    kind: "origin", measured: "\(value)", expected: "0–2")
-            }
+        for value in badOrigins {
+            add("ORIGIN value \(value) (0–2 defined); RFC 7606 §7.1 treatment: treat-as-withdraw",
+                kind: "origin", measured: "\(value)", expected: "0–2")
         }
     }
 }

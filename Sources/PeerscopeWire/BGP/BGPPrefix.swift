@@ -28,6 +28,12 @@ public struct BGPPrefix: Hashable, Sendable, CustomStringConvertible {
         if let pathID { hasher.combine(pathID) }
     }
 
+    /// The derived comparison, inlined into the route set's probes (it was a call per probe).
+    @inline(__always)
+    public static func == (lhs: BGPPrefix, rhs: BGPPrefix) -> Bool {
+        lhs.address == rhs.address && lhs.length == rhs.length && lhs.pathID == rhs.pathID
+    }
+
     /// Reads prefixes until the buffer ends; `afi` 1 for IPv4, 2 for IPv6.
     static func decodeList(_ bytes: UnsafeRawBufferPointer, afi: UInt16, addPath: Bool,
                            offset: Int) throws(WireError) -> [BGPPrefix] {
@@ -70,6 +76,7 @@ public struct BGPPrefix: Hashable, Sendable, CustomStringConvertible {
 
     /// How many prefixes `bytes` holds (path identifier, length octet, ceil(length/8) octets each),
     /// counting a last one cut short; the decoder reports that one. Only sizes the list.
+    @inline(__always)
     static func count(_ bytes: UnsafeRawBufferPointer, addPath: Bool) -> Int {
         var count = 0
         var index = addPath ? 4 : 0
