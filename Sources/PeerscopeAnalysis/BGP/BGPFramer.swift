@@ -79,33 +79,49 @@ public struct BGPFramer: Sendable {
 
     /// The next whole message (its bytes, header included), or nil until more bytes arrive.
     public mutating func next() -> [UInt8]? {
-        guard let message = nextMessage() else {
-            compact()
-            return nil
-        }
-        return message
+        guard let message = nextMessage() else { return nil }
+        return Array(buffer[message])
     }
 
-    private mutating func nextMessage() -> [UInt8]? {
-        if !synchronised {
-            guard resynchronise() else { return nil }
+    /// Where the next whole message lies in the buffer, or nil until more bytes arrive; read it
+    /// with `withBytes(of:)` before the next `append`. Spares the stream tracker a copy of every
+    /// message. Compacts the buffer only when it returns nil, so a returned range stays valid.
+    mutating func nextMessage() -> Range<Int>? {
+        while true {
+            if !synchronised {
+                guard resynchronise() else {
+                    compact()
+                    return nil
+                }
+            }
+            if skipToCut(ifBefore: BGPHeader.length) { continue }
+            guard buffer.count - start >= BGPHeader.length else {
+                compact()
+                return nil
+            }
+            let length = Int(buffer[start + 16]) << 8 | Int(buffer[start + 17])
+            guard length >= BGPHeader.length else {
+                // A corrupt length: skip this marker and hunt for the next one.
+                start += 1
+                skippedBytes += 1
+                synchronised = false
+                continue
+            }
+            if skipToCut(ifBefore: length) { continue }
+            guard buffer.count - start >= length else {
+                compact()
+                return nil
+            }
+            let message = start..<(start + length)
+            lastMessageOrigin = origin(ofByte: dropped + start + length - 1)
+            start += length
+            return message
         }
-        if skipToCut(ifBefore: BGPHeader.length) { return next() }
-        guard buffer.count - start >= BGPHeader.length else { return nil }
-        let length = Int(buffer[start + 16]) << 8 | Int(buffer[start + 17])
-        guard length >= BGPHeader.length else {
-            // A corrupt length: skip this marker and hunt for the next one.
-            start += 1
-            skippedBytes += 1
-            synchronised = false
-            return next()
-        }
-        if skipToCut(ifBefore: length) { return next() }
-        guard buffer.count - start >= length else { return nil }
-        let message = Array(buffer[start..<(start + length)])
-        lastMessageOrigin = origin(ofByte: dropped + start + length - 1)
-        start += length
-        return message
+    }
+
+    /// The bytes of a message `nextMessage()` returned.
+    func withBytes<Result>(of message: Range<Int>, _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+        buffer.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[message])) }
     }
 
     /// When the next `count` bytes would cross a hole, they are not a message: skip to the hole

@@ -230,9 +230,34 @@ public struct BGPSessionTracker: Sendable {
     }
 
     private mutating func applyRoutes(_ update: BGPUpdate, _ index: Int, _ side: Int, _ mark: (frame: Int, time: Int64)) {
-        var me = sessions[index].sides[side]
-        // Taken out while it changes, so its route set and history are not copied on every UPDATE.
-        sessions[index].sides[side] = BGPSpeakerSide(address: me.address, port: me.port, name: me.name)
+        // Does this UPDATE continue the side's open burst of UPDATEs (one timeline event)?
+        var burst: (event: Int, messages: Int, announced: Int, withdrawn: Int)?
+        if let open = sessions[index].openBurst[side],
+           case .updates(let messages, let plus, let minus, _) = sessions[index].events[open].kind,
+           mark.time - sessions[index].events[open].timeNanoseconds < Self.burstWindowNanoseconds {
+            burst = (open, messages, plus, minus)
+        }
+        // The side changes in place: copying it (its route set and histories) per UPDATE cost
+        // retains and releases of every field.
+        var counts = (announced: 0, withdrawn: 0, size: 0)
+        withSide(index, side) { me in
+            counts = Self.applyRoutes(update, to: &me, at: mark.time, continuingBurst: burst != nil)
+        }
+        if let burst {
+            sessions[index].events[burst.event].kind = .updates(
+                messages: burst.messages + 1, announced: burst.announced + counts.announced,
+                withdrawn: burst.withdrawn + counts.withdrawn, ribSize: counts.size)
+        } else {
+            sessions[index].openBurst[side] = append(.updates(messages: 1, announced: counts.announced,
+                                                              withdrawn: counts.withdrawn, ribSize: counts.size),
+                                                     index, side, mark)
+        }
+    }
+
+    /// The UPDATE's routes into the side's Adj-RIB-In and its size history; returns the routes it
+    /// announced and withdrew and the RIB's size after it.
+    private static func applyRoutes(_ update: BGPUpdate, to me: inout BGPSpeakerSide, at time: Int64,
+                                    continuingBurst: Bool) -> (announced: Int, withdrawn: Int, size: Int) {
         // RFC 4271 §9: withdrawals first, then announcements; MP_UNREACH/MP_REACH carry the same
         // for other families (RFC 4760). No combined lists are built.
         var withdrawnCount = update.withdrawn.count
@@ -255,34 +280,27 @@ public struct BGPSessionTracker: Sendable {
                 touched.append(family)
             }
         }
-        let (announced, withdrawn) = (announcedCount, withdrawnCount)
-        me.updatesAnnounced += announced
-        me.updatesWithdrawn += withdrawn
+        me.updatesAnnounced += announcedCount
+        me.updatesWithdrawn += withdrawnCount
         for family in touched {
             let familySize = family == .ipv4Unicast ? me.routes.count - me.familyRIB.ipv6UnicastCount
                 : family == .ipv6Unicast ? me.familyRIB.ipv6UnicastCount : me.familyRIB.count(family)
-            me.familyRIB.record(family, size: familySize, at: mark.time, burstWindow: Self.burstWindowNanoseconds)
+            me.familyRIB.record(family, size: familySize, at: time, burstWindow: burstWindowNanoseconds)
         }
         let size = me.routes.count + me.familyRIB.total
         let ipv4Size = me.routes.count - me.familyRIB.ipv6UnicastCount
-        if let burst = sessions[index].openBurst[side],
-           case .updates(let messages, let plus, let minus, _) = sessions[index].events[burst].kind,
-           mark.time - sessions[index].events[burst].timeNanoseconds < Self.burstWindowNanoseconds {
-            sessions[index].events[burst].kind = .updates(messages: messages + 1, announced: plus + announced,
-                                                          withdrawn: minus + withdrawn, ribSize: size)
+        if continuingBurst, !me.ribHistory.isEmpty {
             me.ribHistory[me.ribHistory.count - 1].size = size
             me.ribHistory[me.ribHistory.count - 1].ipv4Unicast = ipv4Size
         } else {
-            sessions[index].openBurst[side] = append(.updates(messages: 1, announced: announced, withdrawn: withdrawn,
-                                                              ribSize: size), index, side, mark)
-            me.ribHistory.append((mark.time, size, ipv4Size))
+            me.ribHistory.append((time, size, ipv4Size))
         }
-        sessions[index].sides[side] = me
+        return (announcedCount, withdrawnCount, size)
     }
 
     /// Unicast MP routes join the IPv4 routes' set (the fast path); every other family goes to
     /// the per-family RIB by route key.
-    private func announce(_ nlri: [BGPNLRI], family: BGPAddressFamily, into me: inout BGPSpeakerSide) {
+    private static func announce(_ nlri: [BGPNLRI], family: BGPAddressFamily, into me: inout BGPSpeakerSide) {
         let unicast = family.safi == 1 && family.encoding == .prefix
         for route in nlri {
             if unicast, case .prefix(let prefix) = route {
@@ -293,7 +311,7 @@ public struct BGPSessionTracker: Sendable {
         }
     }
 
-    private func withdraw(_ nlri: [BGPNLRI], family: BGPAddressFamily, from me: inout BGPSpeakerSide) {
+    private static func withdraw(_ nlri: [BGPNLRI], family: BGPAddressFamily, from me: inout BGPSpeakerSide) {
         let unicast = family.safi == 1 && family.encoding == .prefix
         for route in nlri {
             if unicast, case .prefix(let prefix) = route {

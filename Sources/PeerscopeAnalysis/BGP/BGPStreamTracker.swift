@@ -196,8 +196,9 @@ public struct BGPStreamTracker: Sendable {
             if capTally.firstFrame == nil { capTally.firstFrame = frameNumber }
             events += released
         }
-        output += deliver(events, to: &direction, key: key, moment,
-                          overflow: capped || direction.stream.bufferOverflows > overflowsBefore, resynchronising: known)
+        deliver(events, to: &direction, key: key, moment,
+                overflow: capped || direction.stream.bufferOverflows > overflowsBefore, resynchronising: known,
+                into: &output)
         // Kept after FIN/RST: retransmissions of the last segments still arrive and must be
         // recognised as bytes already delivered.
         directions[key] = direction
@@ -206,7 +207,8 @@ public struct BGPStreamTracker: Sendable {
             let released = reverse.stream.acknowledged(tcp.acknowledgmentNumber)
             pendingBytes += reverse.stream.pendingBytes - reverseBefore
             if !released.isEmpty {
-                output += deliver(released, to: &reverse, key: key.reversed, moment, overflow: false, resynchronising: true)
+                deliver(released, to: &reverse, key: key.reversed, moment, overflow: false, resynchronising: true,
+                        into: &output)
             }
             directions[key.reversed] = reverse
         }
@@ -222,7 +224,8 @@ public struct BGPStreamTracker: Sendable {
             guard var direction = directions.removeValue(forKey: key) else { continue }
             let events = direction.stream.flush()
             if !events.isEmpty {
-                output += deliver(events, to: &direction, key: key, lastMoment, overflow: false, resynchronising: true)
+                deliver(events, to: &direction, key: key, lastMoment, overflow: false, resynchronising: true,
+                        into: &output)
             }
             if direction.framer.bufferedBytes > 0 {
                 output.append(transport(.endsMidMessage(bytes: direction.framer.bufferedBytes), key: key,
@@ -243,9 +246,11 @@ public struct BGPStreamTracker: Sendable {
                                      destinationPort: key.destinationPort, ttl: ttl, kind: kind))
     }
 
+    /// Appends to `output` what `events` produced: transport events and each message completed,
+    /// decoded in place in the framer's buffer.
     private mutating func deliver(_ events: [TCPStreamEvent], to direction: inout Direction, key: DirectionKey,
-                                  _ moment: Moment, overflow: Bool, resynchronising: Bool) -> [BGPStreamEvent] {
-        var output: [BGPStreamEvent] = []
+                                  _ moment: Moment, overflow: Bool, resynchronising: Bool,
+                                  into output: inout [BGPStreamEvent]) {
         var closing: [BGPStreamEvent] = []
         let skippedBefore = direction.framer.skippedBytes
         for (index, event) in events.enumerated() {
@@ -266,17 +271,21 @@ public struct BGPStreamTracker: Sendable {
                 output.append(transport(.conflict(bytes: bytes), key: key, ttl: direction.ttl, moment))
             }
         }
-        while let bytes = direction.framer.next() {
+        while let message = direction.framer.nextMessage() {
             if !direction.optionsFinal {
                 let theirs = directions[key.reversed]?.opens
                 direction.options = decodingOptions(mine: direction.opens, theirs: theirs)
                 direction.optionsFinal = direction.opens != nil && theirs != nil
             }
             let options = direction.options ?? BGPDecodingOptions(fourOctetAS: true)
-            let decoded: Result<(BGPHeader, BGPMessage), WireError> = bytes.withUnsafeBytes { view in
-                do throws(WireError) { return .success(try BGPMessage.decode(view, options: options)) } catch { return .failure(error) }
+            // The framer guarantees at least a header's 19 bytes.
+            let (decoded, length, typeCode, markerValid) = direction.framer.withBytes(of: message) { view in
+                let decoded: Result<(BGPHeader, BGPMessage), WireError>
+                do throws(WireError) { decoded = .success(try BGPMessage.decode(view, options: options)) } catch { decoded = .failure(error) }
+                let header = try? decoded.get().0
+                return (decoded, header?.length ?? Int(view[16]) << 8 | Int(view[17]), view[18],
+                        header?.markerValid ?? !view.prefix(16).contains { $0 != 0xFF })
             }
-            let header = try? decoded.get().0
             if case .success((_, .open(let open))) = decoded {
                 direction.opens = open
                 direction.optionsFinal = false
@@ -288,15 +297,14 @@ public struct BGPStreamTracker: Sendable {
             output.append(.message(BGPMessageRecord(
                 frameNumber: stamp.frameNumber, timeNanoseconds: stamp.time, source: key.source,
                 destination: key.destination, sourcePort: key.sourcePort, destinationPort: key.destinationPort,
-                ttl: direction.ttl, length: header?.length ?? Int(bytes[16]) << 8 | Int(bytes[17]), typeCode: bytes[18],
-                markerValid: header?.markerValid ?? !bytes.prefix(16).contains { $0 != 0xFF },
+                ttl: direction.ttl, length: length, typeCode: typeCode, markerValid: markerValid,
                 message: decoded.map(\.1))))
         }
         if direction.framer.skippedBytes > skippedBefore, resynchronising {
             output.append(transport(.resynchronised(skipped: direction.framer.skippedBytes - skippedBefore),
                                     key: key, ttl: direction.ttl, moment))
         }
-        return output + closing
+        output += closing
     }
 
     /// Both ends' OPENs decide how UPDATEs are read (RFC 6793, RFC 7911, RFC 8654).

@@ -2,6 +2,11 @@ import PeerscopeAnalysis
 import PeerscopeWire
 
 extension BGPConformanceEngine {
+    /// The registry's Optional/Transitive bits by type code, 0 for a type it does not describe (no
+    /// defined attribute has both bits clear: well-known ones set Transitive), read once per
+    /// attribute without copying the registry entry.
+    static let expectedFlags: [UInt8] = (0...255).map { BGPAttributeType.known(UInt8($0))?.expectedFlags ?? 0 }
+
     /// BGP.UPD.ATTRS and BGP.UPD.EOR: the well-known mandatory attributes of RFC 4271 §5 and
     /// RFC 4760, attribute flags, duplicates — each with the RFC 7606 treatment a receiver applies.
     mutating func checkUpdate(_ update: BGPUpdate, record: BGPMessageRecord, session: BGPSession, name: String) {
@@ -28,7 +33,10 @@ extension BGPConformanceEngine {
             }
         }
         var duplicates: [UInt8] = []
+        // ORIGIN values beyond 2, judged after the flags (one pass over the attributes).
+        var badOrigins: [UInt8] = []
         for attribute in update.attributes {
+            if case .origin(let value) = attribute.value, value > 2 { badOrigins.append(value) }
             let code = attribute.typeCode
             if has(code) { duplicates.append(code) }
             let bit = UInt64(1) << (code & 63)
@@ -38,8 +46,8 @@ extension BGPConformanceEngine {
             case 2: present.2 |= bit
             default: present.3 |= bit
             }
-            if let expectedFlags = BGPAttributeType.known(attribute.typeCode)?.expectedFlags,
-               attribute.flags & 0xC0 != expectedFlags {
+            let expectedFlags = Self.expectedFlags[Int(code)]
+            if expectedFlags != 0, attribute.flags & 0xC0 != expectedFlags {
                 add("\(BGPAttributeType.name(attribute.typeCode)) with flags 0x\(String(attribute.flags, radix: 16)) "
                     + "(optional/transitive bits must be 0x\(String(expectedFlags, radix: 16))); "
                     + "RFC 7606 §3(c) treatment: \(BGPAttributeType.flagsTreatment)",
@@ -64,11 +72,9 @@ extension BGPConformanceEngine {
             add("UPDATE announcing routes without \(names); RFC 7606 §3(d) treatment: treat-as-withdraw",
                 kind: "missing \(missing)", measured: "missing \(names)", expected: "ORIGIN, AS_PATH, NEXT_HOP or MP_REACH_NLRI")
         }
-        for attribute in update.attributes {
-            if case .origin(let value) = attribute.value, value > 2 {
-                add("ORIGIN value \(value) (0–2 defined); RFC 7606 §7.1 treatment: treat-as-withdraw",
-                    kind: "origin", measured: "\(value)", expected: "0–2")
-            }
+        for value in badOrigins {
+            add("ORIGIN value \(value) (0–2 defined); RFC 7606 §7.1 treatment: treat-as-withdraw",
+                kind: "origin", measured: "\(value)", expected: "0–2")
         }
     }
 }

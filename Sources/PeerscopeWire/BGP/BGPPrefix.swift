@@ -28,6 +28,12 @@ public struct BGPPrefix: Hashable, Sendable, CustomStringConvertible {
         if let pathID { hasher.combine(pathID) }
     }
 
+    /// The derived comparison, inlined into the route set's probes (it was a call per probe).
+    @inline(__always)
+    public static func == (lhs: BGPPrefix, rhs: BGPPrefix) -> Bool {
+        lhs.address == rhs.address && lhs.length == rhs.length && lhs.pathID == rhs.pathID
+    }
+
     /// Reads prefixes until the buffer ends; `afi` 1 for IPv4, 2 for IPv6.
     static func decodeList(_ bytes: UnsafeRawBufferPointer, afi: UInt16, addPath: Bool,
                            offset: Int) throws(WireError) -> [BGPPrefix] {
@@ -41,6 +47,8 @@ public struct BGPPrefix: Hashable, Sendable, CustomStringConvertible {
                                   as wrap: (BGPPrefix) -> Route) throws(WireError) -> [Route] {
         var cursor = ByteCursor(bytes)
         var prefixes: [Route] = []
+        // Sized once (a list of ten /24s grew through five buffers otherwise).
+        prefixes.reserveCapacity(count(bytes, addPath: addPath))
         let maximum = afi == 2 ? 128 : 32
         while cursor.remaining > 0 {
             let start = cursor.offset
@@ -64,6 +72,19 @@ public struct BGPPrefix: Hashable, Sendable, CustomStringConvertible {
             prefixes.append(wrap(BGPPrefix(address: address, length: length, pathID: pathID)))
         }
         return prefixes
+    }
+
+    /// How many prefixes `bytes` holds (path identifier, length octet, ceil(length/8) octets each),
+    /// counting a last one cut short; the decoder reports that one. Only sizes the list.
+    @inline(__always)
+    static func count(_ bytes: UnsafeRawBufferPointer, addPath: Bool) -> Int {
+        var count = 0
+        var index = addPath ? 4 : 0
+        while index < bytes.count {
+            count += 1
+            index += (Int(bytes[index]) + 7) / 8 + (addPath ? 5 : 1)
+        }
+        return count
     }
 
     func encode(into bytes: inout [UInt8]) {

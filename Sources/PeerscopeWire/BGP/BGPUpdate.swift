@@ -45,6 +45,9 @@ public struct BGPUpdate: Hashable, Sendable {
                             at: attributesStart)
         }
         var attributes: [BGPPathAttribute] = []
+        // Sized once: growing the array one attribute at a time reallocated it three or four times
+        // per UPDATE.
+        attributes.reserveCapacity(Self.attributeCount(attributeBytes))
         var attributeCursor = ByteCursor(attributeBytes)
         while attributeCursor.remaining > 0 {
             let start = attributeCursor.offset
@@ -67,6 +70,23 @@ public struct BGPUpdate: Hashable, Sendable {
         let nlriOffset = cursor.offset
         let announced = try BGPPrefix.decodeList(cursor.rest, afi: 1, addPath: v4AddPath, offset: nlriOffset)
         return BGPUpdate(withdrawn: withdrawn, attributes: attributes, announced: announced)
+    }
+
+    /// How many attribute headers the Path Attributes field holds (RFC 4271 §4.3: flags, type, a
+    /// length of one octet, two with Extended Length), counting the last even when its value runs
+    /// past the end; the decoder reports that one. Only sizes the array.
+    static func attributeCount(_ bytes: UnsafeRawBufferPointer) -> Int {
+        var count = 0
+        var index = 0
+        while index < bytes.count {
+            count += 1
+            let extended = bytes[index] & BGPPathAttribute.extendedLength != 0
+            let header = extended ? 4 : 3
+            guard bytes.count - index >= header else { break }
+            let length = extended ? Int(bytes[index + 2]) << 8 | Int(bytes[index + 3]) : Int(bytes[index + 2])
+            index += header + length
+        }
+        return count
     }
 
     public func encode(into bytes: inout [UInt8], fourOctetAS: Bool = true) {
