@@ -44,6 +44,24 @@ struct ProbeVerdictTests {
         #expect(Evaluate.handshake(ProbeRecord(), startedAt: 0).verdict == .fail)
     }
 
+    @Test("a flood of undecodable packets from the peer's address: the device's state is its last decodable packet's, and one state change")
+    func floodOfGarbageKeepsDeviceState() {
+        var record = ProbeRecord()
+        record.appendDevice(DevicePacket(time: 0, packet: Self.device(.up)))
+        // 200,000 undecodable datagrams (what a hostile sender spoofing the peer's address gets
+        // recorded): each append used to scan back over all of them to find the device's state.
+        let garbage: [UInt8] = [0xFF, 0x00, 0x01]
+        for index in 1...200_000 {
+            record.appendDevice(DevicePacket(time: Int64(index) * 1_000, wallTime: Int64(index) * 1_000, bytes: garbage,
+                                             packet: nil, ttl: 255, sourcePort: 49_152, destinationPort: 3_784))
+        }
+        #expect(record.deviceState == .up)
+        record.appendDevice(DevicePacket(time: 300 * Self.ms, packet: Self.device(.down, diag: .controlDetectionTimeExpired)))
+        #expect(record.deviceState == .down)
+        #expect(record.stateChanges.map(\.to) == [.up, .down])
+        #expect(record.devicePackets.count == 200_002)
+    }
+
     @Test func slowStartGaps() {
         var record = ProbeRecord()
         Self.upStream(&record, from: 0, gaps: [300])

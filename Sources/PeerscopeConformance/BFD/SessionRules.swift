@@ -114,10 +114,11 @@ extension BFDConformanceEngine {
         }
         sender.originals += 1
         if sender.outstanding.count < 4_096 { sender.outstanding[echo.payloadDigest] = time }
-        // The session whose end is the sender, and the peer's echo request.
-        let session = tracker.sessions.last { session in
+        // The session whose end is the sender (the newest: highest ID, since slots are reused once
+        // the tracker folds sessions at its cap), and the peer's echo request.
+        let session = tracker.sessions.lazy.filter { session in
             session.transport == .singleHop && (session.a?.address == source || session.b?.address == source)
-        }
+        }.max { $0.id < $1.id }
         sender.sessionID = session?.id
         if let session {
             let mine = session.a?.address == source ? 0 : 1

@@ -119,20 +119,23 @@ public struct BGPObservation: Hashable, Sendable {
 /// Everything a run observed, in arrival order: the input of every verdict. Pure data, so the
 /// verdict logic runs on recorded or synthetic records in virtual time.
 public struct ProbeRecord: Sendable {
-    public var devicePackets: [DevicePacket] = []
+    /// Appended through `appendDevice` only, which keeps `deviceState` in step.
+    public private(set) var devicePackets: [DevicePacket] = []
     public var sentPackets: [SentPacket] = []
     public var stateChanges: [StateChange] = []
     public var bgp: [BGPObservation] = []
 
     public init() {}
 
-    /// The device's state as its latest decodable packet says.
-    public var deviceState: BFDState? { devicePackets.last { $0.packet != nil }?.packet?.state }
+    /// The device's state as its latest decodable packet says. Kept, not searched for: a flood of
+    /// undecodable packets from the peer's address made every append scan back over all of them.
+    public private(set) var deviceState: BFDState?
 
     /// Appends a device packet and, when its State differs from the previous one, a state change.
     public mutating func appendDevice(_ packet: DevicePacket) {
         let previous = deviceState
         devicePackets.append(packet)
+        if let decoded = packet.packet { deviceState = decoded.state }
         guard let decoded = packet.packet, decoded.version == 1 else { return }
         if previous != decoded.state {
             stateChanges.append(StateChange(time: packet.time, side: .device, from: previous ?? .down, to: decoded.state,
