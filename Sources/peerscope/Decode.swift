@@ -94,7 +94,10 @@ struct Decode: ParsableCommand {
         let jsonRenderer = DecodeJSONRenderer(file: header ? path : nil)
         let bgpRenderer = BGPLineRenderer(timeDecimals: text.timeDecimals)
         let bgpJSON = BGPJSONRenderer(file: header ? path : nil)
-        var bgp = BGPStreamTracker(bufferLimit: capture.tcpBufferKiB * 1_024, totalBufferLimit: capture.stateLimits.maxReassemblyBytes)
+        // Two directions per connection: `--max-sessions` connections followed at once, as in `check`.
+        let (directionCap, overflow) = capture.stateLimits.maxSessions.multipliedReportingOverflow(by: 2)
+        var bgp = BGPStreamTracker(bufferLimit: capture.tcpBufferKiB * 1_024, totalBufferLimit: capture.stateLimits.maxReassemblyBytes,
+                                   maxDirections: overflow ? .max : directionCap)
         var readError: CaptureError?
         do throws(CaptureError) {
             if count {
@@ -168,6 +171,11 @@ struct Decode: ParsableCommand {
                         Console.error("\(path): the capture ends mid-message: \(bytes) byte(s) of a BGP message from \(transport.source) were never completed")
                     }
                 }
+            }
+            if bgp.directionsForgotten > 0 {
+                Console.error("\(path): \(bgp.directionsForgotten) TCP direction(s) forgotten with their buffered bytes after more than "
+                              + "\(capture.stateLimits.maxSessions) connection(s) were followed at once (the least recently seen first); "
+                              + "raise the limit with --max-sessions")
             }
         }
         if let filter = capture.filter, decoder.tally.frames == 0 {

@@ -129,9 +129,44 @@ public struct BGPStreamTracker: Sendable {
     private var pendingBytes = 0
     public private(set) var capTally = CapTally()
 
-    public init(bufferLimit: Int = 1 << 20, totalBufferLimit: Int = StateLimits.defaultMaxReassemblyBytes) {
+    /// Most directions followed at once when the tracker stands alone (`decode -Y bgp`); nil when a
+    /// session tracker above it folds whole connections itself (`forget`).
+    public let maxDirections: Int?
+    /// Directions forgotten at `maxDirections`, the least recently seen first, with their buffers.
+    public private(set) var directionsForgotten = 0
+    private var recency = RecencyList()
+    private var slotKeys: [DirectionKey] = []
+    private var slotOfKey: [DirectionKey: Int] = [:]
+
+    public init(bufferLimit: Int = 1 << 20, totalBufferLimit: Int = StateLimits.defaultMaxReassemblyBytes,
+                maxDirections: Int? = nil) {
         self.bufferLimit = bufferLimit
         self.totalBufferLimit = totalBufferLimit
+        self.maxDirections = maxDirections.map { max($0, 1) }
+    }
+
+    /// Marks `key` as seen now; at the cap, a direction not yet followed takes the slot of the one
+    /// seen longest ago, which is forgotten with its buffers. O(1): no scan (issue 12 item 5).
+    private mutating func touch(_ key: DirectionKey, cap: Int) {
+        if let slot = slotOfKey[key] {
+            recency.touch(slot)
+            return
+        }
+        guard slotKeys.count >= cap, let slot = recency.leastRecent else {
+            slotOfKey[key] = slotKeys.count
+            slotKeys.append(key)
+            recency.append()
+            return
+        }
+        let old = slotKeys[slot]
+        slotOfKey[old] = nil
+        if let gone = directions.removeValue(forKey: old) {
+            pendingBytes -= gone.stream.pendingBytes
+            directionsForgotten += 1
+        }
+        slotKeys[slot] = key
+        slotOfKey[key] = slot
+        recency.touch(slot)
     }
 
     /// Directions followed (each connection has two once both sides spoke).
@@ -161,6 +196,7 @@ public struct BGPStreamTracker: Sendable {
                                destination: network.destination, destinationPort: tcp.destinationPort)
         let moment = Moment(frameNumber: frameNumber, time: time)
         lastMoment = moment
+        if let maxDirections { touch(key, cap: maxDirections) }
         var output: [BGPStreamEvent] = []
         let retransmittedSYN = tcp.flags.contains(.syn) && directions[key]?.stream.nextSequence == tcp.sequenceNumber &+ 1
         if tcp.flags.contains(.syn), !retransmittedSYN {
