@@ -52,6 +52,28 @@ struct TimerRuleTests {
         #expect(!hole.problems().contains("BFD.TMR.TX.SLOW"))
     }
 
+    @Test("A capture started mid-session with one side's packets only: its gaps are not judged late against its own Desired Min TX")
+    func txSlowNeedsThePeersParameters() {
+        // RFC 5880 §6.8.2: A sends at max(its Desired Min TX 200 ms, B's Required Min RX 300 ms).
+        // Until a packet of B's is seen, 200 ms is only a lower bound: gaps of 228–297 ms are
+        // within 75–100 % of the real 300 ms interval and prove nothing late.
+        var midSession = Exchange()
+        midSession.a.desiredTx = 200_000
+        midSession.b.requiredRx = 300_000
+        midSession.a.state = .up
+        midSession.a.yours = midSession.b.discriminator
+        midSession.periodic(seconds: 4, only: .a)
+        #expect(!midSession.problems().contains("BFD.TMR.TX.SLOW"))
+        #expect(!midSession.problems().contains("BFD.TMR.TX.FAST"))
+        // Twin: once B's packet shows its 300 ms, gaps of 110–120 % of it are late.
+        var late = Exchange()
+        late.a.desiredTx = 200_000
+        late.b.requiredRx = 300_000
+        late.handshake()
+        late.periodic(seconds: 4, jitter: 1.1...1.2)
+        #expect(late.problems().contains("BFD.TMR.TX.SLOW"))
+    }
+
     @Test("BFD.TMR.JITTER.RANGE: a sender that applies no jitter at all")
     func noJitter() {
         var exchange = Exchange()

@@ -103,7 +103,11 @@ extension BFDConformanceEngine {
                        "Periodic packets sent faster than the negotiated interval allows")
             }
         }
-        if packet.detectMultiplier == 1, gap > intervalNs * 9 / 10 + tolerance {
+        // Until the peer's packets are seen, the interval is only this side's Desired Min TX: a
+        // lower bound of the negotiated one (§6.8.2 takes the larger of it and the peer's Required
+        // Min RX). A gap shorter than 75 % of it is still too fast; a longer one proves nothing.
+        let upperKnown = context.peerParametersKnown
+        if upperKnown, packet.detectMultiplier == 1, gap > intervalNs * 9 / 10 + tolerance {
             report("BFD.TMR.TX.JITTER.MULT1", context, session: session, frames: frames, measured: measured(),
                    expected: "≤ 90% with Detect Mult 1", tolerance: toleranceText,
                    "With Detect Mult 1 every gap must be at most 90% of the interval")
@@ -118,7 +122,8 @@ extension BFDConformanceEngine {
         }
         // Late: the negotiated interval in force for this packet is the upper one (after a change).
         let upper = Int64(max(context.negotiatedTxInterval ?? interval, holding ?? 0)) * 1_000
-        guard gap > upper + tolerance, state.sides[me].peerZeroRxSince == nil, !packet.flags.contains(.demand) else { return }
+        guard upperKnown, gap > upper + tolerance, state.sides[me].peerZeroRxSince == nil, !packet.flags.contains(.demand)
+        else { return }
         let detection = session.detectionTime(forPacketsFrom: me).map { Int64($0) * 1_000 }
         let peerIndex = 1 - me
         // Did the receiver stay Up through the silence? Then it got packets the capture lacks.
