@@ -26,6 +26,17 @@ struct BGPRuleTests {
         #expect(session.a.messages[4] == 4)  // the KEEPALIVE confirming the OPEN and three periodic ones
     }
 
+    @Test("a session picked up mid-stream (no OPEN captured): KEEPALIVEs both ways read as Established (RFC 4271 §8.2.2), one way only does not")
+    func midStreamState() throws {
+        var both = BGPExchange()
+        both.send(.a, .keepalive)
+        both.send(.b, .keepalive)
+        #expect(try #require(both.analyse().bgpSessions.first).stateName == "Established")
+        var one = BGPExchange()
+        one.send(.a, .keepalive)
+        #expect(try #require(one.analyse().bgpSessions.first).stateName == "Connect")
+    }
+
     @Test("BGP.MSG.MARKER: a marker that is not all ones")
     func marker() throws {
         var bent = BGPExchange()

@@ -172,6 +172,10 @@ public struct BGPSession: Sendable {
         if establishedTime != nil { return "Established" }
         if sides.contains(where: { $0.confirmedOpen }) { return "OpenConfirm" }
         if sides.contains(where: { $0.open != nil }) { return "OpenSent" }
+        // Picked up mid-session (no OPEN in the capture): RFC 4271 §9 sends UPDATEs only in
+        // Established, and a KEEPALIVE received in OpenConfirm moves to Established (§8.2.2), so
+        // UPDATEs, or KEEPALIVEs both ways, show a session that was already Established.
+        if sides.contains(where: { $0.messages[2] > 0 }) || sides.allSatisfy({ $0.messages[4] > 0 }) { return "Established" }
         return "Connect"
     }
 
