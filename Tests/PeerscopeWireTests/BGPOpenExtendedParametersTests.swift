@@ -73,6 +73,17 @@ struct BGPOpenExtendedParametersTests {
         #expect(try Self.decodeBody(body) == Self.manyCapabilities)
     }
 
+    @Test("a first parameter of type 255 is written in the extended form, where it cannot read as the marker (fuzz round-trip find)")
+    func firstParameterType255() throws {
+        let open = BGPOpen(myAS: 50, holdTime: 65_535, identifier: Self.identifier, capabilities: [],
+                           otherParameters: [BGPRawParameter(type: 255, value: []), BGPRawParameter(type: 1, value: [1])])
+        let body = Self.body(open)
+        // RFC 9072 §2: Non-Ext OP Len 255, Non-Ext OP Type 255, a two-octet length of 3 + 4 octets,
+        // then each parameter with a two-octet length.
+        #expect(Array(body[9...]) == [255, 255, 0, 7, 255, 0, 0, 1, 0, 1, 1])
+        #expect(try Self.decodeBody(body) == open)
+    }
+
     @Test("a capability value beyond its one-octet length (RFC 5492 §4) is clipped, never a trap")
     func oversizedCapabilityClipped() throws {
         let open = BGPOpen(myAS: 1, holdTime: 90, identifier: Self.identifier,

@@ -104,8 +104,10 @@ public struct BGPOpen: Hashable, Sendable {
         }
         for parameter in otherParameters { parameters.append((parameter.type, parameter.value)) }
         let nonExtendedLength = parameters.reduce(0) { $0 + 2 + $1.value.count }
+        // A first parameter of type 255 (IANA: RFC 9072's extended-length marker) would read back
+        // as the marker in RFC 4271's form, so it is written only in the extended form.
         let extended = nonExtendedLength > Self.maximumNonExtendedParametersLength
-            || parameters.contains { $0.value.count > Int(UInt8.max) }
+            || parameters.contains { $0.value.count > Int(UInt8.max) } || parameters.first?.type == 255
         var body: [UInt8] = []
         for (type, value) in parameters {
             let size = (extended ? 3 : 2) + value.count
