@@ -4,7 +4,7 @@ PEERSCOPE   := .build/debug/peerscope
 SAMPLE      ?= captures/lab/frr-bird-failover.pcap
 IS_ROOT     := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 
-.PHONY: all setup setup-lab build release run test unit-test lab-verify lab-regen bench fuzz-smoke clean
+.PHONY: all setup setup-lab setup-report report-screenshot build release run test unit-test lab-verify lab-regen bench fuzz-smoke clean
 
 all: build
 
@@ -13,6 +13,13 @@ setup:
 
 setup-lab:
 	@tools/setup --lab
+
+setup-report:
+	@tools/setup --report || { [ "$$(id -u)" != 0 ] && echo "setup-report: without Chromium and html5lib the report's browser tests are skipped"; }
+
+## report-screenshot: regenerate docs/report.png (the README's picture) from a lab capture.
+report-screenshot: build
+	PEERSCOPE=$(PEERSCOPE) tools/report/screenshot
 
 build: setup
 	$(SWIFT) build --product peerscope
@@ -27,7 +34,9 @@ run: build
 
 ## test: unit, differential (tshark) and CLI tests, then the lab's manifest facts on the committed
 ## captures; as root with the lab daemons present, two lab scenarios are also regenerated and checked.
-test: setup
+## The report's browser tests (ReportBrowserTests) run in headless Chromium, which setup-report
+## installs as root; without it they are skipped.
+test: setup setup-report
 	$(SWIFT) build --product peerscope
 	$(SWIFT) test
 	@$(MAKE) --no-print-directory lab-verify

@@ -18,7 +18,7 @@ struct Peerscope: ParsableCommand {
             Exit codes: 0 clean, 1 a MUST-level conformance finding, 2 unusable input or usage error.
             """,
         version: "0.1.0",
-        subcommands: [Decode.self, Sessions.self, Timeline.self, Check.self, Live.self, Probe.self, Respond.self]
+        subcommands: [Decode.self, Sessions.self, Timeline.self, Check.self, Report.self, Live.self, Probe.self, Respond.self]
     )
 
     static func main() {

@@ -37,6 +37,9 @@ struct Probe: ParsableCommand {
     @Flag(help: "Print the report as JSON on standard output; progress lines go to standard error.")
     var json = false
 
+    @Option(help: ArgumentHelp("Also write the report as one self-contained HTML page: each case with its verdict and evidence.", valueName: "out.html"))
+    var html: String?
+
     @Option(name: .customShort("w"), help: ArgumentHelp("Keep the run's capture (pcapng) here.", valueName: "run.pcapng"))
     var write: String?
 
@@ -84,6 +87,14 @@ struct Probe: ParsableCommand {
         if let junit {
             guard FileManager.default.createFile(atPath: junit, contents: Data(ProbeReportRenderer.junit(report).utf8)) else {
                 Console.error("\(junit): cannot write the JUnit report")
+                throw ExitCode(2)
+            }
+        }
+        if let html {
+            let page = ReportPage.probe(reportJSON: String(decoding: try JSONEncoder().encode(report), as: UTF8.self),
+                                        title: "\(report.suite) against \(report.peer)")
+            guard FileManager.default.createFile(atPath: html, contents: Data(page.utf8)) else {
+                Console.error("\(html): cannot write the HTML report")
                 throw ExitCode(2)
             }
         }

@@ -1,0 +1,125 @@
+import PeerscopeConformance
+
+/// The report model `peerscope report` embeds in its HTML page: what `check`, `sessions --json`,
+/// `timeline` and the failover table compute, kept as numbers (times in ns from the file's first
+/// frame, counts, µs for BFD timers as the wire carries them). Only the renderers format them.
+///
+/// Versioned: a reader of the embedded JSON checks `schema` (2, as issue 13 numbers the typed
+/// report). Findings' measured/expected/tolerance are still text (`ReportValue`) until findings
+/// carry typed values; a typed value then fills `ReportValue`'s numeric fields, the shape stays.
+public struct ReportDocument: Codable, Sendable {
+    public var schema = 2
+    public var generator = "peerscope report"
+    public var files: [ReportFile]
+    public var summary: ReportSummary
+
+    public init(files: [ReportFile], summary: ReportSummary) {
+        self.files = files
+        self.summary = summary
+    }
+}
+
+/// What `check` would say about the run: findings per level and its exit status.
+public struct ReportSummary: Codable, Sendable {
+    public var files: Int
+    public var bfdSessions: Int
+    public var bgpSessions: Int
+    public var failovers: Int
+    /// Findings per level ("must", "should", "info"), after `--rules` and `--min-level`.
+    public var findings: [String: Int]
+    /// MUST findings listed as known deviations (`--known-deviations`): shown, not counted.
+    public var knownDeviations: Int
+    /// `check`'s exit status: 0 clean, 1 a MUST finding, 2 unusable input.
+    public var exitCode: Int
+    /// "pass", "fail" or "unusable", the words for `exitCode`.
+    public var verdict: String
+
+    public init(files: [ReportFile], exitCode: Int, knownDeviations: Int) {
+        self.files = files.count
+        bfdSessions = files.reduce(0) { $0 + $1.bfdSessions.count }
+        bgpSessions = files.reduce(0) { $0 + $1.bgpSessions.count }
+        failovers = files.reduce(0) { $0 + $1.failovers.count }
+        var counts: [String: Int] = [:]
+        for level in RuleLevel.allCases {
+            counts[level.rawValue] = files.reduce(0) { total, file in total + file.findings.filter { $0.level == level.rawValue }.count }
+        }
+        findings = counts
+        self.knownDeviations = knownDeviations
+        self.exitCode = exitCode
+        verdict = exitCode == 0 ? "pass" : exitCode == 1 ? "fail" : "unusable"
+    }
+}
+
+/// One capture file (or one merged set of capture points) analysed.
+public struct ReportFile: Codable, Sendable {
+    public var path: String
+    /// Frames decoded, and records read (the last frame number in Wireshark's numbering).
+    public var frames: Int
+    public var recordsRead: Int
+    /// Absolute time of the first frame (ns since the epoch), the origin of every other time.
+    public var originNanoseconds: Int64
+    public var durationNanoseconds: Int64
+    /// The file's timestamp resolution in ns (1 000 for µs pcap, 1 for ns).
+    public var resolutionNanoseconds: Int64
+    /// The capture points of `--merge`, in the order given.
+    public var capturePoints: [String]
+    /// Set when the file could not be read to its end.
+    public var readError: String?
+    public var bfdSessions: [ReportBFDSession]
+    public var bgpSessions: [ReportBGPSession]
+    public var failovers: [ReportFailover]
+    public var findings: [ReportFinding]
+}
+
+/// A measured, expected or tolerance value. Today the rules give text only; `nanoseconds` and
+/// `count` are where typed values go (issue 13 item 4) so the page can draw them.
+public struct ReportValue: Codable, Sendable, Equatable {
+    public var text: String
+    public var nanoseconds: Int64?
+    public var count: Int?
+
+    public init(text: String, nanoseconds: Int64? = nil, count: Int? = nil) {
+        self.text = text
+        self.nanoseconds = nanoseconds
+        self.count = count
+    }
+}
+
+public struct ReportFinding: Codable, Sendable {
+    public var rule: String
+    public var level: String
+    /// The RFC section the rule stands on ("RFC 5880 §6.8.4").
+    public var reference: String
+    public var title: String
+    public var bfdSession: Int?
+    public var bgpSession: Int?
+    public var side: String?
+    /// Wireshark frame numbers (1-based) that show it.
+    public var frames: [Int]
+    public var timeNanoseconds: Int64?
+    public var measured: ReportValue?
+    public var expected: ReportValue?
+    public var tolerance: ReportValue?
+    public var message: String
+    public var occurrences: Int
+    /// A MUST listed in `--known-deviations`: shown, not counted in the exit status.
+    public var knownDeviation: Bool
+
+    public init(_ finding: Finding, knownDeviation: Bool = false) {
+        rule = finding.rule.id
+        level = finding.level.rawValue
+        reference = finding.rule.reference
+        title = finding.rule.summary
+        bfdSession = finding.sessionID
+        bgpSession = finding.bgpSessionID
+        side = finding.side
+        frames = finding.frames
+        timeNanoseconds = finding.relativeTimeNanoseconds
+        measured = finding.measured.map { ReportValue(text: $0) }
+        expected = finding.expected.map { ReportValue(text: $0) }
+        tolerance = finding.tolerance.map { ReportValue(text: $0) }
+        message = finding.message
+        occurrences = finding.occurrences
+        self.knownDeviation = knownDeviation
+    }
+}
