@@ -36,7 +36,7 @@ struct EscapingTests {
     /// A BGP session whose OPEN carries an FQDN capability (code 73: length, hostname, length,
     /// domain) with the hostile text and invalid UTF-8, and whose NOTIFICATION Cease/Administrative
     /// Shutdown carries the hostile text as its RFC 9003 shutdown communication.
-    static func hostileCapture() throws -> String {
+    static func hostileCapture(text hostileText: String = hostile) throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("peerscope-hostile-\(UUID().uuidString).pcap").path
         let writer = try CaptureWriter(path: path, format: .pcap, linkType: .ethernet)
         let a = IPAddress("192.0.2.1")!, b = IPAddress("192.0.2.2")!
@@ -52,7 +52,7 @@ struct EscapingTests {
             writer.write(timestampNanoseconds: time, bytes: builder.build(payload: payload))
             time += 1_000_000
         }
-        let hostname = Array(hostile.utf8) + [0xFF, 0xFE, 0xC0]  // ends in invalid UTF-8
+        let hostname = Array(hostileText.utf8) + [0xFF, 0xFE, 0xC0]  // ends in invalid UTF-8
         let domain = Array("evil\u{1b}[2J.example".utf8)
         let fqdn = BGPCapability.unknown(code: 73, value: [UInt8(hostname.count)] + hostname + [UInt8(domain.count)] + domain)
         segment(a, .syn)
@@ -64,7 +64,7 @@ struct EscapingTests {
                                                          capabilities: [.routeRefresh])).encoded())
         segment(a, [.ack, .psh], BGPMessage.keepalive.encoded())
         segment(b, [.ack, .psh], BGPMessage.keepalive.encoded())
-        let text = Array(hostile.utf8)
+        let text = Array(hostileText.utf8)
         segment(b, [.ack, .psh], BGPMessage.notification(BGPNotification(code: 6, subcode: 2, data: [UInt8(text.count)] + text)).encoded())
         segment(b, [.ack, .fin])
         writer.flush()

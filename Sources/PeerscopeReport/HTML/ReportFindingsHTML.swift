@@ -30,6 +30,14 @@ enum ReportFindingsHTML {
         }
         html += "</tbody></table>\n"
         if document.files.allSatisfy({ $0.findings.isEmpty }) { html += "<p>No findings.</p>\n" }
+        if !document.rules.isEmpty {
+            html += "<details id=\"rules\"><summary>What the rules above check</summary><dl>\n"
+            for (id, rule) in document.rules.sorted(by: { $0.key < $1.key }) {
+                html += "<dt><code>\(WireText.html(id))</code> (\(rule.level.uppercased()), \(WireText.html(rule.reference)))</dt>"
+                    + "<dd>\(WireText.html(rule.summary))</dd>\n"
+            }
+            html += "</dl></details>\n"
+        }
         return html + "</section>\n"
     }
 
@@ -44,22 +52,26 @@ enum ReportFindingsHTML {
         if finding.knownDeviation { what += " <span class=\"known\">(known deviation)</span>" }
         if let file { what += " <span class=\"file\">\(WireText.html(file))</span>" }
         let frames = finding.frames.map(String.init).joined(separator: ", ")
-        let cells: [(sort: String, html: String)] = [
+        // A cell carries `data-sort` only where its text would not sort right by itself.
+        let cells: [(sort: String?, html: String)] = [
             (levelRank(finding.level), "<span class=\"level level-\(finding.level)\">\(finding.level.uppercased())</span>"),
-            (finding.rule, "<code title=\"\(WireText.html(finding.title))\">\(WireText.html(finding.rule))</code>"),
-            (finding.reference, WireText.html(finding.reference)),
-            (session, session),
-            (finding.side ?? "", WireText.html(finding.side ?? "")),
+            (nil, "<code>\(WireText.html(finding.rule))</code>"),
+            (nil, WireText.html(finding.reference)),
+            (nil, session),
+            (nil, WireText.html(finding.side ?? "")),
             (finding.timeNanoseconds.map(String.init) ?? "", time),
             (finding.frames.first.map(String.init) ?? "", frames),
-            (finding.measured?.text ?? "", WireText.html(finding.measured?.text ?? "")),
-            (finding.expected?.text ?? "", WireText.html(finding.expected?.text ?? "")),
-            (finding.tolerance?.text ?? "", WireText.html(finding.tolerance?.text ?? "")),
-            (finding.message, what),
+            (nil, WireText.html(finding.measured?.text ?? "")),
+            (nil, WireText.html(finding.expected?.text ?? "")),
+            (nil, WireText.html(finding.tolerance?.text ?? "")),
+            (nil, what),
         ]
         var html = "<tr class=\"finding\" data-level=\"\(finding.level)\" data-rule=\"\(WireText.html(finding.rule))\""
-            + " data-session=\"\(session)\" data-time=\"\(finding.timeNanoseconds.map(String.init) ?? "")\">"
-        for cell in cells { html += "<td data-sort=\"\(WireText.html(cell.sort))\">\(cell.html)</td>" }
+            + " data-session=\"\(session)\">"
+        for cell in cells {
+            html += cell.sort.map { "<td data-sort=\"\(WireText.html($0))\">" } ?? "<td>"
+            html += cell.html + "</td>"
+        }
         return html + "</tr>\n"
     }
 

@@ -93,7 +93,7 @@ const BFD = (() => {
 
   // RFC 5880 §6.8.7: each gap is 75–100 % of the interval (the bands from 75 % to 100 %).
   function histogram(parent, side, session) {
-    const g = side.gaps;
+    const g = side.gaps, bands = PS.data.gapBands;
     if (!g.count) return;
     const W = 420, H = 130, left = 30, bottom = 100;
     const box = el("div", {}, parent);
@@ -103,13 +103,13 @@ const BFD = (() => {
       `; min ${duration(g.minimumNanoseconds)}, max ${duration(g.maximumNanoseconds)}`);
     const root = svg("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: "img", class: "gap-histogram" }, box);
     titled(root, `Transmit gaps of ${side.name} ${side.address} as a share of the negotiated interval; shaded: 75–100 % (RFC 5880 §6.8.7)`);
-    const barW = (W - left - 4) / g.bands.length, top = Math.max(1, ...g.counts);
-    const windowStart = g.bands.indexOf("75–80%"), windowEnd = g.bands.indexOf("95–100%");
+    const barW = (W - left - 4) / bands.length, top = Math.max(1, ...g.counts);
+    const windowStart = bands.indexOf("75–80%"), windowEnd = bands.indexOf("95–100%");
     if (windowStart >= 0 && windowEnd >= 0) {
       titled(svg("rect", { x: left + windowStart * barW, y: 4, width: (windowEnd - windowStart + 1) * barW, height: bottom - 4, class: "window" }, root), "75–100 % of the interval: where RFC 5880 §6.8.7 puts every gap");
       label(root, left + windowStart * barW + 2, 14, "75–100 %", "meta");
     }
-    g.bands.forEach((band, i) => {
+    bands.forEach((band, i) => {
       const h = (g.counts[i] / top) * (bottom - 20);
       const inside = i >= windowStart && i <= windowEnd;
       titled(svg("rect", { x: left + i * barW + 1, y: bottom - h, width: barW - 2, height: h, class: "hist-bar" + (inside ? "" : " outside") }, root), `${band}: ${g.counts[i]} gap(s)`);

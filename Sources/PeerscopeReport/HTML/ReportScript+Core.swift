@@ -77,8 +77,9 @@ const PS = (() => {
       if (to < view.start || from > view.end || to < from) continue;
       const x0 = x(from), x1 = Math.max(x(to), x0);
       const last = out[out.length - 1];
-      if (last && (x1 - x0 < 1 || last.x1 - last.x0 < 1) && x0 - last.x1 < 1) {
-        if (last.state !== steps[i].state) { last.state = "mixed"; }
+      // Only bands under a pixel join a previous band that is itself under two pixels wide.
+      if (last && x1 - x0 < 1 && last.x1 - last.x0 < 2 && x0 - last.x1 < 1) {
+        if (last.state !== steps[i].state) last.state = "mixed";
         last.x1 = x1; last.count += 1; last.to = to;
       } else {
         out.push({ x0, x1, state: steps[i].state, step: steps[i], count: 1, from, to });

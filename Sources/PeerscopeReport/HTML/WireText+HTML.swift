@@ -3,7 +3,8 @@
 /// U+2028 or controls, and must neither become markup nor end the embedded JSON early.
 extension WireText {
     /// Character data and attribute values (double- or single-quoted): controls made visible as in
-    /// a terminal, then the five markup characters as entities.
+    /// a terminal, then the five markup characters as entities, and U+2028/U+2029 as character
+    /// references so the page's bytes hold no line separator a script or a viewer might trip on.
     public static func html(_ text: String) -> String {
         let visible = terminal(text)
         var out = ""
@@ -15,6 +16,8 @@ extension WireText {
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
+            case "\u{2028}": out += "&#x2028;"
+            case "\u{2029}": out += "&#x2029;"
             default: out.unicodeScalars.append(scalar)
             }
         }

@@ -172,8 +172,7 @@ public struct ReportGapHistogram: Codable, Sendable {
     public var exactIntervalCount: Int
     public var intervalMicroseconds: UInt32?
     public var detectionMicroseconds: UInt32?
-    /// Band labels ("<70%", "70–75%", … ">130%") and counts, in order.
-    public var bands: [String]
+    /// Counts per 5 % band, in the order of `ReportDocument.gapBands` ("<70%", "70–75%", … ">130%").
     public var counts: [Int]
 
     init(_ gaps: GapStatistics, interval: UInt32?, detection: UInt32?) {
@@ -183,8 +182,6 @@ public struct ReportGapHistogram: Codable, Sendable {
         exactIntervalCount = gaps.exactCount
         intervalMicroseconds = interval
         detectionMicroseconds = detection
-        let bands = gaps.bands
-        self.bands = bands.map(\.label)
-        counts = bands.map(\.count)
+        counts = gaps.bands.map(\.count)
     }
 }

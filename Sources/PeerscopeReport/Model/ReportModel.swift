@@ -1,3 +1,4 @@
+import PeerscopeAnalysis
 import PeerscopeConformance
 
 /// The report model `peerscope report` embeds in its HTML page: what `check`, `sessions --json`,
@@ -12,11 +13,29 @@ public struct ReportDocument: Codable, Sendable {
     public var generator = "peerscope report"
     public var files: [ReportFile]
     public var summary: ReportSummary
+    /// The rules the findings name, by ID: RFC section and what each checks (once, not per finding).
+    public var rules: [String: ReportRule]
+    /// The labels of the transmit-gap bands every `ReportGapHistogram.counts` follows.
+    public var gapBands: [String]
 
     public init(files: [ReportFile], summary: ReportSummary) {
         self.files = files
         self.summary = summary
+        var rules: [String: ReportRule] = [:]
+        for finding in files.flatMap(\.findings) where rules[finding.rule] == nil {
+            let rule = RuleCatalog.rule(finding.rule)
+            rules[finding.rule] = ReportRule(level: rule.level.rawValue, reference: rule.reference, summary: rule.summary)
+        }
+        self.rules = rules
+        gapBands = GapStatistics().bands.map(\.label)
     }
+}
+
+public struct ReportRule: Codable, Sendable {
+    /// The catalog level (a finding may be worse: see `ReportFinding.level`).
+    public var level: String
+    public var reference: String
+    public var summary: String
 }
 
 /// What `check` would say about the run: findings per level and its exit status.
@@ -88,9 +107,9 @@ public struct ReportValue: Codable, Sendable, Equatable {
 public struct ReportFinding: Codable, Sendable {
     public var rule: String
     public var level: String
-    /// The RFC section the rule stands on ("RFC 5880 §6.8.4").
+    /// The RFC section the rule stands on ("RFC 5880 §6.8.4"); what the rule checks is in
+    /// `ReportDocument.rules`.
     public var reference: String
-    public var title: String
     public var bfdSession: Int?
     public var bgpSession: Int?
     public var side: String?
@@ -109,7 +128,6 @@ public struct ReportFinding: Codable, Sendable {
         rule = finding.rule.id
         level = finding.level.rawValue
         reference = finding.rule.reference
-        title = finding.rule.summary
         bfdSession = finding.sessionID
         bgpSession = finding.bgpSessionID
         side = finding.side
