@@ -10,8 +10,8 @@ const Failover = (() => {
     const out = [];
     if (chain.lastReceivedNanoseconds !== undefined) out.push({ t: chain.lastReceivedNanoseconds, name: "last received", what: `peer's last packet that reached ${chain.declaredBy} (BFD Down − detection time)` });
     if (chain.lastCapturedNanoseconds !== undefined) out.push({ t: chain.lastCapturedNanoseconds, name: "last captured", frame: chain.lastCapturedFrame, what: "peer's last packet in the capture" });
-    out.push({ t: chain.downNanoseconds, name: "BFD Down", frame: chain.downFrame, what: `${chain.declaredBy} declares Down, diag ${chain.diag} ${chain.diagName}` });
-    if (chain.teardown === "closed") out.push({ t: chain.teardownNanoseconds, name: "BGP teardown", frame: chain.teardownFrame, what: `${chain.teardownCause} from ${chain.teardownBy || "?"}` });
+    out.push({ t: chain.downNanoseconds, name: "BFD Down", frame: chain.downFrame, by: chain.declaredBy, diag: chain.diag, what: `${chain.declaredBy} declares Down, diag ${chain.diag} ${chain.diagName}` });
+    if (chain.teardown === "closed") out.push({ t: chain.teardownNanoseconds, name: "BGP teardown", frame: chain.teardownFrame, by: chain.teardownBy, what: `${chain.teardownCause} from ${chain.teardownBy || "?"}` });
     if (chain.teardown === "silence" && chain.lastBGPMessageNanoseconds !== undefined) out.push({ t: chain.lastBGPMessageNanoseconds, name: "BGP silent", what: "last BGP message; no NOTIFICATION, FIN or RST captured" });
     if (chain.withdrawalsNanoseconds !== undefined) out.push({ t: chain.withdrawalsNanoseconds, name: "withdrawals", frame: chain.withdrawalsFrame, what: `${chain.withdrawnPrefixes} prefix(es) withdrawn on BGP session(s) ${chain.withdrawalSessions.join(", ")}` });
     return out.map((s, i) => Object.assign(s, { order: i })).sort((a, b) => a.t - b.t || a.order - b.order);
@@ -49,7 +49,10 @@ const Failover = (() => {
     label(root, right, 12, `${PS.clock(hi, PS.full)} (span ${duration(hi - lo)})`, "meta").setAttribute("text-anchor", "end");
     const ol = el("ol", { class: "chain-steps" }, figure);
     for (const step of list) {
-      el("li", {}, ol, `${step.name} at ${PS.clock(step.t, PS.full)} (${step.t === chain.downNanoseconds ? "0" : offset(step.t - chain.downNanoseconds)})${step.frame ? `, frame ${step.frame}` : ""}: ${step.what}`);
+      const attributes = { "data-step": step.name, "data-offset-ns": String(step.t - chain.downNanoseconds) };
+      if (step.by) attributes["data-by"] = step.by;
+      if (step.diag !== undefined) attributes["data-diag"] = String(step.diag);
+      el("li", attributes, ol, `${step.name} at ${PS.clock(step.t, PS.full)} (${step.t === chain.downNanoseconds ? "0" : offset(step.t - chain.downNanoseconds)})${step.frame ? `, frame ${step.frame}` : ""}: ${step.what}`);
     }
     if (chain.routesLost !== undefined && chain.routesLost !== null) el("p", { class: "meta" }, figure, `${chain.routesLost} route(s) ${chain.declaredBy} had received from its peer went with the session`);
     return figure;
