@@ -61,7 +61,8 @@ const BFD = (() => {
           d += `M${from},${yOf(value)} H${Math.max(from, to)} `;
           const mark = svg("circle", { cx: from, cy: yOf(value), r: 2, class: cls === "timer" ? "mark" : "finding-mark" }, root);
           titled(mark, `${side.name} ${what} ${micros(value)} from frame ${step.frame} (tx ${micros(step.desiredMinTxMicroseconds)}, rx ${micros(step.requiredMinRxMicroseconds)}, ×${step.detectMultiplier})`);
-          if (to - from > 90) label(root, from + 4, yOf(value) - 2, `${cls === "timer" ? "tx" : "detect"} ${micros(value)}`, "meta");
+          // The interval's label sits under its line, the detection time's above, so they do not collide.
+          if (to - from > 90) label(root, from + 4, yOf(value) + (cls === "timer" ? 10 : -2), `${cls === "timer" ? "tx" : "detect"} ${micros(value)}`, "meta");
         });
         if (d) titled(svg("path", { d, class: cls }, root), `${side.name} ${what} (steps)`);
       }
@@ -98,7 +99,7 @@ const BFD = (() => {
     const W = 420, H = 130, left = 30, bottom = 100;
     const box = el("div", {}, parent);
     const peer = session.sides.find((s) => s !== side);
-    el("div", { class: "meta" }, box, `${side.name}→${peer ? peer.name : "?"} gaps: ${g.count}, interval ${micros(g.intervalMicroseconds)}, detection ${micros(g.detectionMicroseconds)}` +
+    el("div", { class: "meta" }, box, `${side.name}→${peer ? peer.name : "?"} gaps: ${g.count}, each against the interval in force when it was sent; at the end: interval ${micros(g.intervalMicroseconds)}, detection ${micros(g.detectionMicroseconds)}` +
       (g.detectionMicroseconds && g.intervalMicroseconds ? ` (${Math.round(100 * g.detectionMicroseconds / g.intervalMicroseconds)} % of the interval, beyond the right edge)` : "") +
       `; min ${duration(g.minimumNanoseconds)}, max ${duration(g.maximumNanoseconds)}`);
     const root = svg("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: "img", class: "gap-histogram" }, box);

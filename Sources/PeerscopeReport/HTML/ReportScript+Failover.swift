@@ -39,20 +39,20 @@ const Failover = (() => {
         svg("line", { x1: x(list[i - 1].t) + 4, x2: x(step.t) - 4, y1: 22, y2: 22, class: "chain-line", "marker-end": `url(#arrow-${fileIndex}-${index})` }, root);
       }
       const dot = svg("circle", { cx: x(step.t), cy: 22, r: 4, class: "chain-step" }, root);
-      titled(dot, `${step.name}: ${PS.clock(step.t, PS.full)} (${offset(step.t - chain.downNanoseconds)} from the BFD Down)${step.frame ? `, frame ${step.frame}` : ""}: ${step.what}`);
+      titled(dot, `${step.name}: ${PS.clock(step.t, hi - lo)} (${offset(step.t - chain.downNanoseconds)} from the BFD Down)${step.frame ? `, frame ${step.frame}` : ""}: ${step.what}`);
       svg("line", { x1: x(step.t), x2: x(step.t), y1: 26, y2: 36 + i * 18, stroke: "#888", "stroke-dasharray": "2 2" }, root);
       const anchorRight = x(step.t) > W * 0.6;
       const text = label(root, x(step.t) + (anchorRight ? -4 : 4), 40 + i * 18, `${step.name} ${step.t === chain.downNanoseconds ? "" : offset(step.t - chain.downNanoseconds)}${step.frame ? ` · frame ${step.frame}` : ""}`);
       if (anchorRight) text.setAttribute("text-anchor", "end");
     });
-    label(root, left, 12, `${PS.clock(lo, PS.full)}`, "meta");
-    label(root, right, 12, `${PS.clock(hi, PS.full)} (span ${duration(hi - lo)})`, "meta").setAttribute("text-anchor", "end");
+    label(root, left, 12, `${PS.clock(lo, hi - lo)}`, "meta");
+    label(root, right, 12, `${PS.clock(hi, hi - lo)} (span ${duration(hi - lo)})`, "meta").setAttribute("text-anchor", "end");
     const ol = el("ol", { class: "chain-steps" }, figure);
     for (const step of list) {
       const attributes = { "data-step": step.name, "data-offset-ns": String(step.t - chain.downNanoseconds) };
       if (step.by) attributes["data-by"] = step.by;
       if (step.diag !== undefined) attributes["data-diag"] = String(step.diag);
-      el("li", attributes, ol, `${step.name} at ${PS.clock(step.t, PS.full)} (${step.t === chain.downNanoseconds ? "0" : offset(step.t - chain.downNanoseconds)})${step.frame ? `, frame ${step.frame}` : ""}: ${step.what}`);
+      el("li", attributes, ol, `${step.name} at ${PS.clock(step.t, hi - lo)} (${step.t === chain.downNanoseconds ? "0" : offset(step.t - chain.downNanoseconds)})${step.frame ? `, frame ${step.frame}` : ""}: ${step.what}`);
     }
     if (chain.routesLost !== undefined && chain.routesLost !== null) el("p", { class: "meta" }, figure, `${chain.routesLost} route(s) ${chain.declaredBy} had received from its peer went with the session`);
     return figure;

@@ -28,7 +28,7 @@ button, select, input { font: inherit; } button { padding: 2px 8px; border: 1px 
 .timer { fill: none; stroke: #0072B2; stroke-width: 1.5; } .detect { fill: none; stroke: #D55E00; stroke-width: 1.5; stroke-dasharray: 4 2; }
 .routes { fill: none; stroke-width: 1.5; } .axis line { stroke: var(--grid); } .axis text { fill: var(--muted); }
 .mark { fill: var(--mark); } .finding-mark { fill: #D55E00; stroke: #000; stroke-width: 0.5; }
-.histogram { display: flex; gap: 24px; flex-wrap: wrap; } .histogram svg { width: 420px; max-width: 100%; cursor: default; }
+.histogram { display: flex; gap: 24px; flex-wrap: wrap; } .histogram > div { max-width: 440px; } .histogram svg { width: 420px; max-width: 100%; cursor: default; }
 .hist-bar { fill: #0072B2; } .hist-bar.outside { fill: #E69F00; } .window { fill: #009E73; opacity: 0.15; }
 .chain svg { width: 100%; } .chain-step { fill: #000; } .chain-line { stroke: #000; stroke-width: 1.5; marker-end: url(#arrow); }
 .level { font-weight: 700; } .level-must { color: #B24000; } .level-should { color: #8a5a00; } .level-info { color: #0b5d8a; }
