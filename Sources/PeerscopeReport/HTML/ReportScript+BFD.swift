@@ -6,7 +6,7 @@ extension ReportScript {
     static let bfd = #"""
 const BFD = (() => {
   const { svg, el, titled, duration, micros, label } = PS;
-  const SIDE = 76;
+  const SIDE = 90;
 
   function strip(file, session, fileIndex) {
     const figure = el("figure", { class: "strip bfd-strip", "data-file": fileIndex, "data-session": session.id,
@@ -62,12 +62,15 @@ const BFD = (() => {
           const mark = svg("circle", { cx: from, cy: yOf(value), r: 2, class: cls === "timer" ? "mark" : "finding-mark" }, root);
           titled(mark, `${side.name} ${what} ${micros(value)} from frame ${step.frame} (tx ${micros(step.desiredMinTxMicroseconds)}, rx ${micros(step.requiredMinRxMicroseconds)}, ×${step.detectMultiplier})`);
           // The interval's label sits under its line, the detection time's above, so they do not collide.
-          if (to - from > 90) label(root, from + 4, yOf(value) + (cls === "timer" ? 10 : -2), `${cls === "timer" ? "tx" : "detect"} ${micros(value)}`, "meta");
+          // (or under it too when the line runs along the top, where the state band sits).
+          const below = cls === "timer" || yOf(value) - top < 10;
+          if (to - from > 90) label(root, from + (below && cls !== "timer" ? 70 : 4), yOf(value) + (below ? 10 : -2), `${cls === "timer" ? "tx" : "detect"} ${micros(value)}`, "meta");
         });
         if (d) titled(svg("path", { d, class: cls }, root), `${side.name} ${what} (steps)`);
       }
       // Poll/Final letters, the diag at each Down, and findings, on the mark row.
-      const markY = y + SIDE - 16;
+      // Letters and Down text on one line, finding triangles on the line under it.
+      const markY = y + SIDE - 30, findingY = y + SIDE - 16;
       for (const m of PS.marks(side.pollFinal, (p) => p.timeNanoseconds, x, 8)) {
         const t = label(root, m.x - 3, markY + 10, m.item.kind, "mark-letter");
         const what = m.item.kind === "P" ? "Poll" : `Final${m.item.latencyNanoseconds ? ` after ${duration(m.item.latencyNanoseconds)} (Poll frame ${m.item.pollFrame})` : ""}`;
@@ -86,7 +89,7 @@ const BFD = (() => {
       const mine = PS.findingsFor(file, "bfdSession", session.id).filter((f) => !f.side || f.side === side.address || (index === 0 && !session.sides.some((s) => s.address === f.side)));
       for (const m of PS.marks(mine, (f) => f.timeNanoseconds, x, 6)) {
         const f = m.item;
-        const tri = svg("path", { d: `M${m.x},${markY} l-4,8 h8 z`, class: "finding-mark" }, root);
+        const tri = svg("path", { d: `M${m.x},${findingY} l-4,8 h8 z`, class: "finding-mark" }, root);
         titled(tri, `${f.level.toUpperCase()} ${f.rule} (${f.reference}), frames ${f.frames.join(", ")}: ${f.message}${m.hidden ? ` (+${m.hidden} more here)` : ""}`);
       }
     });
@@ -108,7 +111,7 @@ const BFD = (() => {
     const windowStart = bands.indexOf("75–80%"), windowEnd = bands.indexOf("95–100%");
     if (windowStart >= 0 && windowEnd >= 0) {
       titled(svg("rect", { x: left + windowStart * barW, y: 4, width: (windowEnd - windowStart + 1) * barW, height: bottom - 4, class: "window" }, root), "75–100 % of the interval: where RFC 5880 §6.8.7 puts every gap");
-      label(root, left + windowStart * barW + 2, 14, "75–100 %", "meta");
+      label(root, left + 130, bottom + 28, "shaded: 75–100 % (RFC 5880 §6.8.7)", "meta");
     }
     bands.forEach((band, i) => {
       const h = (g.counts[i] / top) * (bottom - 20);
