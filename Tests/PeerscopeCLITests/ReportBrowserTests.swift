@@ -30,7 +30,7 @@ struct ReportBrowserTests {
     }
 
     /// Loads `page` headless; `screenshot` also writes a PNG of the first 1280×2400 pixels.
-    static func load(_ page: String, screenshot: String? = nil) throws -> Loaded {
+    static func load(_ page: String, screenshot: String? = nil, fragment: String = "") throws -> Loaded {
         let profile = FileManager.default.temporaryDirectory.appendingPathComponent("peerscope-chromium-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: profile) }
         var arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
@@ -38,7 +38,7 @@ struct ReportBrowserTests {
                          "--disable-sync", "--enable-logging=stderr", "--v=0", "--user-data-dir=\(profile)", "--hide-scrollbars",
                          "--window-size=1280,2400"]
         arguments += screenshot.map { ["--screenshot=\($0)"] } ?? ["--dump-dom"]
-        let result = try CLI.run(chromium!, arguments + [URL(fileURLWithPath: page).absoluteString])
+        let result = try CLI.run(chromium!, arguments + [URL(fileURLWithPath: page).absoluteString + fragment])
         // Every console message counts: the page logs nothing when all is well.
         let console = result.stderrLines.filter { $0.contains(":CONSOLE") }
         return Loaded(dom: result.stdout, console: console)
@@ -108,6 +108,20 @@ struct ReportBrowserTests {
         let offset = try #require(Int64(teardownStep.prefix { $0 != "\"" }))
         #expect(offset >= 0 && Double(offset) <= within * 1e9, "teardown \(offset) ns after the Down")
         #expect(teardownStep.contains("data-by=\"\(teardown["src"] as? String ?? "?")\""))
+    }
+
+    @Test("a time window (#t=9.7-9.9) zooms every strip: the axis in 50 ms steps, the Downs still drawn")
+    func zoomed() throws {
+        let page = ReportCommandTests.temporary(".html")
+        defer { try? FileManager.default.removeItem(atPath: page) }
+        _ = try CLI.peerscope("report", "captures/lab/frr-bird-failover-3.pcap", "-o", page)
+        let loaded = try Self.load(page, fragment: "#t=9.7-9.9")
+        #expect(loaded.console.isEmpty, "\(loaded.console)")
+        #expect(loaded.dom.contains("data-rendered=\"ok\""))
+        #expect(loaded.dom.contains("showing 9.700 s – 9.900 s"))
+        #expect(loaded.dom.contains(">9.750 s</text>") && !loaded.dom.contains(">2.0 s</text>"))
+        // Both sides' Downs (RFC 5880 diag 1, the manifest's fault) fall inside the window.
+        #expect(Self.count(">Down diag 1 Control Detection Time Expired<title>", in: loaded.dom) >= 2)
     }
 
     @Test("a shutdown communication with </script> and <!-- stays text in the browser")

@@ -61,7 +61,9 @@ extension ReportScript {
     range.textContent = `showing ${PS.clock(PS.view.start, PS.view.end - PS.view.start)} – ${PS.clock(PS.view.end, PS.view.end - PS.view.start)}`;
   }
   PS.listeners.push(redraw);
-  redraw();
+  // A link can open the page on a time window: report.html#t=9.7-9.9 (seconds from the first frame).
+  const linked = /^#t=([0-9.]+)-([0-9.]+)$/.exec(location.hash);
+  if (linked && Number(linked[2]) > Number(linked[1])) PS.setView(Number(linked[1]) * 1e9, Number(linked[2]) * 1e9); else redraw();
   let pending = null;
   document.getElementById("session-filter").addEventListener("input", () => { clearTimeout(pending); pending = setTimeout(buildAll, 150); });
   document.getElementById("zoom-in").addEventListener("click", () => PS.zoom(2));
