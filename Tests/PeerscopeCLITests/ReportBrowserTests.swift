@@ -124,6 +124,13 @@ struct ReportBrowserTests {
         #expect(Self.count(">Down diag 1 Control Detection Time Expired<title>", in: loaded.dom) >= 2)
     }
 
+    @Test("frames 68 years apart, back and forth (issue 12): the page still draws, no console message")
+    func timestampExtremes() throws {
+        let capture = try TimestampExtremesCommandTests.capture()
+        defer { try? FileManager.default.removeItem(atPath: capture) }
+        _ = try Self.checkPage(capture)
+    }
+
     @Test("a shutdown communication with </script> and <!-- stays text in the browser")
     func hostile() throws {
         let capture = try EscapingTests.hostileCapture(text: ReportCommandTests.breakout)
