@@ -130,7 +130,8 @@ public struct DetectionCase: ProbeCase {
         }
         // §6.8.4 at the device: we are its remote system.
         let ourDesired = context.driver.endpoint.variables.desiredMinTxInterval
-        let interval = Int64(max(device.requiredMinRxInterval, ourDesired)) * 1000
+        let interval = Int64(BFDTimingModel.transmitInterval(desiredMinTx: ourDesired,
+                                                             remoteMinRx: device.requiredMinRxInterval)) * 1000
         let expected = BFDTimingModel.detectionTimeNanoseconds(remoteDetectMult: multiplier,
                                                                localRequiredMinRx: device.requiredMinRxInterval,
                                                                remoteDesiredMinTx: ourDesired)
