@@ -1,4 +1,3 @@
-import Crypto
 import PeerscopeEndpoint
 import PeerscopeWire
 
@@ -70,8 +69,7 @@ struct SessionSimulator {
             // Meticulous types advance on every packet; keyed ones now and then (§6.7.3).
             if type.isMeticulous || random.next() % 4 == 0 { me.sequence &+= 1 }
             packet.authentication?.sequenceNumber = me.sequence
-            if let input = packet.digestInput(secret: me.secret) {
-                let digest = type.digestLength == 16 ? Array(Insecure.MD5.hash(data: input)) : Array(Insecure.SHA1.hash(data: input))
+            if let digest = BFDAuthDigest.expected(for: packet, secret: me.secret) {
                 packet.authentication?.data = AuthBytes(digest)
             }
         }

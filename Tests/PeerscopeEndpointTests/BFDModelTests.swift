@@ -152,6 +152,21 @@ struct BFDModelTests {
         #expect(BFDTimingModel.authSequenceForgetAfterNanoseconds(detectionTimeNanoseconds: 900_000_000) == 1_800_000_000)
     }
 
+    // §6.7.3 uses MD5 (RFC 1321), §6.7.4 SHA1 (RFC 3174), the meticulous types the same; the
+    // expected values are the RFCs' own test vectors for "abc" (RFC 1321 A.5, RFC 3174 §7.3).
+    @Test func digestsAreMD5AndSHA1() {
+        func hex(_ bytes: [UInt8]) -> String { bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined() }
+        let abc = Array("abc".utf8)
+        for type in [BFDAuthType.keyedMD5, .meticulousKeyedMD5] {
+            #expect(hex(BFDAuthDigest.digest(type, over: abc)) == "900150983cd24fb0d6963f7d28e17f72")
+        }
+        for type in [BFDAuthType.keyedSHA1, .meticulousKeyedSHA1] {
+            #expect(hex(BFDAuthDigest.digest(type, over: abc)) == "a9993e364706816aba3e25717850c26c9cd0d89d")
+        }
+        #expect(BFDAuthDigest.digest(.simplePassword, over: abc).isEmpty)
+        #expect(BFDAuthDigest.expected(for: peerPacket(.up), secret: [1]) == nil)
+    }
+
     // §6.8.9: echo packets are not sent faster than the peer's Required Min Echo RX Interval.
     @Test func echoIntervalHonoursThePeersMinimum() {
         #expect(BFDTimingModel.echoTransmitInterval(desiredMinEchoTx: 50_000, remoteMinEchoRx: 100_000) == 100_000)

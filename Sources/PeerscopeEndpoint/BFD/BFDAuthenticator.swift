@@ -1,4 +1,3 @@
-import Crypto
 import PeerscopeWire
 
 /// The authentication half of a session (RFC 5880 §6.7): the key, and the sequence variables
@@ -97,11 +96,5 @@ struct BFDAuthenticator: Sendable {
         return difference == 0
     }
 
-    static func digest(_ type: BFDAuthType, _ input: [UInt8]) -> [UInt8] {
-        switch type {
-        case .keyedMD5, .meticulousKeyedMD5: Array(Insecure.MD5.hash(data: input))
-        case .keyedSHA1, .meticulousKeyedSHA1: Array(Insecure.SHA1.hash(data: input))
-        case .simplePassword, .reserved: []
-        }
-    }
+    static func digest(_ type: BFDAuthType, _ input: [UInt8]) -> [UInt8] { BFDAuthDigest.digest(type, over: input) }
 }
