@@ -32,11 +32,13 @@ let package = Package(
         // libpcap reader and pcap/pcapng writers.
         .target(name: "PeerscopeCapture", dependencies: ["CPcap", "PeerscopeWire"]),
         // Frame → protocol records (the dissector); later sessions and timelines.
-        .target(name: "PeerscopeAnalysis", dependencies: ["PeerscopeWire", "PeerscopeCapture"]),
+        // Depends on PeerscopeEndpoint for the RFC 5880 model (timing, transitions, reception checks),
+        // so the analyzer judges a capture with the same facts the endpoint runs on.
+        .target(name: "PeerscopeAnalysis", dependencies: ["PeerscopeWire", "PeerscopeCapture", "PeerscopeEndpoint"]),
         // The rule catalog and its evaluation over sessions and packets.
         .target(
             name: "PeerscopeConformance",
-            dependencies: ["PeerscopeAnalysis", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["PeerscopeAnalysis", "PeerscopeEndpoint", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Renderers: router-style text, JSON Lines (later tables, JUnit, HTML).
         .target(name: "PeerscopeReport", dependencies: ["PeerscopeAnalysis", "PeerscopeConformance"]),
@@ -66,7 +68,7 @@ let package = Package(
         .executableTarget(
             name: "peerscope-synth",
             dependencies: [
-                "PeerscopeWire", "PeerscopeCapture",
+                "PeerscopeWire", "PeerscopeCapture", "PeerscopeEndpoint",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

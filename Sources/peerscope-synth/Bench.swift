@@ -1,5 +1,6 @@
 import ArgumentParser
 import PeerscopeCapture
+import PeerscopeEndpoint
 import PeerscopeWire
 
 /// `peerscope-synth bench OUT --packets N --sessions S`: a large mixed capture for tools/bench —
@@ -51,6 +52,9 @@ struct Bench: ParsableCommand {
             }
         }
         let noise = NoiseFrames()
+        // RFC 5880 §6.8.7: each gap 75–100 % of the 300 ms interval (Detect Mult 3), from the model.
+        let gaps = BFDJitterBounds(detectMultiplier: 3).range(ofNanoseconds: 300_000_000)
+        let gapSpread = UInt64(gaps.upperBound - gaps.lowerBound)
         let base: Int64 = 1_763_900_000_000_000_000
         var written = 0
         var noiseDebt = 0.0
@@ -58,8 +62,7 @@ struct Bench: ParsableCommand {
             let template = templates[index]
             writer.write(timestampNanoseconds: base + time, bytes: template.builder.build(payload: template.packet.encoded))
             written += 1
-            // RFC 5880 §6.8.7: 75–100% of the interval.
-            queue.push(time + 225_000_000 + Int64(random.next() % 75_000_000), index)
+            queue.push(time + gaps.lowerBound + Int64(random.next() % gapSpread), index)
             noiseDebt += (1 - bfdShare) / bfdShare
             while noiseDebt >= 1, written < packets {
                 writer.write(timestampNanoseconds: base + time + 1_000, bytes: noise.frame(random.next()))

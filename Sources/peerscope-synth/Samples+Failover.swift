@@ -37,9 +37,11 @@ extension Samples {
     /// The A→B direction fails at t=6 s and heals at t=10 s, seen from B's port: A's packets vanish;
     /// B declares Down with diag 1 (Control Detection Time Expired, §6.8.4) and, as RFC 9384
     /// allows, takes BGP down with a Cease "BFD Down" NOTIFICATION. A still hears B's Down and
-    /// goes Down with diag 3 (Neighbor Signaled Session Down, §6.8.6), so when the path heals its
-    /// first packets are Down/diag 3 with Your Discriminator still B's, and the same
-    /// discriminators run the three-way handshake again: one session, two Up periods.
+    /// goes Down with diag 3 (Neighbor Signaled Session Down, §6.8.6), then Init on B's next Down
+    /// (Down hearing Down, §6.8.6), and stays in Init while B's Down packets keep coming (§6.8.6
+    /// has no Init → Down on a received Down). So when the path heals A's first packet is Init,
+    /// diag 3, with Your Discriminator still B's: its Down was sent but lost on the failed path,
+    /// B goes Up on it and the same discriminators are Up again: one session, two Up periods.
     func failoverOneWay() -> [(time: Int64, bytes: [UInt8])] {
         var (a, b) = Self.routers()
         b.desiredTx = 300_000

@@ -31,6 +31,7 @@ struct Samples: ParsableCommand {
         try write("bfd-failover.pcap", failover())
         try write("bfd-failover-oneway.pcap", failoverOneWay())
         try write("bfd-mixed-noise.pcap", noise())
+        try write("bfd-endpoint-pair.pcap", endpointPair())
         try write("bgp-families.pcap", bgpFamilies())
     }
 

@@ -1,10 +1,12 @@
-import Crypto
+import PeerscopeEndpoint
 import PeerscopeWire
 
 /// Plays a BFD session between two routers in virtual time and emits the frames each side sends:
 /// the three-way handshake at the 1 s slow-start rate, a Poll to the fast timers, periodic packets
 /// with the 0–25% random reduction of RFC 5880 §6.8.7, and on request a timer change, a silence,
-/// or an AdminDown — enough to make captures that look like a real exchange.
+/// or an AdminDown — enough to make captures that look like a real exchange. Every RFC 5880 fact
+/// (slow start, negotiation, Detection Time, jitter bounds, the §6.2 transitions) comes from
+/// PeerscopeEndpoint's model; what is the simulator's own is only the schedule of who speaks when.
 struct SessionSimulator {
     struct Router {
         var address: IPAddress
@@ -28,7 +30,9 @@ struct SessionSimulator {
         /// the 1 s slow-start rate applies.
         var fast = false
 
-        var advertisedTx: Microseconds { state == .up && fast ? desiredTx : max(desiredTx, 1_000_000) }
+        var advertisedTx: Microseconds {
+            BFDTimingModel.advertisedDesiredMinTx(configured: desiredTx, sessionUp: state == .up && fast)
+        }
     }
 
     var routers: [Router]
@@ -48,7 +52,8 @@ struct SessionSimulator {
     /// The interval `index` transmits at: max(own Desired Min TX, peer's Required Min RX), and at
     /// least 1 s while not Up (slow start, §6.8.3).
     func interval(_ index: Int) -> Int64 {
-        Int64(max(routers[index].advertisedTx, routers[1 - index].requiredRx)) * 1_000
+        Int64(BFDTimingModel.transmitInterval(desiredMinTx: routers[index].advertisedTx,
+                                              remoteMinRx: routers[1 - index].requiredRx)) * 1_000
     }
 
     mutating func send(_ index: Int, flags: BFDFlags = []) {
@@ -64,8 +69,7 @@ struct SessionSimulator {
             // Meticulous types advance on every packet; keyed ones now and then (§6.7.3).
             if type.isMeticulous || random.next() % 4 == 0 { me.sequence &+= 1 }
             packet.authentication?.sequenceNumber = me.sequence
-            if let input = packet.digestInput(secret: me.secret) {
-                let digest = type.digestLength == 16 ? Array(Insecure.MD5.hash(data: input)) : Array(Insecure.SHA1.hash(data: input))
+            if let digest = BFDAuthDigest.expected(for: packet, secret: me.secret) {
                 packet.authentication?.data = AuthBytes(digest)
             }
         }
@@ -87,20 +91,12 @@ struct SessionSimulator {
         guard now < sender.silentFrom else { return }
         peer.yours = sender.discriminator
         let before = peer.state
-        switch (peer.state, sender.state) {
-        case (.down, .down): peer.state = .`init`
-        case (.down, .`init`), (.`init`, .`init`), (.`init`, .up): peer.state = .up
-        case (.up, .down), (.`init`, .down):
-            peer.fast = false
-            peer.state = .down
-            peer.diagnostic = .neighborSignaledSessionDown
-        case (.up, .adminDown), (.`init`, .adminDown):
-            peer.fast = false
-            peer.state = .down
-            peer.diagnostic = .neighborSignaledSessionDown
-        default: break
+        if let change = BFDTransitionTable.onReceive(local: peer.state, received: sender.state) {
+            peer.state = change.next
+            if let diagnostic = change.diagnostic { peer.diagnostic = diagnostic }
+            // Leaving Up ends the fast timers: the next Up leaves slow start with a Poll again.
+            if change.next != .up { peer.fast = false }
         }
-        if peer.state == .up, before != .up { peer.diagnostic = .none }
         routers[1 - index] = peer
         if before != peer.state {
             // §6.8.7: announce a state change at once.
@@ -120,12 +116,15 @@ struct SessionSimulator {
             // Detection-time expiry at either side before the next transmission.
             for side in 0..<2 where routers[side].state == .up || routers[side].state == .`init` {
                 let peer = routers[1 - side]
-                let detect = Int64(peer.multiplier) * Int64(max(routers[side].requiredRx, peer.advertisedTx)) * 1_000
-                if lastHeard[side] + detect < min(next, end), now <= lastHeard[side] + detect {
+                let detect = BFDTimingModel.detectionTimeNanoseconds(
+                    remoteDetectMult: peer.multiplier, localRequiredMinRx: routers[side].requiredRx,
+                    remoteDesiredMinTx: peer.advertisedTx)
+                if lastHeard[side] + detect < min(next, end), now <= lastHeard[side] + detect,
+                   let change = BFDTransitionTable.onDetectionTimeExpired(local: routers[side].state) {
                     now = lastHeard[side] + detect + Int64(random.next() % 2_000_000)
-                    routers[side].state = .down
+                    routers[side].state = change.next
                     routers[side].fast = false
-                    routers[side].diagnostic = .controlDetectionTimeExpired
+                    routers[side].diagnostic = change.diagnostic ?? routers[side].diagnostic
                     routers[side].yours = 0
                     detectionExpiries.append((side, now))
                     send(side)
@@ -139,10 +138,20 @@ struct SessionSimulator {
                 lastHeard[1 - index] = now
                 deliver(from: index)
             }
-            let jitter = 0.75 + Double(random.next() % 2_500) / 10_000
-            routers[index].nextSend = now + Int64(Double(interval(index)) * (routers[index].multiplier == 1 ? min(jitter, 0.9) : jitter))
+            routers[index].nextSend = now + jittered(interval(index), multiplier: routers[index].multiplier)
         }
         now = end
+    }
+
+    /// §6.8.7's reduction within `BFDJitterBounds`, drawn in steps of 0.01 % (100 ppm) from the
+    /// lower bound and capped at the upper one (90 % with Detect Mult 1). Kept in this form, not
+    /// `BFDJitterBounds.draw`, so the committed samples keep their bytes: same draws, same gaps.
+    mutating func jittered(_ interval: Int64, multiplier: UInt8) -> Int64 {
+        let bounds = BFDJitterBounds(detectMultiplier: multiplier)
+        let perMillion = Double(BFDJitterBounds.partsPerMillion)
+        let steps = UInt64(BFDJitterBounds.partsPerMillion - bounds.lowerPartsPerMillion) / 100
+        let share = Double(bounds.lowerPartsPerMillion) / perMillion + Double(random.next() % steps) / 10_000
+        return Int64(Double(interval) * min(share, Double(bounds.upperPartsPerMillion) / perMillion))
     }
 
     /// Handshake from both Down, then each side polls to its fast timers.
@@ -156,7 +165,7 @@ struct SessionSimulator {
     /// Each side that is Up with sub-second timers leaves the 1 s slow-start rate with a Poll
     /// answered by a Final (§6.8.3), as it does after every (re-)establishment.
     mutating func pollToFastTimers() {
-        for index in 0..<2 where routers[index].state == .up && routers[index].desiredTx < 1_000_000 {
+        for index in 0..<2 where routers[index].state == .up && routers[index].desiredTx < BFDTimingModel.slowStartInterval {
             routers[index].fast = true
             send(index, flags: .poll)
             now += 500_000

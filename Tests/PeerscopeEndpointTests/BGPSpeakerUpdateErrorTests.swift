@@ -29,7 +29,8 @@ enum RawUpdate {
 /// Faults RFC 7606 handles without a reset: the UPDATE's routes are withdrawn, or one attribute dropped.
 enum TolerableUpdateFault: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case missingNextHop, missingASPath, invalidOrigin, attributeOverrun, optionalBitOnOrigin, medOfThreeOctets,
-         communitiesNotMultipleOfFour, aggregatorOfThreeOctets, localPrefFromExternalPeer, atomicAggregateWithValue
+         communitiesNotMultipleOfFour, aggregatorOfThreeOctets, localPrefFromExternalPeer, atomicAggregateWithValue,
+         aggregatorNonTransitive, aigpTransitive
 
     var testDescription: String { rawValue }
 
@@ -46,6 +47,11 @@ enum TolerableUpdateFault: String, CaseIterable, Sendable, CustomTestStringConve
         case .aggregatorOfThreeOctets: RawUpdate.mandatory + [0xC0, 7, 3, 1, 2, 3]
         case .localPrefFromExternalPeer: RawUpdate.mandatory + [0x40, 5, 4, 0, 0, 0, 100]
         case .atomicAggregateWithValue: RawUpdate.mandatory + [0x40, 6, 1, 0]
+        // AGGREGATOR (optional transitive, RFC 4271 §5.1.7) sent optional non-transitive.
+        case .aggregatorNonTransitive: RawUpdate.mandatory + [0x80, 7, 8, 0, 0, 0xFD, 0xEA, 192, 0, 2, 2]
+        // AIGP (optional non-transitive, RFC 7311 §3) with the Transitive bit set; one AIGP TLV
+        // (type 1, length 11 counting its header, 8-octet metric).
+        case .aigpTransitive: RawUpdate.mandatory + [0xC0, 26, 11, 1, 0, 11, 0, 0, 0, 0, 0, 0, 0, 10]
         }
     }
 
@@ -59,7 +65,10 @@ enum TolerableUpdateFault: String, CaseIterable, Sendable, CustomTestStringConve
         case .optionalBitOnOrigin: .attributeFlags(type: 1)
         case .medOfThreeOctets: .malformedAttribute(type: 4)
         case .communitiesNotMultipleOfFour: .malformedAttribute(type: 8)
-        case .aggregatorOfThreeOctets, .localPrefFromExternalPeer, .atomicAggregateWithValue: nil
+        // RFC 7606 §3 c: wrong flags are treat-as-withdraw; §7.7's attribute discard is for a
+        // malformed length only and mandates nothing for flags.
+        case .aggregatorNonTransitive: .attributeFlags(type: 7)
+        case .aggregatorOfThreeOctets, .localPrefFromExternalPeer, .atomicAggregateWithValue, .aigpTransitive: nil
         }
     }
 
@@ -68,6 +77,10 @@ enum TolerableUpdateFault: String, CaseIterable, Sendable, CustomTestStringConve
         case .aggregatorOfThreeOctets: (7, .malformedAttribute(type: 7))
         case .localPrefFromExternalPeer: (5, .notExpectedFromExternalPeer(type: 5))
         case .atomicAggregateWithValue: (6, .malformedAttribute(type: 6))
+        // RFC 7311 §3.2: "If a BGP path attribute is received that has the AIGP attribute
+        // codepoint but also has the transitive bit set, the attribute MUST be considered to be a
+        // malformed AIGP attribute and MUST be discarded".
+        case .aigpTransitive: (26, .attributeFlags(type: 26))
         default: nil
         }
     }

@@ -1,3 +1,4 @@
+import PeerscopeEndpoint
 import PeerscopeWire
 
 /// Something that happened in a BFD session, on one side, at one frame.
@@ -124,7 +125,8 @@ public struct BFDSession: Sendable {
     public func negotiatedTxInterval(from side: Int) -> (interval: Microseconds, peerKnown: Bool)? {
         guard let sender = side == 0 ? parameters.0 : parameters.1 else { return nil }
         guard let receiver = side == 0 ? parameters.1 : parameters.0 else { return (sender.desiredMinTxInterval, false) }
-        return (max(sender.desiredMinTxInterval, receiver.requiredMinRxInterval), true)
+        return (BFDTimingModel.transmitInterval(desiredMinTx: sender.desiredMinTxInterval,
+                                                remoteMinRx: receiver.requiredMinRxInterval), true)
     }
 
     /// RFC 5880 §6.8.4 (asynchronous mode): the detection time the *receiver* of `side`'s packets
@@ -133,8 +135,9 @@ public struct BFDSession: Sendable {
         guard let sender = side == 0 ? parameters.0 : parameters.1,
               let receiver = side == 0 ? parameters.1 : parameters.0
         else { return nil }
-        let interval = max(receiver.requiredMinRxInterval, sender.desiredMinTxInterval)
-        return Microseconds(clamping: UInt64(sender.detectMultiplier) * UInt64(interval))
+        return Microseconds(clamping: BFDTimingModel.detectionTime(
+            remoteDetectMult: sender.detectMultiplier, localRequiredMinRx: receiver.requiredMinRxInterval,
+            remoteDesiredMinTx: sender.desiredMinTxInterval))
     }
 
     /// Up→Down→Up cycles per side.

@@ -1,4 +1,3 @@
-import Crypto
 import PeerscopeWire
 
 /// The authentication half of a session (RFC 5880 §6.7): the key, and the sequence variables
@@ -58,12 +57,9 @@ struct BFDAuthenticator: Sendable {
         case .keyedMD5, .meticulousKeyedMD5, .keyedSHA1, .meticulousKeyedSHA1:
             guard let sequence = section.sequenceNumber else { return .authLengthInvalid }
             if authSeqKnown {
-                // The window is 3 × the Detect Mult in the packet, in circular 32-bit space, so the
-                // wrap from 2^32−1 to 0 is just the next step.
-                let window = 3 * UInt32(packet.detectMultiplier)
-                let ahead = sequence &- rcvAuthSeq
-                let inWindow = key.type.isMeticulous ? (ahead >= 1 && ahead <= window) : ahead <= window
-                guard inWindow else { return .sequenceOutOfWindow }
+                let window = BFDAuthSequenceWindow(meticulous: key.type.isMeticulous,
+                                                   detectMultiplier: packet.detectMultiplier)
+                guard window.accepts(sequence, after: rcvAuthSeq) else { return .sequenceOutOfWindow }
             }
             return digestMatches(section, raw: raw, length: Int(packet.length)) ? nil : .digestMismatch
         case .reserved:
@@ -100,11 +96,5 @@ struct BFDAuthenticator: Sendable {
         return difference == 0
     }
 
-    static func digest(_ type: BFDAuthType, _ input: [UInt8]) -> [UInt8] {
-        switch type {
-        case .keyedMD5, .meticulousKeyedMD5: Array(Insecure.MD5.hash(data: input))
-        case .keyedSHA1, .meticulousKeyedSHA1: Array(Insecure.SHA1.hash(data: input))
-        case .simplePassword, .reserved: []
-        }
-    }
+    static func digest(_ type: BFDAuthType, _ input: [UInt8]) -> [UInt8] { BFDAuthDigest.digest(type, over: input) }
 }

@@ -22,7 +22,7 @@ extension BFDEndpoint {
             // §6.8.3: leaving slow start changes the advertised Desired Min TX, which needs a Poll;
             // §6.6: so does setting D, when the peer is Up already. The state change packet below
             // is the first to carry P.
-            if configuredDesiredMinTx < slowStartInterval || localDemandActive {
+            if configuredDesiredMinTx < BFDTimingModel.slowStartInterval || localDemandActive {
                 startPollSequence(now: now, into: &actions)
             }
         }
@@ -104,8 +104,8 @@ extension BFDEndpoint {
                 // §6.8.4: in Demand mode only an unanswered Poll detects a failure, counted from its
                 // first packet over bfd.DetectMult × our own negotiated interval.
                 if case .up(let up) = state, let firstSentAt = up.poll?.firstSentAt {
-                    detectionDeadline = firstSentAt
-                        + BFDNanoseconds(configuration.detectMultiplier) * negotiatedTransmitInterval.nanoseconds
+                    detectionDeadline = firstSentAt + BFDTimingModel.demandDetectionTimeNanoseconds(
+                        localDetectMult: configuration.detectMultiplier, transmitInterval: negotiatedTransmitInterval)
                 } else {
                     detectionDeadline = nil
                 }
@@ -119,7 +119,7 @@ extension BFDEndpoint {
 
     mutating func detectionTimeExpired(now: BFDNanoseconds, into actions: inout [BFDEndpointAction]) {
         detectionDeadline = nil
-        let wasLive = sessionState == .`init` || sessionState == .up
+        let change = BFDTransitionTable.onDetectionTimeExpired(local: sessionState)
         // §6.8.1: a Detection Time without a packet forgets the peer's discriminator. Its state and
         // Demand bit go with it (our reading): they describe a peer no longer heard.
         remoteDiscr = 0
@@ -131,8 +131,8 @@ extension BFDEndpoint {
         // before the state change so the Down packet itself goes out.
         let intervalBefore = negotiatedTransmitInterval
         remoteMinRx = 1
-        if wasLive {
-            changeState(to: .down, diagnostic: .controlDetectionTimeExpired, now: now, into: &actions)
+        if let change {
+            changeState(to: change.next, diagnostic: change.diagnostic, now: now, into: &actions)
         } else if negotiatedTransmitInterval != intervalBefore {
             rescheduleTransmit(now: now)
         }
@@ -148,7 +148,8 @@ extension BFDEndpoint {
             return
         }
         // Never faster than the peer allows (§6.8.9).
-        let interval = max(echoConfiguration.desiredMinEchoTxInterval, remoteMinEchoRx).nanoseconds
+        let interval = BFDTimingModel.echoTransmitInterval(desiredMinEchoTx: echoConfiguration.desiredMinEchoTxInterval,
+                                                           remoteMinEchoRx: remoteMinEchoRx).nanoseconds
         if var echo = up.echo {
             echo.interval = interval
             up.echo = echo

@@ -6,7 +6,7 @@ extension BFDEndpoint {
     /// bfd.DesiredMinTxInterval as advertised: at least 1 s until the session is Up (§6.8.3).
     var advertisedDesiredMinTx: Microseconds {
         if case .up = state { return configuredDesiredMinTx }
-        return max(configuredDesiredMinTx, slowStartInterval)
+        return BFDTimingModel.advertisedDesiredMinTx(configured: configuredDesiredMinTx, sessionUp: false)
     }
 
     /// §6.8.7 / §6.8.6: Demand mode is active on the local system (it set D and the peer stopped

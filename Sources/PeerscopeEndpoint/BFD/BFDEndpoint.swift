@@ -74,7 +74,8 @@ public struct BFDEndpoint: Sendable {
         jitter = random
         configuredDesiredMinTx = configuration.desiredMinTxInterval
         requiredMinRx = configuration.requiredMinRxInterval
-        transmitDesiredMinTx = max(configuration.desiredMinTxInterval, slowStartInterval)
+        transmitDesiredMinTx = BFDTimingModel.advertisedDesiredMinTx(configured: configuration.desiredMinTxInterval,
+                                                                      sessionUp: false)
         detectionRequiredMinRx = configuration.requiredMinRxInterval
     }
 
@@ -109,13 +110,17 @@ public struct BFDEndpoint: Sendable {
     }
 
     /// §6.8.7: the interval periodic packets are sent at before jitter.
-    public var negotiatedTransmitInterval: Microseconds { max(transmitDesiredMinTx, remoteMinRx) }
+    public var negotiatedTransmitInterval: Microseconds {
+        BFDTimingModel.transmitInterval(desiredMinTx: transmitDesiredMinTx, remoteMinRx: remoteMinRx)
+    }
 
     /// §6.8.4, asynchronous mode: the peer's Detect Mult × max(Required Min RX, the peer's Desired
     /// Min TX). nil before the peer is heard, or while we asked for no packets (Required Min RX 0).
     public var detectionTime: BFDNanoseconds? {
         guard remoteDetectMult > 0, detectionRequiredMinRx > 0 else { return nil }
-        return BFDNanoseconds(remoteDetectMult) * max(detectionRequiredMinRx, remoteDesiredMinTx).nanoseconds
+        return BFDTimingModel.detectionTimeNanoseconds(remoteDetectMult: remoteDetectMult,
+                                                       localRequiredMinRx: detectionRequiredMinRx,
+                                                       remoteDesiredMinTx: remoteDesiredMinTx)
     }
 
     public var isPollSequenceActive: Bool {
@@ -164,9 +169,11 @@ public struct BFDEndpoint: Sendable {
             authSequenceExpiry = nil
         }
         let packet: BFDControlPacket
-        switch BFDReceptionChecks.check(payload, ttl: ttl, hopMode: configuration.hopMode,
-                                        localDiscriminator: configuration.localDiscriminator,
-                                        authenticator: authenticator) {
+        let receiver = BFDReceiverView(hopMode: configuration.hopMode,
+                                       localDiscriminator: configuration.localDiscriminator,
+                                       authenticationInUse: authenticator != nil)
+        switch BFDReceptionChecks.check(payload, ttl: ttl, receiver: receiver,
+                                        verifyAuthentication: { authenticator?.verify($0, raw: $1) }) {
         case .failure(let reason): return discard(reason)
         case .success(let checked): packet = checked
         }
@@ -184,23 +191,16 @@ public struct BFDEndpoint: Sendable {
         remoteMinEchoRx = packet.requiredMinEchoRxInterval
         if packet.final { completePollSequence(now: now, into: &actions) }
         lastReceived = now
-        if authenticator != nil, let time = detectionTime { authSequenceExpiry = now + 2 * time }
+        if authenticator != nil, let time = detectionTime {
+            authSequenceExpiry = now + BFDTimingModel.authSequenceForgetAfterNanoseconds(detectionTimeNanoseconds: time)
+        }
         if case .adminDown = state {
             actions.append(contentsOf: discard(.sessionAdminDown))
             return actions
         }
         counters.controlAccepted += 1
-        let local = sessionState
-        if packet.state == .adminDown {
-            if local != .down { changeState(to: .down, diagnostic: .neighborSignaledSessionDown, now: now, into: &actions) }
-        } else {
-            switch (local, packet.state) {
-            case (.down, .down): changeState(to: .`init`, diagnostic: nil, now: now, into: &actions)
-            case (.down, .`init`), (.`init`, .`init`), (.`init`, .up):
-                changeState(to: .up, diagnostic: BFDDiagnostic.none, now: now, into: &actions)
-            case (.up, .down): changeState(to: .down, diagnostic: .neighborSignaledSessionDown, now: now, into: &actions)
-            default: break
-            }
+        if let change = BFDTransitionTable.onReceive(local: sessionState, received: packet.state) {
+            changeState(to: change.next, diagnostic: change.diagnostic, now: now, into: &actions)
         }
         updateDetectionDeadline()
         if case .up = state, localDemandActive != demandBefore, !isPollSequenceActive {

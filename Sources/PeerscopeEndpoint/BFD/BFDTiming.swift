@@ -7,9 +7,6 @@ extension Microseconds {
     var nanoseconds: BFDNanoseconds { BFDNanoseconds(self) * 1_000 }
 }
 
-/// §6.8.3: while a session is not Up, packets go out no faster than once a second.
-let slowStartInterval: Microseconds = 1_000_000
-
 /// A type-erased generator, so the endpoint stays one concrete type whatever randomness it is given.
 struct BFDJitterSource: RandomNumberGenerator, Sendable {
     private var base: any RandomNumberGenerator & Sendable
@@ -19,9 +16,7 @@ struct BFDJitterSource: RandomNumberGenerator, Sendable {
     /// §6.8.7: each interval is reduced by a random 0–25 %, so peers do not lock step; with Detect
     /// Mult 1 by at least 10 %, so one late packet alone cannot expire the peer's Detection Time.
     mutating func jittered(_ interval: BFDNanoseconds, detectMultiplier: UInt8) -> BFDNanoseconds {
-        let upper: Int64 = detectMultiplier == 1 ? 900_000 : 1_000_000
-        let parts = Int64.random(in: 750_000...upper, using: &self)
-        return interval * parts / 1_000_000
+        BFDJitterBounds(detectMultiplier: detectMultiplier).draw(intervalNanoseconds: interval, using: &self)
     }
 }
 

@@ -40,7 +40,7 @@ struct BGPAttributeScan: Sendable {
 
     private mutating func examine(flags: UInt8, type: UInt8, raw: [UInt8], options: BGPDecodingOptions,
                                   session: BGPNegotiatedSession) throws(BGPErrorNotification) {
-        guard let expected = BGPAttributeType.known(type)?.expectedFlags else {
+        guard let known = BGPAttributeType.known(type) else {
             // RFC 4271 §6.3: an unrecognised well-known attribute; the Data field is the attribute.
             if flags & BGPPathAttribute.optional == 0 { throw .update(2, data: raw) }
             attributes.append(BGPPathAttribute(flags: flags, value: .unknown(type: type, bytes: Array(raw.dropFirst(
@@ -53,13 +53,14 @@ struct BGPAttributeScan: Sendable {
         let decoded = try? decodeUpdateBody(update, options: options, onError: .update(1)).attributes.first
         guard let decoded else {
             // RFC 4760 §7 / RFC 7606 §5.3: the NLRI cannot be trusted, the session is reset.
-            if BGPAttributeType.known(type)?.malformedTreatment == .sessionReset { throw .update(9, data: raw) }
-            record(type: type, .malformedAttribute(type: type))
+            if known.malformedTreatment == .sessionReset { throw .update(9, data: raw) }
+            record(known.malformedTreatment, type: type, .malformedAttribute(type: type))
             return
         }
-        // RFC 7606 §3 c: Optional and Transitive bits that contradict the definition.
-        guard flags & (BGPPathAttribute.optional | BGPPathAttribute.transitive) == expected else {
-            faults.append(.attributeFlags(type: type))
+        // RFC 7606 §3 c: Optional and Transitive bits that contradict the definition, treated as
+        // the attribute table says (treat-as-withdraw but for AIGP's RFC 7311 §3.2).
+        if let treatment = known.flagsErrorTreatment(received: flags) {
+            record(treatment, type: type, .attributeFlags(type: type))
             return
         }
         switch decoded.value {
@@ -77,12 +78,12 @@ struct BGPAttributeScan: Sendable {
         }
     }
 
-    /// The attribute-specific treatment of a malformed value (RFC 7606 §7, RFC 6793 §6, the
-    /// attribute's own RFC), from the one attribute table.
-    private mutating func record(type: UInt8, _ fault: BGPUpdateFault) {
-        switch BGPAttributeType.known(type)?.malformedTreatment {
-        case .attributeDiscard?: discarded.append((type, fault))
-        case .treatAsWithdraw?, .afiSafiDisable?, .sessionReset?, nil: faults.append(fault)
+    /// Applies a treatment from the one attribute table (RFC 7606 §3 c, §7, RFC 6793 §6, the
+    /// attribute's own RFC) to a fault of attribute `type`.
+    private mutating func record(_ treatment: BGPErrorTreatment, type: UInt8, _ fault: BGPUpdateFault) {
+        switch treatment {
+        case .attributeDiscard: discarded.append((type, fault))
+        case .treatAsWithdraw, .afiSafiDisable, .sessionReset: faults.append(fault)
         }
     }
 }

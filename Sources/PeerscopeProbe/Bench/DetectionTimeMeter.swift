@@ -106,8 +106,10 @@ public final class DetectionTimeMeter {
                     let payload = UnsafeRawBufferPointer(rebasing: buffer[0..<min(metadata.length, buffer.count)])
                     if silent {
                         guard let packet = try? BFDControlPacket.decode(payload), packet.state == .down else { continue }
-                        let expected = Int64(detectMultiplier)
-                            * Int64(max(deviceRequiredMinRx, intervalMicroseconds)) * 1_000
+                        // We are the remote system of the device's §6.8.4 formula.
+                        let expected = BFDTimingModel.detectionTimeNanoseconds(
+                            remoteDetectMult: detectMultiplier, localRequiredMinRx: deviceRequiredMinRx,
+                            remoteDesiredMinTx: intervalMicroseconds)
                         let arrival = metadata.kernelTimestampNanoseconds ?? MonotonicClock.wallNanoseconds()
                         result = DetectionTimeTrial(expectedNanoseconds: expected,
                                                     measuredNanoseconds: arrival - lastSendWall,

@@ -59,7 +59,8 @@ extension Evaluate {
         if !after.isEmpty {
             let percents = after.map { Double($0.gap) * 100 / Double(newIntervalNanoseconds) }.sorted()
             let median = percents[percents.count / 2]
-            if median < 75 || median > 100 + gapTolerancePercent(intervalNanoseconds: newIntervalNanoseconds) {
+            if median < jitterLowPercent
+                || median > jitterHighPercent + gapTolerancePercent(intervalNanoseconds: newIntervalNanoseconds) {
                 return CaseOutcome(.fail, "after the Final the median gap is \(ProbeFigure(median, "%").rendered) of "
                                    + "the new \(ProbeFigure(ms(newIntervalNanoseconds), "ms").rendered)", figures: figures, evidence: evidence)
             }

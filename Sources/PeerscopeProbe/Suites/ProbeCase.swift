@@ -127,7 +127,10 @@ public final class ProbeContext {
     /// Detection time the device applies to us now: our mult × max(its Required Min RX, our Desired Min TX).
     public var deviceDetectionTimeMilliseconds: Double? {
         guard let device = deviceLast else { return nil }
-        let interval = max(device.requiredMinRxInterval, driver.endpoint.variables.desiredMinTxInterval)
-        return Double(driver.endpoint.configuration.detectMultiplier) * Double(interval) / 1000
+        let nanoseconds = BFDTimingModel.detectionTimeNanoseconds(
+            remoteDetectMult: driver.endpoint.configuration.detectMultiplier,
+            localRequiredMinRx: device.requiredMinRxInterval,
+            remoteDesiredMinTx: driver.endpoint.variables.desiredMinTxInterval)
+        return Double(nanoseconds) / 1e6
     }
 }

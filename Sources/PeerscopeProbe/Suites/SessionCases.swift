@@ -79,7 +79,8 @@ public struct IntervalsCase: ProbeCase {
             guard let device = context.deviceLast, device.state == .up else {
                 throw PreconditionFailed("the session went Down during the interval measurement")
             }
-            let negotiated = Int64(max(device.desiredMinTxInterval, Microseconds(milliseconds * 1000))) * 1000
+            let negotiated = Int64(BFDTimingModel.transmitInterval(desiredMinTx: device.desiredMinTxInterval,
+                                                                   remoteMinRx: Microseconds(milliseconds * 1000))) * 1000
             let from = context.now
             let wanted = Self.gapsPerValue + 1
             try context.wait(Double(negotiated) * Double(wanted) / 1e9 + 1, until: {
@@ -127,8 +128,13 @@ public struct DetectionCase: ProbeCase {
         guard let device = context.deviceLast, let lastSent = context.record.sentPackets.last else {
             throw PreconditionFailed("no packets exchanged")
         }
-        let interval = Int64(max(device.requiredMinRxInterval, context.driver.endpoint.variables.desiredMinTxInterval)) * 1000
-        let expected = Int64(multiplier) * interval
+        // §6.8.4 at the device: we are its remote system.
+        let ourDesired = context.driver.endpoint.variables.desiredMinTxInterval
+        let interval = Int64(BFDTimingModel.transmitInterval(desiredMinTx: ourDesired,
+                                                             remoteMinRx: device.requiredMinRxInterval)) * 1000
+        let expected = BFDTimingModel.detectionTimeNanoseconds(remoteDetectMult: multiplier,
+                                                               localRequiredMinRx: device.requiredMinRxInterval,
+                                                               remoteDesiredMinTx: ourDesired)
         context.driver.muted = true
         let silentAt = context.now
         try context.wait(Double(expected) * 2 / 1e9 + 2, until: {
@@ -158,9 +164,12 @@ public struct PollByTesterCase: ProbeCase {
         guard let device = context.deviceLast else { throw PreconditionFailed("no packet from the device") }
         let ourRx = context.target.requiredMinRxInterval
         let raised = max(ourRx * 2, 600_000)
-        let old = Int64(max(device.desiredMinTxInterval, ourRx)) * 1000
-        let new = Int64(max(device.desiredMinTxInterval, raised)) * 1000
-        let detection = Int64(device.detectMultiplier) * Int64(max(ourRx, device.desiredMinTxInterval)) * 1000
+        let old = Int64(BFDTimingModel.transmitInterval(desiredMinTx: device.desiredMinTxInterval, remoteMinRx: ourRx)) * 1000
+        let new = Int64(BFDTimingModel.transmitInterval(desiredMinTx: device.desiredMinTxInterval, remoteMinRx: raised)) * 1000
+        // Our own Detection Time for the device's packets (§6.8.4, we are the local system).
+        let detection = BFDTimingModel.detectionTimeNanoseconds(remoteDetectMult: device.detectMultiplier,
+                                                                localRequiredMinRx: ourRx,
+                                                                remoteDesiredMinTx: device.desiredMinTxInterval)
         let pollAt = context.now
         try context.driver.setTimers(desiredMinTxInterval: context.target.desiredMinTxInterval, requiredMinRxInterval: raised)
         try context.wait(Double(detection) / 1e9 + 0.5, until: { !context.driver.endpoint.isPollSequenceActive })

@@ -12,9 +12,27 @@ public struct BGPAttributeType: Hashable, Sendable {
     public var malformedTreatment: BGPErrorTreatment
 
     /// Optional/Transitive bits that contradict the definition make the attribute malformed and call
-    /// for treat-as-withdraw unless its specification says otherwise (RFC 7606 §3 c); none of the
-    /// attributes in this table does.
+    /// for treat-as-withdraw "unless the specification for the attribute mandates different
+    /// handling for incorrect Attribute Flags" (RFC 7606 §3 c). The default; the one exception in
+    /// this table is in `flagsErrorTreatment(received:)`.
     public static let flagsTreatment = BGPErrorTreatment.treatAsWithdraw
+
+    /// The RFC 7606 treatment of an attribute received with `flags`, judged on its Optional and
+    /// Transitive bits only (Partial and Extended Length are not part of the definition); nil when
+    /// they agree with the definition.
+    ///
+    /// RFC 7606 §7 gives each attribute's treatment of a *malformed value* (a wrong length, an
+    /// undefined ORIGIN); none of its subsections mandates handling for incorrect flags, so §3 c's
+    /// treat-as-withdraw holds for every attribute of §7 — AGGREGATOR included: §7.7's attribute
+    /// discard is for a length other than 6 or 8, not for its flags. The exception is AIGP: RFC
+    /// 7311 §3.2 makes an AIGP with the Transitive bit set a malformed AIGP that "MUST be
+    /// discarded"; an AIGP with the Optional bit clear falls back to §3 c.
+    public func flagsErrorTreatment(received flags: UInt8) -> BGPErrorTreatment? {
+        let bits = flags & (Self.optionalBit | Self.transitiveBit)
+        guard bits != expectedFlags else { return nil }
+        if code == 26, bits & Self.optionalBit != 0 { return .attributeDiscard }
+        return Self.flagsTreatment
+    }
 
     /// The known type, or nil for one this table does not describe (kept raw with its flags).
     public static func known(_ code: UInt8) -> BGPAttributeType? { table[Int(code)] }
@@ -22,6 +40,8 @@ public struct BGPAttributeType: Hashable, Sendable {
     /// "ORIGIN", or "attribute 99" for a type the table does not hold.
     public static func name(_ code: UInt8) -> String { known(code)?.name ?? "attribute \(code)" }
 
+    private static let optionalBit: UInt8 = 0x80
+    private static let transitiveBit: UInt8 = 0x40
     private static let wellKnown: UInt8 = 0x40
     private static let optionalNonTransitive: UInt8 = 0x80
     private static let optionalTransitive: UInt8 = 0xC0
