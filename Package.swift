@@ -41,7 +41,7 @@ let package = Package(
             dependencies: ["PeerscopeAnalysis", "PeerscopeEndpoint", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Renderers: router-style text, JSON Lines (later tables, JUnit, HTML).
-        .target(name: "PeerscopeReport", dependencies: ["PeerscopeAnalysis", "PeerscopeConformance"]),
+        .target(name: "PeerscopeReport", dependencies: ["PeerscopeAnalysis", "PeerscopeConformance", "PeerscopeEndpoint"]),
         // Sans-IO state machines for the active tester: the BFD session of RFC 5880 §6.8 and the BGP
         // FSM of RFC 4271 §8. Inputs are (event, now); outputs are actions. No sockets, no clock reads.
         .target(

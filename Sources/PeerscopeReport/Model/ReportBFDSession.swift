@@ -1,4 +1,5 @@
 import PeerscopeAnalysis
+import PeerscopeEndpoint
 import PeerscopeWire
 
 /// One BFD session for the report: per side its state over time, the timers it negotiated, its
@@ -44,8 +45,13 @@ public struct ReportBFDSession: Codable, Sendable {
             for sender in 0..<2 {
                 guard let own = current[sender] else { continue }
                 let peer = current[1 - sender]
-                let interval = max(own.desiredMinTxInterval, peer?.requiredMinRxInterval ?? 0)
-                let detection = peer == nil ? nil : UInt64(own.detectMultiplier) * UInt64(interval)
+                let interval = BFDTimingModel.transmitInterval(desiredMinTx: own.desiredMinTxInterval,
+                                                               remoteMinRx: peer?.requiredMinRxInterval ?? 0)
+                let detection = peer.map {
+                    BFDTimingModel.detectionTime(remoteDetectMult: own.detectMultiplier,
+                                                 localRequiredMinRx: $0.requiredMinRxInterval,
+                                                 remoteDesiredMinTx: own.desiredMinTxInterval)
+                }
                 let step = ReportTimerStep(timeNanoseconds: time, frame: event.frameNumber,
                                            desiredMinTxMicroseconds: own.desiredMinTxInterval,
                                            requiredMinRxMicroseconds: own.requiredMinRxInterval,

@@ -1,5 +1,6 @@
 import PeerscopeAnalysis
 import PeerscopeConformance
+import PeerscopeEndpoint
 import PeerscopeWire
 
 /// `peerscope timeline`: the events of each session in order, both sides in one column of time.
@@ -78,10 +79,12 @@ public struct TimelineRenderer {
 
     /// Each direction's interval (RFC 5880 §6.8.2/§6.8.3) and the receiver's detection time (§6.8.4).
     private func negotiation(_ a: BFDParameters, _ b: BFDParameters) -> String {
-        let ab = max(a.desiredMinTxInterval, b.requiredMinRxInterval)
-        let ba = max(b.desiredMinTxInterval, a.requiredMinRxInterval)
-        let detectB = UInt64(a.detectMultiplier) * UInt64(max(b.requiredMinRxInterval, a.desiredMinTxInterval))
-        let detectA = UInt64(b.detectMultiplier) * UInt64(max(a.requiredMinRxInterval, b.desiredMinTxInterval))
+        let ab = BFDTimingModel.transmitInterval(desiredMinTx: a.desiredMinTxInterval, remoteMinRx: b.requiredMinRxInterval)
+        let ba = BFDTimingModel.transmitInterval(desiredMinTx: b.desiredMinTxInterval, remoteMinRx: a.requiredMinRxInterval)
+        let detectB = BFDTimingModel.detectionTime(remoteDetectMult: a.detectMultiplier, localRequiredMinRx: b.requiredMinRxInterval,
+                                                   remoteDesiredMinTx: a.desiredMinTxInterval)
+        let detectA = BFDTimingModel.detectionTime(remoteDetectMult: b.detectMultiplier, localRequiredMinRx: a.requiredMinRxInterval,
+                                                   remoteDesiredMinTx: b.desiredMinTxInterval)
         return "A→B every \(Units.interval(microseconds: ab)), B detects after \(Units.interval(microseconds: Int64(detectB))); "
             + "B→A every \(Units.interval(microseconds: ba)), A detects after \(Units.interval(microseconds: Int64(detectA)))"
     }
