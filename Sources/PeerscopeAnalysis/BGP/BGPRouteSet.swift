@@ -70,13 +70,10 @@ public struct BGPRouteSet: Sendable {
     }
 }
 
-/// A process-wide odd multiplier drawn once: hostile captures cannot aim prefixes at one probe
-/// chain without knowing it (the table is linear-probed, so clustering is what an attacker would want).
-private let routeHashSeed: UInt64 = UInt64.random(in: 0 ... .max) | 1
-
+/// One round of a 64-bit finaliser (SplitMix64's), after a multiply by the table's seed.
 @inline(__always)
-private func mix(_ word: UInt64) -> UInt64 {
-    var x = word &* routeHashSeed
+private func mix(_ word: UInt64, _ seed: UInt64) -> UInt64 {
+    var x = word &* seed
     x ^= x >> 29
     x &*= 0xBF58_476D_1CE4_E5B9
     return x ^ (x >> 32)
@@ -93,26 +90,31 @@ struct Triple: Equatable, Sendable {
 /// shift (no tombstones, so a table that churns keeps short probe chains).
 protocol RouteSlotKey: Equatable {
     static var empty: Self { get }
-    var hashValue64: UInt64 { get }
+    func hash(seed: UInt64) -> UInt64
 }
 
 extension UInt64: RouteSlotKey {
     static var empty: UInt64 { 0 }
-    var hashValue64: UInt64 { mix(self) }
+    @inline(__always) func hash(seed: UInt64) -> UInt64 { mix(self, seed) }
 }
 
 extension Triple: RouteSlotKey {
-    var hashValue64: UInt64 { mix(a ^ mix(b ^ mix(c))) }
+    @inline(__always) func hash(seed: UInt64) -> UInt64 { mix(a ^ mix(b ^ mix(c, seed), seed), seed) }
 }
 
 struct OpenTable<Key: RouteSlotKey>: Sendable where Key: Sendable {
     private var slots: [Key] = []
     private(set) var count = 0
+    /// An odd multiplier drawn when the table first gets slots (a table that never holds a route
+    /// costs no random draw): hostile captures cannot aim prefixes at one probe chain without
+    /// knowing it, and the table is linear-probed, so clustering is what an attacker would want.
+    /// Nothing reads the slots in order, so the draw changes no output.
+    private var seed: UInt64 = 1
 
     var capacity: Int { slots.count }
 
     @inline(__always)
-    private func home(_ key: Key) -> Int { Int(truncatingIfNeeded: key.hashValue64) & (slots.count - 1) }
+    private func home(_ key: Key) -> Int { Int(truncatingIfNeeded: key.hash(seed: seed)) & (slots.count - 1) }
 
     func contains(_ key: Key) -> Bool {
         guard !slots.isEmpty else { return false }
@@ -144,6 +146,7 @@ struct OpenTable<Key: RouteSlotKey>: Sendable where Key: Sendable {
         guard !slots.isEmpty else { return false }
         let mask = slots.count - 1
         var index = home(key)
+        let seed = self.seed
         let found = slots.withUnsafeMutableBufferPointer { slots -> Bool in
             while slots[index] != Key.empty {
                 if slots[index] == key { break }
@@ -155,7 +158,7 @@ struct OpenTable<Key: RouteSlotKey>: Sendable where Key: Sendable {
             var hole = index
             var next = (hole + 1) & mask
             while slots[next] != Key.empty {
-                let want = Int(truncatingIfNeeded: slots[next].hashValue64) & mask
+                let want = Int(truncatingIfNeeded: slots[next].hash(seed: seed)) & mask
                 let distanceToNext = (next &- want) & mask
                 let distanceToHole = (hole &- want) & mask
                 if distanceToHole <= distanceToNext {
@@ -173,6 +176,7 @@ struct OpenTable<Key: RouteSlotKey>: Sendable where Key: Sendable {
 
     private mutating func grow() {
         let old = slots
+        if old.isEmpty { seed = UInt64.random(in: 0 ... .max) | 1 }
         slots = [Key](repeating: Key.empty, count: Swift.max(16, old.count * 2))
         count = 0
         for key in old where key != Key.empty { _ = insert(key) }
