@@ -7,5 +7,5 @@ struct PeerscopeSynth: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "peerscope-synth",
         abstract: "Write synthetic BFD captures with peerscope's encoders.",
-        subcommands: [Samples.self, Bench.self, BenchBGP.self])
+        subcommands: [Samples.self, Bench.self, BenchBGP.self, FullTable.self])
 }

@@ -72,7 +72,7 @@ public struct BGPSpeakerSide: Sendable {
     public var keepalives = KeepaliveGaps()
     /// Unicast routes (IPv4 and IPv6) this side announced and has not withdrawn: the peer's
     /// Adj-RIB-In from it; the other families are in `familyRIB`.
-    public var routes: Set<BGPPrefix> = []
+    public var routes = BGPRouteSet()
     public var familyRIB = BGPFamilyRIB()
     /// Size of `routes` after each burst of UPDATEs: answers "how many prefixes at time T".
     /// `ipv4Unicast` is that family's share, so `--at` per family costs the classic path nothing more.

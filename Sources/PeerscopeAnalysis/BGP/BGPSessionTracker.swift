@@ -304,7 +304,7 @@ public struct BGPSessionTracker: Sendable {
         let unicast = family.safi == 1 && family.encoding == .prefix
         for route in nlri {
             if unicast, case .prefix(let prefix) = route {
-                if me.routes.insert(prefix).inserted, family.afi == 2 { me.familyRIB.ipv6UnicastCount += 1 }
+                if me.routes.insert(prefix), family.afi == 2 { me.familyRIB.ipv6UnicastCount += 1 }
             } else {
                 me.familyRIB.announce(route, family: family)
             }
@@ -315,7 +315,7 @@ public struct BGPSessionTracker: Sendable {
         let unicast = family.safi == 1 && family.encoding == .prefix
         for route in nlri {
             if unicast, case .prefix(let prefix) = route {
-                if me.routes.remove(prefix) != nil, family.afi == 2 { me.familyRIB.ipv6UnicastCount -= 1 }
+                if me.routes.remove(prefix), family.afi == 2 { me.familyRIB.ipv6UnicastCount -= 1 }
             } else {
                 me.familyRIB.withdraw(route, family: family)
             }
