@@ -38,22 +38,22 @@ public struct BGPConformanceEngine {
         switch event.kind {
         case .hole(let missing, let overflow):
             let why = overflow ? "the reassembly buffer cap was reached (data beyond a gap)" : "the capture never showed them"
-            findings.add(Finding("CAPTURE.TCP.HOLE", bgpSession: session.id, side: name, frames: [event.frameNumber],
+            findings.add(Finding(.CAPTURE.TCP.HOLE, bgpSession: session.id, side: name, frames: [event.frameNumber],
                                  measured: "\(missing) byte(s)",
                                  message: "\(missing) byte(s) of \(name)'s BGP stream missing (\(why)); decoding resumes at the next BGP marker",
                                  relativeTimeNanoseconds: relative(event.timeNanoseconds)))
         case .resynchronised(let skipped):
-            findings.add(Finding("CAPTURE.TCP.HOLE", bgpSession: session.id, side: name, frames: [event.frameNumber],
+            findings.add(Finding(.CAPTURE.TCP.HOLE, bgpSession: session.id, side: name, frames: [event.frameNumber],
                                  measured: "\(skipped) byte(s) skipped",
                                  message: "Resynchronised on the next BGP marker after skipping \(skipped) byte(s) of a partial message",
                                  relativeTimeNanoseconds: relative(event.timeNanoseconds)), kind: "resync")
         case .conflict(let bytes):
-            findings.add(Finding("CAPTURE.TCP.HOLE", bgpSession: session.id, side: name, frames: [event.frameNumber],
+            findings.add(Finding(.CAPTURE.TCP.HOLE, bgpSession: session.id, side: name, frames: [event.frameNumber],
                                  measured: "\(bytes) byte(s) differ",
                                  message: "A retransmission from \(name) differs from the first copy in \(bytes) byte(s); the first copy was kept (as the receiver's TCP does)",
                                  relativeTimeNanoseconds: relative(event.timeNanoseconds)), kind: "conflict")
         case .endsMidMessage(let bytes):
-            findings.add(Finding("CAPTURE.TCP.HOLE", bgpSession: session.id, side: name, frames: [event.frameNumber],
+            findings.add(Finding(.CAPTURE.TCP.HOLE, bgpSession: session.id, side: name, frames: [event.frameNumber],
                                  measured: "\(bytes) byte(s)",
                                  message: "The capture ends in the middle of a BGP message from \(name): \(bytes) byte(s) of it were captured, the rest never was",
                                  relativeTimeNanoseconds: relative(event.timeNanoseconds)), kind: "partial")
@@ -66,13 +66,13 @@ public struct BGPConformanceEngine {
 
     private mutating func message(_ record: BGPMessageRecord, session: BGPSession, side: Int) {
         let name = session.sides[side].name
-        func add(_ rule: String, _ message: String, measured: String? = nil, expected: String? = nil, kind: String = "") {
+        func add(_ rule: RuleID, _ message: String, measured: String? = nil, expected: String? = nil, kind: String = "") {
             findings.add(Finding(rule, bgpSession: session.id, side: name, frames: [record.frameNumber], measured: measured,
                                  expected: expected, message: message, relativeTimeNanoseconds: relative(record.timeNanoseconds)),
                          kind: kind)
         }
         if !record.markerValid {
-            add("BGP.MSG.MARKER", "Marker is not 16 bytes of 0xFF (RFC 4271 §4.1: Connection Not Synchronized)")
+            add(.BGP.MSG.MARKER, "Marker is not 16 bytes of 0xFF (RFC 4271 §4.1: Connection Not Synchronized)")
         }
         // Only messages beyond 4,096 bytes need to know whether Extended Message was negotiated.
         let extended = record.length > BGPHeader.maximumLength
@@ -80,7 +80,7 @@ public struct BGPConformanceEngine {
             && session.sides[1].open?.capabilities.contains(.extendedMessage) == true
         let limit = extended ? BGPHeader.extendedMaximumLength : BGPHeader.maximumLength
         if record.length < BGPHeader.length || record.length > limit {
-            add("BGP.MSG.LENGTH", "Message length \(record.length) outside 19–\(limit)"
+            add(.BGP.MSG.LENGTH, "Message length \(record.length) outside 19–\(limit)"
                 + (extended ? "" : " (Extended Message not negotiated by both)"),
                 measured: "\(record.length)", expected: "19–\(limit)")
         }
@@ -93,10 +93,10 @@ public struct BGPConformanceEngine {
         case .open(let open): checkOpen(open, record: record, session: session, side: side, name: name)
         case .update(let update): checkUpdate(update, record: record, session: session, name: name)
         case .notification(let notification):
-            add("BGP.NOTIF.DECODE", "NOTIFICATION \(notification)", measured: "\(notification.code)/\(notification.subcode)",
+            add(.BGP.NOTIF.DECODE, "NOTIFICATION \(notification)", measured: "\(notification.code)/\(notification.subcode)",
                 kind: "\(record.frameNumber)")
         case .unknown(let type, _):
-            add("BGP.MSG.TYPE", "Unknown message type \(type)", measured: "\(type)", expected: "1–5")
+            add(.BGP.MSG.TYPE, "Unknown message type \(type)", measured: "\(type)", expected: "1–5")
         case .keepalive, .routeRefresh:
             break
         }
@@ -125,34 +125,34 @@ public struct BGPConformanceEngine {
             break
         }
         if let problem {
-            findings.add(Finding("BGP.FSM.SEQUENCE", bgpSession: session.id, side: name, frames: [record.frameNumber],
+            findings.add(Finding(.BGP.FSM.SEQUENCE, bgpSession: session.id, side: name, frames: [record.frameNumber],
                                  message: "\(name) sent \(problem) (RFC 4271 §8.2.2)",
                                  relativeTimeNanoseconds: relative(record.timeNanoseconds)), kind: problem)
         }
     }
 
     private mutating func checkOpen(_ open: BGPOpen, record: BGPMessageRecord, session: BGPSession, side: Int, name: String) {
-        func add(_ rule: String, _ message: String, measured: String, expected: String) {
+        func add(_ rule: RuleID, _ message: String, measured: String, expected: String) {
             findings.add(Finding(rule, bgpSession: session.id, side: name, frames: [record.frameNumber], measured: measured,
                                  expected: expected, message: message, relativeTimeNanoseconds: relative(record.timeNanoseconds)))
         }
         if open.version != 4 {
-            add("BGP.OPEN.VERSION", "OPEN version \(open.version)", measured: "\(open.version)", expected: "4")
+            add(.BGP.OPEN.VERSION, "OPEN version \(open.version)", measured: "\(open.version)", expected: "4")
         }
         if open.holdTime == 1 || open.holdTime == 2 {
-            add("BGP.OPEN.HOLD", "Hold Time \(open.holdTime) s: must be 0 or at least 3 s (RFC 4271 §4.2)",
+            add(.BGP.OPEN.HOLD, "Hold Time \(open.holdTime) s: must be 0 or at least 3 s (RFC 4271 §4.2)",
                 measured: "\(open.holdTime) s", expected: "0 or ≥ 3 s")
         }
         if open.identifier.value == 0 {
-            add("BGP.OPEN.ID", "BGP Identifier 0.0.0.0", measured: "0.0.0.0", expected: "non-zero")
+            add(.BGP.OPEN.ID, "BGP Identifier 0.0.0.0", measured: "0.0.0.0", expected: "non-zero")
         } else if let peer = session.sides[1 - side].open, peer.identifier == open.identifier {
-            add("BGP.OPEN.ID", "Both ends use BGP Identifier \(open.identifier) (RFC 6286 §2.2)",
+            add(.BGP.OPEN.ID, "Both ends use BGP Identifier \(open.identifier) (RFC 6286 §2.2)",
                 measured: "\(open.identifier)", expected: "different identifiers")
         }
         if let asn = open.fourOctetASN {
             let expectedMyAS = asn > 65_535 ? 23_456 : UInt16(asn)
             if open.myAS != expectedMyAS {
-                add("BGP.OPEN.AS4", "My AS \(open.myAS) with 4-octet AS \(asn): expected \(expectedMyAS)"
+                add(.BGP.OPEN.AS4, "My AS \(open.myAS) with 4-octet AS \(asn): expected \(expectedMyAS)"
                     + (asn > 65_535 ? " (AS_TRANS, RFC 6793 §4.1)" : " (the ASN itself)"),
                     measured: "\(open.myAS)", expected: "\(expectedMyAS)")
             }
@@ -161,7 +161,7 @@ public struct BGPConformanceEngine {
 
     private mutating func malformed(_ error: WireError, record: BGPMessageRecord, session: BGPSession, name: String) {
         let type = BGPMessageType(rawValue: record.typeCode)
-        let rule = type == .update ? "BGP.UPD.ATTRS" : "BGP.MSG.LENGTH"
+        let rule: RuleID = type == .update ? .BGP.UPD.ATTRS : .BGP.MSG.LENGTH
         // RFC 7606 §4, §5.4: an UPDATE whose attribute or NLRI lengths cannot be parsed leaves no way
         // to find the routes, so the only treatment left is a session reset; other messages with bad
         // lengths get NOTIFICATION Message Header Error or the message's own error code.

@@ -20,13 +20,13 @@ extension BGPConformanceEngine {
         // Nothing is negotiated until both OPENs are confirmed (RFC 4271 §8.2.2): a session that
         // never reached Established shows only what each end offered.
         guard session.establishedTime != nil else {
-            findings.add(Finding("BGP.OPEN.CAPS", bgpSession: session.id, frames: frames,
+            findings.add(Finding(.BGP.OPEN.CAPS, bgpSession: session.id, frames: frames,
                                  message: "\(session.a.address) AS\(a.autonomousSystem) offers [\(offered(a))], hold time \(a.holdTime) s; "
                                      + "\(session.b.address) AS\(b.autonomousSystem) offers [\(offered(b))], hold time \(b.holdTime) s; "
                                      + "never Established, so nothing was negotiated"))
             return
         }
-        findings.add(Finding("BGP.OPEN.CAPS", bgpSession: session.id, frames: frames,
+        findings.add(Finding(.BGP.OPEN.CAPS, bgpSession: session.id, frames: frames,
                              measured: session.negotiatedCapabilities.joined(separator: ", "),
                              message: "\(session.a.address) AS\(a.autonomousSystem) offers [\(offered(a))]; "
                                  + "\(session.b.address) AS\(b.autonomousSystem) offers [\(offered(b))]; "
@@ -35,7 +35,7 @@ extension BGPConformanceEngine {
         let keepalives = session.sides.map { side in
             "\(side.address) every " + (side.keepaliveInterval.map { Units.duration(nanoseconds: $0) } ?? "–")
         }
-        findings.add(Finding("BGP.TMR.HOLD.NEGOTIATED", bgpSession: session.id, frames: frames,
+        findings.add(Finding(.BGP.TMR.HOLD.NEGOTIATED, bgpSession: session.id, frames: frames,
                              measured: "\(hold) s", expected: "min(\(a.holdTime), \(b.holdTime)) s",
                              message: "Hold time \(a.holdTime) s / \(b.holdTime) s → negotiated \(hold) s"
                                  + (hold > 0 ? " (keepalive about \(Units.duration(nanoseconds: Int64(hold) * 333_333_333)))" : " (no keepalives)")
@@ -70,7 +70,7 @@ extension BGPConformanceEngine {
             } else {
                 peerNoticed = "; no Hold Timer Expired NOTIFICATION from the peer was captured"
             }
-            findings.add(Finding("BGP.TMR.KEEPALIVE.MAX", bgpSession: session.id, side: side.name,
+            findings.add(Finding(.BGP.TMR.KEEPALIVE.MAX, bgpSession: session.id, side: side.name,
                                  frames: [silence.from, silence.to], measured: Units.duration(nanoseconds: silence.gap),
                                  expected: "≤ \(hold) s", tolerance: options.toleranceText,
                                  message: "\(side.address) sent nothing for \(Units.duration(nanoseconds: silence.gap)) "
@@ -87,14 +87,14 @@ extension BGPConformanceEngine {
         for side in session.sides {
             // The evidence is the two KEEPALIVEs that came too close, not the OPEN.
             if let shortest = side.shortestKeepaliveGap, shortest.nanoseconds < 750_000_000 - tolerance {
-                findings.add(Finding("BGP.TMR.KEEPALIVE.RATE", bgpSession: session.id, side: side.name,
+                findings.add(Finding(.BGP.TMR.KEEPALIVE.RATE, bgpSession: session.id, side: side.name,
                                      frames: [shortest.fromFrame, shortest.toFrame],
                                      measured: Units.duration(nanoseconds: shortest.nanoseconds), expected: "≥ 1 s (≥ 750 ms with jitter)",
                                      message: "\(side.address) sent KEEPALIVEs \(Units.duration(nanoseconds: shortest.nanoseconds)) apart"), kind: "fast")
             }
             let frames = side.keepalives.last.map { [$0.frame] } ?? []
             if let typical = side.keepaliveInterval, typical > third + third / 4 + tolerance {
-                findings.add(Finding("BGP.TMR.KEEPALIVE.RATE", bgpSession: session.id, side: side.name,
+                findings.add(Finding(.BGP.TMR.KEEPALIVE.RATE, bgpSession: session.id, side: side.name,
                                      frames: frames, measured: Units.duration(nanoseconds: typical),
                                      expected: "about \(Units.duration(nanoseconds: third)) (hold \(hold) s ÷ 3)",
                                      message: "\(side.address) sends KEEPALIVEs every \(Units.duration(nanoseconds: typical)), "
@@ -116,7 +116,7 @@ extension BGPConformanceEngine {
             let frames = side.firstMessage.map { [$0.frame] } ?? []
             if options.gtsm.isOn(between: side.address, and: peer.address) {
                 guard side.ttlMinimum < 255 else { continue }
-                findings.add(Finding("BGP.IP.GTSM", level: .must, bgpSession: session.id, side: side.name, frames: frames,
+                findings.add(Finding(.BGP.IP.GTSM, level: .must, bgpSession: session.id, side: side.name, frames: frames,
                                      measured: "TTL \(ttl)", expected: "TTL 255 (GTSM on, as given to check)",
                                      message: "GTSM is on for this session (as given to check) and \(side.address) sends BGP with TTL \(ttl): "
                                          + "the peer discards it (RFC 5082 §3)"))
@@ -124,7 +124,7 @@ extension BGPConformanceEngine {
             }
             guard peer.messagesSent > 0, peer.ttlMinimum == 255, side.ttlMaximum < 255 else { continue }
             if side.ttlMaximum == 254, let mine = side.open?.autonomousSystem, mine == peer.open?.autonomousSystem { continue }
-            findings.add(Finding("BGP.IP.GTSM", bgpSession: session.id, side: side.name, frames: frames,
+            findings.add(Finding(.BGP.IP.GTSM, bgpSession: session.id, side: side.name, frames: frames,
                                  measured: "TTL \(ttl)", expected: "TTL 255",
                                  message: "\(peer.address) sends BGP with TTL 255 (GTSM) but \(side.address) sends TTL \(ttl) "
                                      + "(whether GTSM is configured is not on the wire: --gtsm makes this a MUST)"))

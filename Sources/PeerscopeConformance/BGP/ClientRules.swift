@@ -25,21 +25,21 @@ extension BGPConformanceEngine {
                 closer = bgpSession.sides[teardown.side].address.description
                 closedByDeclarer = bgpSession.sides[teardown.side].address == failover.declaredBy
             }
-            findings.add(Finding("BFD.CLIENT.TEARDOWN", session: failover.bfdSessionID, bgpSession: failover.bgpSessionID,
+            findings.add(Finding(.BFD.CLIENT.TEARDOWN, session: failover.bfdSessionID, bgpSession: failover.bgpSessionID,
                                  side: failover.declaredBy.description, frames: frames,
                                  measured: failover.teardownDelayNanoseconds.map { Units.duration(nanoseconds: $0) },
                                  message: Self.chain(failover, closer: closer),
                                  relativeTimeNanoseconds: relative(failover.downNanoseconds)), kind: "\(failover.downFrame)")
             guard case .closed(let teardown)? = failover.teardown, closedByDeclarer else { continue }
             if peerAdminDown {
-                findings.add(Finding("BFD.CLIENT.ADMINDOWN", session: failover.bfdSessionID, bgpSession: failover.bgpSessionID,
+                findings.add(Finding(.BFD.CLIENT.ADMINDOWN, session: failover.bfdSessionID, bgpSession: failover.bgpSessionID,
                                      side: failover.declaredBy.description, frames: frames,
                                      message: "\(peerAddress.map { "\($0)" } ?? "The peer") signalled BFD AdminDown and "
                                          + "\(failover.declaredBy) tore the BGP session down \(Units.duration(nanoseconds: teardown.timeNanoseconds - failover.downNanoseconds)) later; "
                                          + "AdminDown should not by itself bring the client down (RFC 5882 §3.2)",
                                      relativeTimeNanoseconds: relative(teardown.timeNanoseconds)))
             } else if case .notification(let notification) = teardown.cause, !(notification.code == 6 && notification.subcode == 10) {
-                findings.add(Finding("BGP.NOTIF.BFD.CEASE", session: failover.bfdSessionID, bgpSession: failover.bgpSessionID,
+                findings.add(Finding(.BGP.NOTIF.BFD.CEASE, session: failover.bfdSessionID, bgpSession: failover.bgpSessionID,
                                      side: failover.declaredBy.description, frames: frames,
                                      measured: "\(notification.code)/\(notification.subcode)", expected: "6/10 (Cease, BFD Down)",
                                      message: "BGP closed after BFD Down with NOTIFICATION \(notification), not Cease/BFD Down (RFC 9384)",

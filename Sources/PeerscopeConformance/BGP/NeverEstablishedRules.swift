@@ -25,7 +25,7 @@ extension BGPConformanceEngine {
         for pair in order {
             guard let list = attempts[pair], let last = list.last else { continue }
             let frames = list.compactMap { session in session.events.first.map(\.frameNumber) }
-            findings.add(Finding("BGP.FSM.NEVER.UP", bgpSession: last.id, side: last.initiator.map { last.sides[$0].name },
+            findings.add(Finding(.BGP.FSM.NEVER.UP, bgpSession: last.id, side: last.initiator.map { last.sides[$0].name },
                                  frames: Array(frames.prefix(FindingSink.framesKept)),
                                  measured: "\(list.count) connection attempt(s)",
                                  message: "Never Established between \(pair.low) and \(pair.high): " + cause(list),

@@ -11,12 +11,12 @@ extension BGPConformanceEngine {
     /// RFC 4760, attribute flags, duplicates — each with the RFC 7606 treatment a receiver applies.
     mutating func checkUpdate(_ update: BGPUpdate, record: BGPMessageRecord, session: BGPSession, name: String) {
         func add(_ message: String, kind: String, measured: String? = nil, expected: String? = nil) {
-            findings.add(Finding("BGP.UPD.ATTRS", bgpSession: session.id, side: name, frames: [record.frameNumber],
+            findings.add(Finding(.BGP.UPD.ATTRS, bgpSession: session.id, side: name, frames: [record.frameNumber],
                                  measured: measured, expected: expected, message: message,
                                  relativeTimeNanoseconds: relative(record.timeNanoseconds)), kind: kind)
         }
         if let family = update.endOfRIB {
-            findings.add(Finding("BGP.UPD.EOR", bgpSession: session.id, side: name, frames: [record.frameNumber],
+            findings.add(Finding(.BGP.UPD.EOR, bgpSession: session.id, side: name, frames: [record.frameNumber],
                                  message: "End-of-RIB for \(family) from \(name)",
                                  relativeTimeNanoseconds: relative(record.timeNanoseconds)), kind: "\(family)")
             return

@@ -22,10 +22,10 @@ public struct Finding: Sendable {
     /// Time of the first occurrence, ns since the first frame.
     public var relativeTimeNanoseconds: Int64?
 
-    public init(_ ruleID: String, level: RuleLevel? = nil, session: Int? = nil, bgpSession: Int? = nil, side: String? = nil,
+    public init(_ ruleID: RuleID, level: RuleLevel? = nil, session: Int? = nil, bgpSession: Int? = nil, side: String? = nil,
                 frames: [Int], measured: String? = nil, expected: String? = nil, tolerance: String? = nil,
                 message: String, relativeTimeNanoseconds: Int64? = nil) {
-        rule = RuleCatalog.rule(ruleID)
+        rule = ruleID.rule
         self.level = level ?? rule.level
         sessionID = session
         bgpSessionID = bgpSession
@@ -37,6 +37,20 @@ public struct Finding: Sendable {
         self.message = message
         self.relativeTimeNanoseconds = relativeTimeNanoseconds
     }
+
+    /// By dotted ID, for code outside the catalog's reach; traps on an ID the catalog lacks.
+    @available(*, deprecated, message: "use a generated RuleID constant, e.g. .BFD.TMR.TX.SLOW")
+    public init(_ ruleID: String, level: RuleLevel? = nil, session: Int? = nil, bgpSession: Int? = nil, side: String? = nil,
+                frames: [Int], measured: String? = nil, expected: String? = nil, tolerance: String? = nil,
+                message: String, relativeTimeNanoseconds: Int64? = nil) {
+        guard let id = RuleID(ruleID) else { preconditionFailure("rule \(ruleID) is not in conformance/rules.json") }
+        self.init(id, level: level, session: session, bgpSession: bgpSession, side: side, frames: frames,
+                  measured: measured, expected: expected, tolerance: tolerance, message: message,
+                  relativeTimeNanoseconds: relativeTimeNanoseconds)
+    }
+
+    /// The finding's rule as a `RuleID`.
+    public var ruleID: RuleID { RuleID(rule.id)! }
 }
 
 extension Finding {
@@ -124,8 +138,8 @@ public struct FindingSink: Sendable {
 
     /// Counts one more occurrence of an existing finding without building it again; false when
     /// there is none yet. Keeps a run over a misbehaving device from formatting a message per packet.
-    mutating func repeatExisting(rule: String, session: Int?, side: String?, kind: String, frame: Int, level: RuleLevel?) -> Bool {
-        let key = Key(rule: rule, session: session, bgpSession: nil, side: side, kind: kind)
+    mutating func repeatExisting(rule: RuleID, session: Int?, side: String?, kind: String, frame: Int, level: RuleLevel?) -> Bool {
+        let key = Key(rule: rule.id, session: session, bgpSession: nil, side: side, kind: kind)
         guard var existing = byKey[key] else { return false }
         existing.occurrences += 1
         if existing.frames.count < Self.framesKept, frame > 0, !existing.frames.contains(frame) { existing.frames.append(frame) }
@@ -158,6 +172,8 @@ public struct FindingSink: Sendable {
     }
 
     public func count(of ruleID: String) -> Int { all.filter { $0.rule.id == ruleID }.count }
+
+    public func count(of ruleID: RuleID) -> Int { count(of: ruleID.id) }
 
     public var worstLevel: RuleLevel? { all.map(\.level).min() }
 }
