@@ -47,4 +47,32 @@ public enum RuleRegistry {
             EchoRules(),
         ]
     }
+
+    /// The BGP rules (CONFORMANCE.md §6, §7) and CAPTURE.TCP.HOLE, fresh for one run.
+    public static func bgp(options: CheckOptions) -> [any BGPRule] {
+        [
+            TCPHoleRule(),
+            // Each message: its header, then either why it did not decode or what it says.
+            MarkerRule(),
+            MessageLengthRule(),
+            MalformedMessageRule(),
+            MessageSequenceRule(),
+            OpenVersionRule(),
+            OpenHoldTimeRule(),
+            OpenIdentifierRule(),
+            OpenAS4Rule(),
+            EndOfRIBRule(),
+            UpdateAttributeRules(),
+            NotificationDecodeRule(),
+            MessageTypeRule(),
+            // Whole sessions, at the end.
+            CapabilityNegotiationRules(),
+            HoldTimeRule(),
+            KeepaliveRateRule(),
+            GTSMRule(),
+            NeverEstablishedRule(options: options),
+            // The BFD client (RFC 5882), once the failovers are known.
+            FailoverClientRules(),
+        ]
+    }
 }
