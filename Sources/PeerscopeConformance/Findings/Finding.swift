@@ -1,6 +1,8 @@
 /// One observation about a capture, tied to a rule of the catalog and to the frames that show it.
 public struct Finding: Sendable {
     public let rule: Rule
+    /// The rule as a `RuleID` (`rule.id` is its dotted form).
+    public let ruleID: RuleID
     /// The catalog level, unless the evidence makes it worse (a late packet that reaches the
     /// detection time is an error, not a warning).
     public var level: RuleLevel
@@ -26,6 +28,7 @@ public struct Finding: Sendable {
                 frames: [Int], measured: String? = nil, expected: String? = nil, tolerance: String? = nil,
                 message: String, relativeTimeNanoseconds: Int64? = nil) {
         rule = ruleID.rule
+        self.ruleID = ruleID
         self.level = level ?? rule.level
         sessionID = session
         bgpSessionID = bgpSession
@@ -48,9 +51,6 @@ public struct Finding: Sendable {
                   measured: measured, expected: expected, tolerance: tolerance, message: message,
                   relativeTimeNanoseconds: relativeTimeNanoseconds)
     }
-
-    /// The finding's rule as a `RuleID`.
-    public var ruleID: RuleID { RuleID(rule.id)! }
 }
 
 extension Finding {
@@ -71,7 +71,7 @@ public struct FindingSink: Sendable {
     public static let framesKept = 8
 
     struct Key: Hashable {
-        var rule: String
+        var rule: RuleID
         var session: Int?
         var bgpSession: Int?
         var side: String?
@@ -88,7 +88,7 @@ public struct FindingSink: Sendable {
 
     /// Adds `finding`; `kind` separates findings of one rule that should not fold together.
     public mutating func add(_ finding: Finding, kind: String = "") {
-        let key = Key(rule: finding.rule.id, session: finding.sessionID, bgpSession: finding.bgpSessionID,
+        let key = Key(rule: finding.ruleID, session: finding.sessionID, bgpSession: finding.bgpSessionID,
                       side: finding.side, kind: kind)
         if var existing = byKey[key] {
             existing.occurrences += 1
@@ -139,7 +139,7 @@ public struct FindingSink: Sendable {
     /// Counts one more occurrence of an existing finding without building it again; false when
     /// there is none yet. Keeps a run over a misbehaving device from formatting a message per packet.
     mutating func repeatExisting(rule: RuleID, session: Int?, side: String?, kind: String, frame: Int, level: RuleLevel?) -> Bool {
-        let key = Key(rule: rule.id, session: session, bgpSession: nil, side: side, kind: kind)
+        let key = Key(rule: rule, session: session, bgpSession: nil, side: side, kind: kind)
         guard var existing = byKey[key] else { return false }
         existing.occurrences += 1
         if existing.frames.count < Self.framesKept, frame > 0, !existing.frames.contains(frame) { existing.frames.append(frame) }
