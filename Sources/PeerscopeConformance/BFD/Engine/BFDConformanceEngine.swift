@@ -20,8 +20,23 @@ public struct BFDConformanceEngine {
     private let digest: AuthenticationDigestRule?
     private var slots = SessionSlots()
 
+    /// The events of one packet, in the order a rule that takes several of them sees them.
+    private enum PacketHook: CaseIterable {
+        case packet, stateChange, timerChange, pollFinal
+
+        var event: BFDRuleEvents {
+            switch self {
+            case .packet: .packet
+            case .stateChange: .stateChange
+            case .timerChange: .timerChange
+            case .pollFinal: .pollFinal
+            }
+        }
+    }
+
+    /// Consecutive rules of the registry that take the same hook.
     private struct Step {
-        let event: BFDRuleEvents
+        let hook: PacketHook
         let rules: [any BFDRule]
     }
 
@@ -46,11 +61,11 @@ public struct BFDConformanceEngine {
         func subscribed(_ event: BFDRuleEvents) -> [any BFDRule] { rules.filter { $0.events.contains(event) } }
         var steps: [Step] = []
         for rule in rules {
-            for event in [BFDRuleEvents.packet, .stateChange, .timerChange, .pollFinal] where rule.events.contains(event) {
-                if let last = steps.last, last.event == event {
-                    steps[steps.count - 1] = Step(event: event, rules: last.rules + [rule])
+            for hook in PacketHook.allCases where rule.events.contains(hook.event) {
+                if let last = steps.last, last.hook == hook {
+                    steps[steps.count - 1] = Step(hook: hook, rules: last.rules + [rule])
                 } else {
-                    steps.append(Step(event: event, rules: [rule]))
+                    steps.append(Step(hook: hook, rules: [rule]))
                 }
             }
         }
@@ -79,8 +94,8 @@ public struct BFDConformanceEngine {
             }
         }
         if packet.poll || packet.final { events.insert(.pollFinal) }
-        for step in packetSteps where events.contains(step.event) {
-            switch step.event {
+        for step in packetSteps where events.contains(step.hook.event) {
+            switch step.hook {
             case .packet:
                 for rule in step.rules { rule.packet(context, session: session, slot: slot, &output) }
             case .stateChange:
@@ -90,7 +105,7 @@ public struct BFDConformanceEngine {
                 }
             case .timerChange:
                 for rule in step.rules { rule.timerChange(context, session: session, slot: slot, &output) }
-            default:
+            case .pollFinal:
                 for rule in step.rules { rule.pollFinal(context, session: session, slot: slot, &output) }
             }
         }
