@@ -20,18 +20,18 @@ import Testing
 
         init(_ events: BFDRuleEvents) { bfdEvents = events }
 
-        var events: BFDRuleEvents { bfdEvents }
-        func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
+        override var events: BFDRuleEvents { bfdEvents }
+        override func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
             if bfdEvents.contains(.packet) { packets += 1 } else { unasked += 1 }
         }
-        func stateChange(_ context: BFDPacketContext, session: BFDSession, slot: Int, from: BFDState, to: BFDState,
+        override func stateChange(_ context: BFDPacketContext, session: BFDSession, slot: Int, from: BFDState, to: BFDState,
                          _ out: inout BFDRuleOutput) {
             if bfdEvents.contains(.stateChange) { stateChanges.append(context.observation.frameNumber) } else { unasked += 1 }
         }
-        func timerChange(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
+        override func timerChange(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
             if bfdEvents.contains(.timerChange) { timerChanges.append(context.observation.frameNumber) } else { unasked += 1 }
         }
-        func pollFinal(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
+        override func pollFinal(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
             if bfdEvents.contains(.pollFinal) { pollFinals.append(context.observation.frameNumber) } else { unasked += 1 }
         }
     }
@@ -39,9 +39,9 @@ import Testing
     /// A BGP rule that asks for nothing: it must never be called.
     final class SilentBGPSpy: BGPRule {
         var calls = 0
-        let events: BGPRuleEvents = []
-        func message(_ context: BGPMessageContext, _ out: inout BGPRuleOutput) { calls += 1 }
-        func transport(_ event: BGPTransportEvent, session: BGPSession, side: Int, _ out: inout BGPRuleOutput) { calls += 1 }
+        override var events: BGPRuleEvents { [] }
+        override func message(_ context: BGPMessageContext, _ out: inout BGPRuleOutput) { calls += 1 }
+        override func transport(_ event: BGPTransportEvent, session: BGPSession, side: Int, _ out: inout BGPRuleOutput) { calls += 1 }
     }
 
     /// tshark's view: per sender and discriminator, the frames whose State, timers, or P/F differ

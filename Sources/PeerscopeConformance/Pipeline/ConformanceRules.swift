@@ -15,7 +15,7 @@ public final class ConformanceRules: AnalysisRules {
     }
 
     /// With rules other than the registry's (a test that watches what the engines dispatch).
-    public init(options: CheckOptions, bfdRules: [any BFDRule], bgpRules: [any BGPRule]) {
+    public init(options: CheckOptions, bfdRules: [BFDRule], bgpRules: [BGPRule]) {
         engine = BFDConformanceEngine(options: options, rules: bfdRules)
         bgpEngine = BGPConformanceEngine(options: options, rules: bgpRules)
     }

@@ -2,7 +2,7 @@
 /// are listed (and so the report's order): keep it when adding a rule (conformance/README.md).
 public enum RuleRegistry {
     /// The BFD rules (CONFORMANCE.md §1–5, §8), fresh for one run.
-    public static func bfd(options: CheckOptions) -> [any BFDRule] {
+    public static func bfd(options: CheckOptions) -> [BFDRule] {
         let digest = AuthenticationDigestRule(keys: options.keys)
         return [
             MalformedPacketRule(),
@@ -49,7 +49,7 @@ public enum RuleRegistry {
     }
 
     /// The BGP rules (CONFORMANCE.md §6, §7) and CAPTURE.TCP.HOLE, fresh for one run.
-    public static func bgp(options: CheckOptions) -> [any BGPRule] {
+    public static func bgp(options: CheckOptions) -> [BGPRule] {
         [
             TCPHoleRule(),
             // Each message: its header, then either why it did not decode or what it says.

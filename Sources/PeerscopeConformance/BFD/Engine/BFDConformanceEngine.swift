@@ -7,15 +7,15 @@ import PeerscopeWire
 public struct BFDConformanceEngine {
     var output: BFDRuleOutput
     /// The rules, in the registry's order.
-    public let rules: [any BFDRule]
+    public let rules: [BFDRule]
     /// The per-packet hooks, grouped by event in registry order; decided once, here.
     private let packetSteps: [Step]
-    private let stateful: [any BFDRule]
-    private let malformedRules: [any BFDRule]
-    private let echoRules: [any BFDRule]
-    private let finishBefore: [any BFDRule]
-    private let finishSessionRules: [any BFDRule]
-    private let finishAfter: [any BFDRule]
+    private let stateful: [Unmanaged<BFDRule>]
+    private let malformedRules: [Unmanaged<BFDRule>]
+    private let echoRules: [Unmanaged<BFDRule>]
+    private let finishBefore: [Unmanaged<BFDRule>]
+    private let finishSessionRules: [Unmanaged<BFDRule>]
+    private let finishAfter: [Unmanaged<BFDRule>]
     /// Where the authentication tallies are kept (for `authentication(session:side:)`).
     private let digest: AuthenticationDigestRule?
     private var slots = SessionSlots()
@@ -37,7 +37,7 @@ public struct BFDConformanceEngine {
     /// Consecutive rules of the registry that take the same hook.
     private struct Step {
         let hook: PacketHook
-        let rules: [any BFDRule]
+        let rules: [Unmanaged<BFDRule>]
     }
 
     public var findings: FindingSink { output.findings }
@@ -55,17 +55,20 @@ public struct BFDConformanceEngine {
         self.init(options: options, rules: RuleRegistry.bfd(options: options))
     }
 
-    public init(options: CheckOptions, rules: [any BFDRule]) {
+    public init(options: CheckOptions, rules: [BFDRule]) {
         output = BFDRuleOutput(options: options)
         self.rules = rules
-        func subscribed(_ event: BFDRuleEvents) -> [any BFDRule] { rules.filter { $0.events.contains(event) } }
+        // Unretained: `rules` keeps them alive, and the per-packet path then retains none.
+        func subscribed(_ event: BFDRuleEvents) -> [Unmanaged<BFDRule>] {
+            rules.filter { $0.events.contains(event) }.map(Unmanaged.passUnretained)
+        }
         var steps: [Step] = []
         for rule in rules {
             for hook in PacketHook.allCases where rule.events.contains(hook.event) {
                 if let last = steps.last, last.hook == hook {
-                    steps[steps.count - 1] = Step(hook: hook, rules: last.rules + [rule])
+                    steps[steps.count - 1] = Step(hook: hook, rules: last.rules + [Unmanaged.passUnretained(rule)])
                 } else {
-                    steps.append(Step(hook: hook, rules: [rule]))
+                    steps.append(Step(hook: hook, rules: [Unmanaged.passUnretained(rule)]))
                 }
             }
         }
@@ -82,7 +85,7 @@ public struct BFDConformanceEngine {
     /// One control packet, after the tracker placed it in `session`.
     public mutating func packet(_ context: BFDPacketContext, session: BFDSession) {
         let (slot, isNew) = slots.slot(for: context.sessionID)
-        if isNew { for rule in stateful { rule.reset(slot: slot) } }
+        if isNew { for rule in stateful { rule._withUnsafeGuaranteedRef { $0.reset(slot: slot) } } }
         let packet = context.observation.packet
         var events = BFDRuleEvents.packet
         if let previous = context.previous?.packet {
@@ -97,16 +100,24 @@ public struct BFDConformanceEngine {
         for step in packetSteps where events.contains(step.hook.event) {
             switch step.hook {
             case .packet:
-                for rule in step.rules { rule.packet(context, session: session, slot: slot, &output) }
+                for rule in step.rules {
+                    rule._withUnsafeGuaranteedRef { $0.packet(context, session: session, slot: slot, &output) }
+                }
             case .stateChange:
                 let from = context.previous?.packet.state ?? packet.state
                 for rule in step.rules {
-                    rule.stateChange(context, session: session, slot: slot, from: from, to: packet.state, &output)
+                    rule._withUnsafeGuaranteedRef {
+                        $0.stateChange(context, session: session, slot: slot, from: from, to: packet.state, &output)
+                    }
                 }
             case .timerChange:
-                for rule in step.rules { rule.timerChange(context, session: session, slot: slot, &output) }
+                for rule in step.rules {
+                    rule._withUnsafeGuaranteedRef { $0.timerChange(context, session: session, slot: slot, &output) }
+                }
             case .pollFinal:
-                for rule in step.rules { rule.pollFinal(context, session: session, slot: slot, &output) }
+                for rule in step.rules {
+                    rule._withUnsafeGuaranteedRef { $0.pollFinal(context, session: session, slot: slot, &output) }
+                }
             }
         }
     }
@@ -115,26 +126,26 @@ public struct BFDConformanceEngine {
     public mutating func malformed(frame: Int, time: Int64, error: WireError, transport: BFDTransport,
                                    source: IPAddress?) {
         let frame = MalformedBFDFrame(frame: frame, time: time, error: error, transport: transport, source: source)
-        for rule in malformedRules { rule.malformed(frame, &output) }
+        for rule in malformedRules { rule._withUnsafeGuaranteedRef { $0.malformed(frame, &output) } }
     }
 
     /// One echo packet.
     public mutating func echo(frame: Int, time: Int64, source: IPAddress, ttl: UInt8, echo: BFDEchoPacket,
                               tracker: BFDSessionTracker) {
         let echo = ObservedEcho(frame: frame, time: time, source: source, ttl: ttl, packet: echo)
-        for rule in echoRules { rule.echo(echo, tracker: tracker, &output) }
+        for rule in echoRules { rule._withUnsafeGuaranteedRef { $0.echo(echo, tracker: tracker, &output) } }
     }
 
     /// After the last frame: rules that need the whole session (flaps, jitter, pending detections).
     public mutating func finish(sessions: [BFDSession], lastFrameTime: Int64) {
-        for rule in finishBefore { rule.finishBeforeSessions(sessions, &output) }
+        for rule in finishBefore { rule._withUnsafeGuaranteedRef { $0.finishBeforeSessions(sessions, &output) } }
         for session in sessions {
             let slot = slots.byID[session.id]
             for rule in finishSessionRules {
-                rule.finishSession(session, slot: slot, lastFrameTime: lastFrameTime, &output)
+                rule._withUnsafeGuaranteedRef { $0.finishSession(session, slot: slot, lastFrameTime: lastFrameTime, &output) }
             }
         }
-        for rule in finishAfter { rule.finishAfterSessions(sessions, &output) }
+        for rule in finishAfter { rule._withUnsafeGuaranteedRef { $0.finishAfterSessions(sessions, &output) } }
     }
 
     /// A session the tracker folded away at its cap (CAPTURE.STATE.CAP): its per-packet findings

@@ -4,13 +4,13 @@ import PeerscopeWire
 /// BFD.FSM.ADMINDOWN.RX (RFC 5880 §6.8.6): a side that receives AdminDown while not Down must go
 /// Down (diag 3); still Up well after the peer's AdminDown, it did not.
 final class AdminDownReceivedRule: BFDRule {
-    let events: BFDRuleEvents = [.packet, .sessionState]
+    override var events: BFDRuleEvents { [.packet, .sessionState] }
     /// When the peer first signalled AdminDown since this side last entered Down.
-    private var peerAdminDownSince = SlotStates(SidePair<Int64?>(nil))
+    @exclusivity(unchecked) private var peerAdminDownSince = SlotStates(SidePair<Int64?>(nil))
 
-    func reset(slot: Int) { peerAdminDownSince.reset(slot) }
+    override func reset(slot: Int) { peerAdminDownSince.reset(slot) }
 
-    func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
+    override func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
         let me = context.side
         let packet = context.observation.packet
         if packet.state == .adminDown, peerAdminDownSince[slot][1 - me] == nil {

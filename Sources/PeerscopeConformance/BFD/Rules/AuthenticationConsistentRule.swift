@@ -3,9 +3,9 @@ import PeerscopeWire
 
 /// BFD.PKT.AUTH.CONSISTENT (RFC 5880 §6.7): the A bit does not toggle within one direction.
 final class AuthenticationConsistentRule: BFDRule {
-    let events: BFDRuleEvents = .packet
+    override var events: BFDRuleEvents { .packet }
 
-    func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
+    override func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
         let packet = context.observation.packet
         if let previous = context.previous,
            previous.packet.flags.contains(.authenticationPresent) != packet.flags.contains(.authenticationPresent) {

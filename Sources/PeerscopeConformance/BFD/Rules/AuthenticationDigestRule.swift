@@ -6,21 +6,21 @@ import PeerscopeWire
 /// password is verified; without one it is reported as not verified, never as a failure. Keeps
 /// each side's `AuthenticationTally` (reported at the end by `AuthenticationTallyRule`).
 final class AuthenticationDigestRule: BFDRule {
-    let events: BFDRuleEvents = [.packet, .sessionState]
+    override var events: BFDRuleEvents { [.packet, .sessionState] }
     private let keys: [UInt8: [UInt8]]
     private struct Side {
         var tally: AuthenticationTally?
         var notVerifiedReported = false
     }
-    private var sides = SlotStates(SidePair(Side()))
+    @exclusivity(unchecked) private var sides = SlotStates(SidePair(Side()))
 
     init(keys: [UInt8: [UInt8]]) { self.keys = keys }
 
-    func reset(slot: Int) { sides.reset(slot) }
+    override func reset(slot: Int) { sides.reset(slot) }
 
     func tally(slot: Int?, side: Int) -> AuthenticationTally? { sides.value(slot)[side].tally }
 
-    func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
+    override func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
         guard let auth = context.observation.packet.authentication else { return }
         let me = context.side
         var tally = sides[slot][me].tally ?? AuthenticationTally(type: auth.type, keyID: auth.keyID)

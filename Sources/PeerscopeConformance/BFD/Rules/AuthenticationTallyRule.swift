@@ -5,12 +5,12 @@ import PeerscopeWire
 /// count `AuthenticationDigestRule` kept, so a run with the right key says so instead of saying
 /// nothing.
 final class AuthenticationTallyRule: BFDRule {
-    let events: BFDRuleEvents = .finishSession
+    override var events: BFDRuleEvents { .finishSession }
     private let digest: AuthenticationDigestRule
 
     init(digest: AuthenticationDigestRule) { self.digest = digest }
 
-    func finishSession(_ session: BFDSession, slot: Int?, lastFrameTime: Int64, _ out: inout BFDRuleOutput) {
+    override func finishSession(_ session: BFDSession, slot: Int?, lastFrameTime: Int64, _ out: inout BFDRuleOutput) {
         for index in 0..<2 {
             guard let tally = digest.tally(slot: slot, side: index), let side = session.sides[index],
                   tally.verified + tally.failed > 0 else { continue }

@@ -3,9 +3,9 @@ import PeerscopeWire
 
 /// BFD.PKT.DEMAND.WHEN (RFC 5880 §6.8.7): the D bit is set only while both ends are Up.
 final class DemandWhenRule: BFDRule {
-    let events: BFDRuleEvents = .packet
+    override var events: BFDRuleEvents { .packet }
 
-    func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
+    override func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
         let packet = context.observation.packet
         if packet.flags.contains(.demand) {
             let peerUp = context.peerLast?.packet.state == .up

@@ -3,9 +3,9 @@ import PeerscopeWire
 
 /// BFD.IP.PORT.DST (RFC 5881 §4; RFC 5883 §5): single-hop control to UDP 3784, multihop to 4784.
 final class DestinationPortRule: BFDRule {
-    let events: BFDRuleEvents = .packet
+    override var events: BFDRuleEvents { .packet }
 
-    func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
+    override func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
         let observation = context.observation
         let expectedPort = observation.transport.wellKnownPort
         if observation.destinationPort != expectedPort, observation.transport != .seamless {

@@ -5,15 +5,15 @@ import PeerscopeWire
 /// Down is judged against the detection time since the last packet the side could have heard; an
 /// early one waits, to the end of the capture, for evidence about where the capture was taken.
 final class DetectionTimeRules: BFDRule {
-    let events: BFDRuleEvents = [.packet, .stateChange, .finishBeforeSessions, .sessionState]
+    override var events: BFDRuleEvents { [.packet, .stateChange, .finishBeforeSessions, .sessionState] }
     /// The peer's timers as of its last packet while Up or Init: what each side's detection time
     /// rests on (a peer's Down packet that led to a diag-1 Down was, by definition, not heard).
-    private var peerParametersWhileUp = SlotStates(SidePair<BFDParameters?>(nil))
+    @exclusivity(unchecked) private var peerParametersWhileUp = SlotStates(SidePair<BFDParameters?>(nil))
     /// Diag-1 Downs that came sooner than the detection time. Judged across sessions: a side that
     /// re-creates its session after the Down (new discriminator) is still the same router.
-    private var pending: [PendingDetection] = []
+    @exclusivity(unchecked) private var pending: [PendingDetection] = []
     /// The latest state each address sent, kept only while a detection is pending.
-    private var latestState: [IPAddress: (state: BFDState, time: Int64)] = [:]
+    @exclusivity(unchecked) private var latestState: [IPAddress: (state: BFDState, time: Int64)] = [:]
 
     private struct PendingDetection {
         var sessionID: Int
@@ -30,9 +30,9 @@ final class DetectionTimeRules: BFDRule {
         var peerIgnoredDown: [Int] = []
     }
 
-    func reset(slot: Int) { peerParametersWhileUp.reset(slot) }
+    override func reset(slot: Int) { peerParametersWhileUp.reset(slot) }
 
-    func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
+    override func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
         let packet = context.observation.packet
         if packet.state == .up || packet.state == .`init` {
             peerParametersWhileUp[slot][1 - context.side] = BFDParameters(packet)
@@ -40,7 +40,7 @@ final class DetectionTimeRules: BFDRule {
         if !pending.isEmpty { gatherEvidence(context) }
     }
 
-    func stateChange(_ context: BFDPacketContext, session: BFDSession, slot: Int, from: BFDState, to: BFDState,
+    override func stateChange(_ context: BFDPacketContext, session: BFDSession, slot: Int, from: BFDState, to: BFDState,
                      _ out: inout BFDRuleOutput) {
         guard to == .down, from == .up || from == .`init`,
               context.observation.packet.diagnostic == .controlDetectionTimeExpired,
@@ -99,7 +99,7 @@ final class DetectionTimeRules: BFDRule {
         }
     }
 
-    func finishBeforeSessions(_ sessions: [BFDSession], _ out: inout BFDRuleOutput) {
+    override func finishBeforeSessions(_ sessions: [BFDSession], _ out: inout BFDRuleOutput) {
         for detection in pending {
             let name = detection.detector.description
             let evidence = detection.notHearingEvidence + detection.peerIgnoredDown

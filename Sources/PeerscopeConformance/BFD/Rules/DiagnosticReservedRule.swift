@@ -3,9 +3,9 @@ import PeerscopeWire
 
 /// BFD.PKT.DIAG.RESERVED (RFC 5880 §4.1; RFC 6428): Diag is a defined code.
 final class DiagnosticReservedRule: BFDRule {
-    let events: BFDRuleEvents = .packet
+    override var events: BFDRuleEvents { .packet }
 
-    func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
+    override func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
         let packet = context.observation.packet
         if !packet.diagnostic.isDefined {
             out.report(.BFD.PKT.DIAG.RESERVED, context, session: session, measured: "\(packet.diagnostic.rawValue)",

@@ -5,7 +5,7 @@ import PeerscopeWire
 /// wanted), BFD.IP.ECHO.RATE (not faster than the peer's Required Min Echo RX allows) and
 /// BFD.IP.ECHO.LOOP (each echo paired with its looped copy: round trip and loss, per sender).
 final class EchoRules: BFDRule {
-    let events: BFDRuleEvents = [.echo, .finishAfterSessions]
+    override var events: BFDRuleEvents { [.echo, .finishAfterSessions] }
     private struct Sender {
         var originals = 0
         var looped = 0
@@ -14,11 +14,11 @@ final class EchoRules: BFDRule {
         var roundTrips: [Int64] = []
         var sessionID: Int?
     }
-    private var senders: [IPAddress: Sender] = [:]
+    @exclusivity(unchecked) private var senders: [IPAddress: Sender] = [:]
 
     /// One echo packet. The first sighting of a payload is the original; a second one with the same
     /// payload is its copy coming back through the peer.
-    func echo(_ echo: ObservedEcho, tracker: BFDSessionTracker, _ out: inout BFDRuleOutput) {
+    override func echo(_ echo: ObservedEcho, tracker: BFDSessionTracker, _ out: inout BFDRuleOutput) {
         let (frame, time, source) = (echo.frame, echo.time, echo.source)
         var sender = senders[source] ?? Sender()
         if let sent = sender.outstanding.removeValue(forKey: echo.packet.payloadDigest) {
@@ -60,7 +60,7 @@ final class EchoRules: BFDRule {
         senders[source] = sender
     }
 
-    func finishAfterSessions(_ sessions: [BFDSession], _ out: inout BFDRuleOutput) {
+    override func finishAfterSessions(_ sessions: [BFDSession], _ out: inout BFDRuleOutput) {
         for (address, sender) in senders.sorted(by: { $0.key < $1.key }) {
             let trips = sender.roundTrips.sorted()
             let rtt = trips.isEmpty ? "no looped copies seen"

@@ -4,9 +4,9 @@ import PeerscopeWire
 /// BFD.FSM.HANDSHAKE (RFC 5880 §6.2): each time a side comes Up after hearing its peer, the time
 /// since the session's first packet.
 final class HandshakeRule: BFDRule {
-    let events: BFDRuleEvents = .stateChange
+    override var events: BFDRuleEvents { .stateChange }
 
-    func stateChange(_ context: BFDPacketContext, session: BFDSession, slot: Int, from: BFDState, to: BFDState,
+    override func stateChange(_ context: BFDPacketContext, session: BFDSession, slot: Int, from: BFDState, to: BFDState,
                      _ out: inout BFDRuleOutput) {
         guard to == .up, let a = session.a, let b = session.b,
               context.peerLast?.packet.state == .up || context.peerLast?.packet.state == .`init`

@@ -3,13 +3,13 @@ import PeerscopeWire
 
 /// BFD.AUTH.KEYID (RFC 5880 §6.7.1): a change of Key ID within one direction (a key rollover).
 final class KeyIDRule: BFDRule {
-    let events: BFDRuleEvents = [.packet, .sessionState]
+    override var events: BFDRuleEvents { [.packet, .sessionState] }
     /// The Key ID each side used last.
-    private var lastKeyID = SlotStates(SidePair<UInt8?>(nil))
+    @exclusivity(unchecked) private var lastKeyID = SlotStates(SidePair<UInt8?>(nil))
 
-    func reset(slot: Int) { lastKeyID.reset(slot) }
+    override func reset(slot: Int) { lastKeyID.reset(slot) }
 
-    func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
+    override func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
         guard let auth = context.observation.packet.authentication else { return }
         if let last = lastKeyID[slot][context.side], last != auth.keyID {
             out.report(.BFD.AUTH.KEYID, context, session: session, kind: "\(last)-\(auth.keyID)",

@@ -5,9 +5,9 @@ import PeerscopeWire
 /// it): the decode error names the rule — BFD.PKT.VERSION, BFD.PKT.LENGTH.MIN,
 /// BFD.PKT.LENGTH.PAYLOAD, BFD.PKT.AUTH.LEN, or CAPTURE.UNDECODABLE for the rest.
 final class MalformedPacketRule: BFDRule {
-    let events: BFDRuleEvents = .malformed
+    override var events: BFDRuleEvents { .malformed }
 
-    func malformed(_ frame: MalformedBFDFrame, _ out: inout BFDRuleOutput) {
+    override func malformed(_ frame: MalformedBFDFrame, _ out: inout BFDRuleOutput) {
         let error = frame.error
         let ruleID: RuleID
         switch error.reason {

@@ -4,12 +4,12 @@ import PeerscopeWire
 /// BFD.IP.MULTIHOP.AUTH (RFC 5883 §6): multihop sessions should use authentication. Said once per
 /// session.
 final class MultihopAuthenticationRule: BFDRule {
-    let events: BFDRuleEvents = [.packet, .sessionState]
-    private var reported = SlotStates(false)
+    override var events: BFDRuleEvents { [.packet, .sessionState] }
+    @exclusivity(unchecked) private var reported = SlotStates(false)
 
-    func reset(slot: Int) { reported.reset(slot) }
+    override func reset(slot: Int) { reported.reset(slot) }
 
-    func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
+    override func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
         guard context.observation.transport == .multihop, context.observation.packet.authentication == nil,
               !reported[slot] else { return }
         reported[slot] = true

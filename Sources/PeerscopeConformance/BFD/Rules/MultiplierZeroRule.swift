@@ -3,9 +3,9 @@ import PeerscopeWire
 
 /// BFD.PKT.MULT.ZERO (RFC 5880 §6.8.6): a receiver discards a packet with Detect Mult 0.
 final class MultiplierZeroRule: BFDRule {
-    let events: BFDRuleEvents = .packet
+    override var events: BFDRuleEvents { .packet }
 
-    func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
+    override func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
         let packet = context.observation.packet
         if packet.detectMultiplier == 0 {
             out.report(.BFD.PKT.MULT.ZERO, context, session: session, measured: "0", expected: "≥ 1",

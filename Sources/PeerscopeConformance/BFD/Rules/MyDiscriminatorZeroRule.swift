@@ -3,9 +3,9 @@ import PeerscopeWire
 
 /// BFD.PKT.MYDISC.ZERO (RFC 5880 §6.8.6): a receiver discards a packet with My Discriminator 0.
 final class MyDiscriminatorZeroRule: BFDRule {
-    let events: BFDRuleEvents = .packet
+    override var events: BFDRuleEvents { .packet }
 
-    func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
+    override func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
         let packet = context.observation.packet
         if packet.myDiscriminator == 0 {
             out.report(.BFD.PKT.MYDISC.ZERO, context, session: session, measured: "0", expected: "non-zero",

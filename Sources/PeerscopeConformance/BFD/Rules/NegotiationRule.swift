@@ -4,7 +4,7 @@ import PeerscopeWire
 /// BFD.TMR.NEGOTIATED (RFC 5880 §6.8.2–§6.8.4): an INFO per change of the negotiated values, the
 /// interval each way and the detection time it gives.
 final class NegotiationRule: BFDRule {
-    let events: BFDRuleEvents = [.packet, .sessionState]
+    override var events: BFDRuleEvents { [.packet, .sessionState] }
     private struct Values: Equatable {
         var aToB: Microseconds
         var detectAtB: Microseconds
@@ -12,11 +12,11 @@ final class NegotiationRule: BFDRule {
         var detectAtA: Microseconds
     }
     /// The negotiated values last reported.
-    private var reported = SlotStates<Values?>(nil)
+    @exclusivity(unchecked) private var reported = SlotStates<Values?>(nil)
 
-    func reset(slot: Int) { reported.reset(slot) }
+    override func reset(slot: Int) { reported.reset(slot) }
 
-    func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
+    override func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
         guard let ab = session.negotiatedTxInterval(from: 0), ab.peerKnown,
               let ba = session.negotiatedTxInterval(from: 1),
               let detectAtB = session.detectionTime(forPacketsFrom: 0),

@@ -8,13 +8,13 @@ import PeerscopeWire
 /// why: authentication the side does not take (§6.7), a TTL a single-hop receiver discards
 /// (RFC 5881 §5: 255 only) or one below a multihop minimum (RFC 5883 §2; FRR's default is 254).
 final class NeverUpRule: BFDRule {
-    let events: BFDRuleEvents = .finishSession
+    override var events: BFDRuleEvents { .finishSession }
     /// What each side's authentication came to, for the causes.
     private let digest: AuthenticationDigestRule
 
     init(digest: AuthenticationDigestRule) { self.digest = digest }
 
-    func finishSession(_ session: BFDSession, slot: Int?, lastFrameTime: Int64, _ out: inout BFDRuleOutput) {
+    override func finishSession(_ session: BFDSession, slot: Int?, lastFrameTime: Int64, _ out: inout BFDRuleOutput) {
         guard let a = session.a, let b = session.b,
               a.timesUp == 0, b.timesUp == 0, !Self.everUp(session) else {
             // One side alone: only worth saying once it kept trying (three packets, one detection

@@ -3,9 +3,9 @@ import PeerscopeWire
 
 /// BFD.PKT.PF.BOTH (RFC 5880 §6.5): Poll and Final are never both set.
 final class PollFinalBothRule: BFDRule {
-    let events: BFDRuleEvents = .packet
+    override var events: BFDRuleEvents { .packet }
 
-    func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
+    override func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
         let packet = context.observation.packet
         if packet.poll, packet.final {
             out.report(.BFD.PKT.PF.BOTH, context, session: session, measured: "P=1 F=1",

@@ -4,9 +4,9 @@ import PeerscopeWire
 /// BFD.TMR.POLL.REQUIRED (RFC 5880 §6.8.3): a change of Desired Min TX or Required Min RX while Up
 /// is announced with a Poll.
 final class PollRequiredRule: BFDRule {
-    let events: BFDRuleEvents = .timerChange
+    override var events: BFDRuleEvents { .timerChange }
 
-    func timerChange(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
+    override func timerChange(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
         let packet = context.observation.packet
         guard let previous = context.previous, previous.packet.state == .up, packet.state == .up, !packet.poll
         else { return }

@@ -4,9 +4,9 @@ import PeerscopeWire
 /// BFD.IP.PORT.UNIQUE (RFC 5881 §4): concurrent sessions of one system use distinct source ports.
 /// Judged at the end, over all sessions.
 final class PortUniqueRule: BFDRule {
-    let events: BFDRuleEvents = .finishAfterSessions
+    override var events: BFDRuleEvents { .finishAfterSessions }
 
-    func finishAfterSessions(_ sessions: [BFDSession], _ out: inout BFDRuleOutput) {
+    override func finishAfterSessions(_ sessions: [BFDSession], _ out: inout BFDRuleOutput) {
         struct PortKey: Hashable { var address: IPAddress; var port: UInt16 }
         var users: [PortKey: [(session: BFDSession, side: Int)]] = [:]
         for session in sessions {

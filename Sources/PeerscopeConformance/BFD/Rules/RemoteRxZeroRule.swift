@@ -4,13 +4,13 @@ import PeerscopeWire
 /// BFD.TMR.REMOTE.RX.ZERO (RFC 5880 §6.8.7): a peer advertising Required Min RX 0 asks for no
 /// periodic packets at all; a side still sending them a second later has not stopped.
 final class RemoteRxZeroRule: BFDRule {
-    let events: BFDRuleEvents = [.packet, .sessionState]
+    override var events: BFDRuleEvents { [.packet, .sessionState] }
     /// When the peer first advertised Required Min RX 0 (in its run of such packets).
-    private var peerZeroRxSince = SlotStates(SidePair<Int64?>(nil))
+    @exclusivity(unchecked) private var peerZeroRxSince = SlotStates(SidePair<Int64?>(nil))
 
-    func reset(slot: Int) { peerZeroRxSince.reset(slot) }
+    override func reset(slot: Int) { peerZeroRxSince.reset(slot) }
 
-    func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
+    override func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
         let me = context.side
         guard let peer = context.peerLast, peer.packet.requiredMinRxInterval == 0 else {
             peerZeroRxSince[slot][me] = nil

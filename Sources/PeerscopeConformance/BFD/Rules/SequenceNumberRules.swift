@@ -5,12 +5,12 @@ import PeerscopeWire
 /// increment the sequence number on every packet; the others stay within the window a receiver
 /// accepts. Both follow the side's last sequence number.
 final class SequenceNumberRules: BFDRule {
-    let events: BFDRuleEvents = [.packet, .sessionState]
-    private var lastSequence = SlotStates(SidePair<UInt32?>(nil))
+    override var events: BFDRuleEvents { [.packet, .sessionState] }
+    @exclusivity(unchecked) private var lastSequence = SlotStates(SidePair<UInt32?>(nil))
 
-    func reset(slot: Int) { lastSequence.reset(slot) }
+    override func reset(slot: Int) { lastSequence.reset(slot) }
 
-    func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
+    override func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
         guard let auth = context.observation.packet.authentication, let sequence = auth.sequenceNumber else { return }
         let me = context.side
         defer { lastSequence[slot][me] = sequence }

@@ -6,9 +6,9 @@ import PeerscopeWire
 /// multihop receiver sees and the hops it implies, RFC 5883 §2). One side's three findings come
 /// together, then the other's.
 final class SessionSummaryRules: BFDRule {
-    let events: BFDRuleEvents = .finishSession
+    override var events: BFDRuleEvents { .finishSession }
 
-    func finishSession(_ session: BFDSession, slot: Int?, lastFrameTime: Int64, _ out: inout BFDRuleOutput) {
+    override func finishSession(_ session: BFDSession, slot: Int?, lastFrameTime: Int64, _ out: inout BFDRuleOutput) {
         for index in 0..<2 {
             guard let side = session.sides[index] else { continue }
             let flaps = session.flaps(side: index)

@@ -4,9 +4,9 @@ import PeerscopeWire
 /// BFD.IP.TTL.SINGLEHOP (RFC 5881 §5): single-hop control packets carry TTL 255 (a MUST without
 /// authentication, a SHOULD with it).
 final class SingleHopTTLRule: BFDRule {
-    let events: BFDRuleEvents = .packet
+    override var events: BFDRuleEvents { .packet }
 
-    func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
+    override func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
         let observation = context.observation
         switch observation.transport {
         case .singleHop, .microBFD:

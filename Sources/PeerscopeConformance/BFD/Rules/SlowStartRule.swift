@@ -3,9 +3,9 @@ import PeerscopeWire
 
 /// BFD.TMR.SLOW.START (RFC 5880 §6.8.3): while not Up, Desired Min TX is at least 1 s.
 final class SlowStartRule: BFDRule {
-    let events: BFDRuleEvents = .packet
+    override var events: BFDRuleEvents { .packet }
 
-    func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
+    override func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
         let packet = context.observation.packet
         if packet.state != .up, packet.desiredMinTxInterval < RFC5880Facts.slowStartMinimumMicroseconds {
             out.report(.BFD.TMR.SLOW.START, context, session: session,

@@ -3,9 +3,9 @@ import PeerscopeWire
 
 /// BFD.IP.PORT.SRC (RFC 5881 §4): control packets come from a source port in 49152–65535.
 final class SourcePortRangeRule: BFDRule {
-    let events: BFDRuleEvents = .packet
+    override var events: BFDRuleEvents { .packet }
 
-    func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
+    override func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
         let observation = context.observation
         // S-BFD reflectors answer from 7784 (RFC 7880); every other control sender uses an ephemeral port.
         let reflected = observation.transport == .seamless && observation.sourcePort == BFDTransport.seamlessPort

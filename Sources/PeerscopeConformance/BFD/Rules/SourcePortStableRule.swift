@@ -3,9 +3,9 @@ import PeerscopeWire
 
 /// BFD.IP.PORT.STABLE (RFC 5881 §4): one session uses one source port.
 final class SourcePortStableRule: BFDRule {
-    let events: BFDRuleEvents = .packet
+    override var events: BFDRuleEvents { .packet }
 
-    func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
+    override func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
         let observation = context.observation
         if let previous = context.previous, previous.sourcePort != observation.sourcePort {
             out.report(.BFD.IP.PORT.STABLE, context, session: session,

@@ -6,7 +6,7 @@ import PeerscopeWire
 /// by what its peer had sent before it, carry a diag that explains it (§6.8.1) and be announced at
 /// once (§6.8.7). They share what each side last heard from its peer.
 final class StateTransitionRules: BFDRule {
-    let events: BFDRuleEvents = [.packet, .stateChange, .sessionState]
+    override var events: BFDRuleEvents { [.packet, .stateChange, .sessionState] }
     private struct Side {
         /// The peer has sent Init (Down) since this side last entered Down.
         var peerInitSinceDown = false
@@ -14,13 +14,13 @@ final class StateTransitionRules: BFDRule {
         /// The peer's packet that would move this side, waiting for its announcement (§6.8.7).
         var trigger: (state: BFDState, frame: Int, time: Int64)?
     }
-    private var sides = SlotStates(SidePair(Side()))
+    @exclusivity(unchecked) private var sides = SlotStates(SidePair(Side()))
 
-    func reset(slot: Int) { sides.reset(slot) }
+    override func reset(slot: Int) { sides.reset(slot) }
 
     /// Remembers the peer packets that would move this side, for the Down→Init/Up checks and for
     /// measuring how fast the change was announced. This packet is a trigger for the *peer* side.
-    func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
+    override func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
         let other = 1 - context.side
         let state = context.observation.packet.state
         switch state {
@@ -33,7 +33,7 @@ final class StateTransitionRules: BFDRule {
         }
     }
 
-    func stateChange(_ context: BFDPacketContext, session: BFDSession, slot: Int, from: BFDState, to: BFDState,
+    override func stateChange(_ context: BFDPacketContext, session: BFDSession, slot: Int, from: BFDState, to: BFDState,
                      _ out: inout BFDRuleOutput) {
         guard let previous = context.previous else { return }
         let observation = context.observation

@@ -7,7 +7,7 @@ import PeerscopeWire
 /// silence reaching the detection time that the receiver did not notice (CAPTURE.GAP). Every check
 /// states its tolerance.
 final class TransmitGapRules: BFDRule {
-    let events: BFDRuleEvents = [.packet, .sessionState]
+    override var events: BFDRuleEvents { [.packet, .sessionState] }
     private struct Side {
         /// The previous periodic gap (ns), to tell a catch-up after a late packet from a fast sender.
         var lastGap: Int64?
@@ -21,11 +21,11 @@ final class TransmitGapRules: BFDRule {
         /// The peer's latest packet asks for no periodic packets (Required Min RX 0): none is late then.
         var peerZeroRx = false
     }
-    private var sides = SlotStates(SidePair(Side()))
+    @exclusivity(unchecked) private var sides = SlotStates(SidePair(Side()))
 
-    func reset(slot: Int) { sides.reset(slot) }
+    override func reset(slot: Int) { sides.reset(slot) }
 
-    func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
+    override func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
         let me = context.side
         let packet = context.observation.packet
         if let previous = context.previous?.packet, previous.state == .up, packet.state == .up,

@@ -3,9 +3,9 @@ import PeerscopeWire
 
 /// BFD.PKT.YOURDISC.REFLECT (RFC 5880 §6.8.6, §6.3): Your Discriminator echoes the peer's My Discriminator.
 final class YourDiscriminatorReflectRule: BFDRule {
-    let events: BFDRuleEvents = .packet
+    override var events: BFDRuleEvents { .packet }
 
-    func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
+    override func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
         let packet = context.observation.packet
         if packet.yourDiscriminator != 0, let peer = context.peerLast,
            packet.yourDiscriminator != peer.packet.myDiscriminator {

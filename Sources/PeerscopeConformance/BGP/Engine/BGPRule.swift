@@ -39,35 +39,25 @@ public struct BGPMessageContext {
 }
 
 /// One rule of CONFORMANCE.md §6–7 (or a small family sharing state), evaluated over BGP streams.
-/// It owns its state. Findings go to `out`. Adding a rule: conformance/README.md.
-public protocol BGPRule: AnyObject {
-    var events: BGPRuleEvents { get }
-    func message(_ context: BGPMessageContext, _ out: inout BGPRuleOutput)
-    func malformed(_ error: WireError, _ context: BGPMessageContext, _ out: inout BGPRuleOutput)
-    func decoded(_ message: BGPMessage, _ context: BGPMessageContext, _ out: inout BGPRuleOutput)
-    func open(_ open: BGPOpen, _ context: BGPMessageContext, _ out: inout BGPRuleOutput)
-    func update(_ update: BGPUpdate, _ context: BGPMessageContext, _ out: inout BGPRuleOutput)
-    func notification(_ notification: BGPNotification, _ context: BGPMessageContext, _ out: inout BGPRuleOutput)
-    func unknownType(_ type: UInt8, _ context: BGPMessageContext, _ out: inout BGPRuleOutput)
-    func transport(_ event: BGPTransportEvent, session: BGPSession, side: Int, _ out: inout BGPRuleOutput)
-    func finishSession(_ session: BGPSession, _ out: inout BGPRuleOutput)
-    func finishAfterSessions(_ sessions: [BGPSession], _ out: inout BGPRuleOutput)
-    func failovers(_ failovers: [Failover], bfd: [BFDSession], bgp: [BGPSession], _ out: inout BGPRuleOutput)
-    func fold(_ session: BGPSession)
-}
+/// It owns its state. Findings go to `out`. A base class rather than a protocol: the engine calls
+/// its rules without retaining each one per message. Adding a rule: conformance/README.md.
+open class BGPRule {
+    /// The events the rule is called for, read once when an engine starts.
+    open var events: BGPRuleEvents { [] }
 
-/// Hooks a rule does not subscribe to are never called; these defaults only satisfy the protocol.
-extension BGPRule {
-    public func message(_ context: BGPMessageContext, _ out: inout BGPRuleOutput) {}
-    public func malformed(_ error: WireError, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {}
-    public func decoded(_ message: BGPMessage, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {}
-    public func open(_ open: BGPOpen, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {}
-    public func update(_ update: BGPUpdate, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {}
-    public func notification(_ notification: BGPNotification, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {}
-    public func unknownType(_ type: UInt8, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {}
-    public func transport(_ event: BGPTransportEvent, session: BGPSession, side: Int, _ out: inout BGPRuleOutput) {}
-    public func finishSession(_ session: BGPSession, _ out: inout BGPRuleOutput) {}
-    public func finishAfterSessions(_ sessions: [BGPSession], _ out: inout BGPRuleOutput) {}
-    public func failovers(_ failovers: [Failover], bfd: [BFDSession], bgp: [BGPSession], _ out: inout BGPRuleOutput) {}
-    public func fold(_ session: BGPSession) {}
+    public init() {}
+
+    // Hooks a rule does not subscribe to are never called; these empty ones only make them optional.
+    open func message(_ context: BGPMessageContext, _ out: inout BGPRuleOutput) {}
+    open func malformed(_ error: WireError, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {}
+    open func decoded(_ message: BGPMessage, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {}
+    open func open(_ open: BGPOpen, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {}
+    open func update(_ update: BGPUpdate, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {}
+    open func notification(_ notification: BGPNotification, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {}
+    open func unknownType(_ type: UInt8, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {}
+    open func transport(_ event: BGPTransportEvent, session: BGPSession, side: Int, _ out: inout BGPRuleOutput) {}
+    open func finishSession(_ session: BGPSession, _ out: inout BGPRuleOutput) {}
+    open func finishAfterSessions(_ sessions: [BGPSession], _ out: inout BGPRuleOutput) {}
+    open func failovers(_ failovers: [Failover], bfd: [BFDSession], bgp: [BGPSession], _ out: inout BGPRuleOutput) {}
+    open func fold(_ session: BGPSession) {}
 }

@@ -4,9 +4,9 @@ import PeerscopeWire
 /// BGP.OPEN.CAPS (RFC 5492) and BGP.TMR.HOLD.NEGOTIATED (RFC 4271 §4.2): what each end offered in
 /// its OPEN and what the session negotiated, capabilities then hold time.
 final class CapabilityNegotiationRules: BGPRule {
-    let events: BGPRuleEvents = .finishSession
+    override var events: BGPRuleEvents { .finishSession }
 
-    func finishSession(_ session: BGPSession, _ out: inout BGPRuleOutput) {
+    override func finishSession(_ session: BGPSession, _ out: inout BGPRuleOutput) {
         guard let a = session.a.open, let b = session.b.open else { return }
         let frames = [session.a.openFrame, session.b.openFrame].compactMap { $0 }.sorted()
         func offered(_ open: BGPOpen) -> String { open.capabilities.map(\.name).joined(separator: ", ") }

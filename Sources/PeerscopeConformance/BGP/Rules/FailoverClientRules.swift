@@ -5,9 +5,9 @@ import PeerscopeWire
 /// what the BGP session did when its BFD session went Down — the failover chain, a teardown that a
 /// peer's AdminDown alone caused, and the NOTIFICATION it was closed with.
 final class FailoverClientRules: BGPRule {
-    let events: BGPRuleEvents = .failovers
+    override var events: BGPRuleEvents { .failovers }
 
-    func failovers(_ failovers: [Failover], bfd: [BFDSession], bgp: [BGPSession], _ out: inout BGPRuleOutput) {
+    override func failovers(_ failovers: [Failover], bfd: [BFDSession], bgp: [BGPSession], _ out: inout BGPRuleOutput) {
         // A BFD session that protects no BGP session in the capture has no client to judge; its
         // Downs still appear in the failover table.
         for failover in failovers where failover.bgpSessionID != nil {

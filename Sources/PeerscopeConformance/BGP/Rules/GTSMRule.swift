@@ -3,14 +3,14 @@ import PeerscopeWire
 
 /// BGP.IP.GTSM (RFC 5082): the TTL each end sends BGP with, against GTSM.
 final class GTSMRule: BGPRule {
-    let events: BGPRuleEvents = .finishSession
+    override var events: BGPRuleEvents { .finishSession }
 
     /// RFC 5082 §3: with GTSM on, a speaker sends with TTL 255 and its peer discards anything less.
     /// Known on (`--gtsm`, `--gtsm-peer`): a TTL below 255 is proven to be discarded, a MUST. Not
     /// known: one end at 255 and the other below is a difference worth a SHOULD, except in iBGP
     /// (same AS) when the lower end is at 254, which is what a loopback peer one router away from
     /// the capture point shows whatever it sent.
-    func finishSession(_ session: BGPSession, _ out: inout BGPRuleOutput) {
+    override func finishSession(_ session: BGPSession, _ out: inout BGPRuleOutput) {
         for (index, side) in session.sides.enumerated() where side.messagesSent > 0 {
             let peer = session.sides[1 - index]
             let ttl = side.ttlMinimum == side.ttlMaximum ? "\(side.ttlMinimum)" : "\(side.ttlMinimum)–\(side.ttlMaximum)"

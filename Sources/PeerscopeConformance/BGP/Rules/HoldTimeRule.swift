@@ -4,11 +4,11 @@ import PeerscopeWire
 /// BGP.TMR.KEEPALIVE.MAX (RFC 4271 §4.4, §6.5): with hold time H > 0 a side sends something at
 /// least every H.
 final class HoldTimeRule: BGPRule {
-    let events: BGPRuleEvents = .finishSession
+    override var events: BGPRuleEvents { .finishSession }
 
     /// RFC 4271 §4.4, §6.5: with hold time H > 0 a side must send something at least every H.
     /// A gap with a capture hole in it is not judged (the messages may be in the hole).
-    func finishSession(_ session: BGPSession, _ out: inout BGPRuleOutput) {
+    override func finishSession(_ session: BGPSession, _ out: inout BGPRuleOutput) {
         guard session.establishedTime != nil, let hold = session.negotiatedHoldTime, hold > 0 else { return }
         let holdNanoseconds = Int64(hold) * 1_000_000_000
         let tolerance = out.options.toleranceNanoseconds

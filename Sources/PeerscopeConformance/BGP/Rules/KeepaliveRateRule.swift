@@ -4,11 +4,11 @@ import PeerscopeWire
 /// BGP.TMR.KEEPALIVE.RATE (RFC 4271 §4.4): KEEPALIVEs neither faster than one a second nor much
 /// slower than a third of the hold time.
 final class KeepaliveRateRule: BGPRule {
-    let events: BGPRuleEvents = .finishSession
+    override var events: BGPRuleEvents { .finishSession }
 
     /// RFC 4271 §4.4: KEEPALIVEs no more often than once a second, and a third of the hold time is
     /// a reasonable interval. The §10 jitter (75–100 %) may shorten a 1 s keepalive to 750 ms.
-    func finishSession(_ session: BGPSession, _ out: inout BGPRuleOutput) {
+    override func finishSession(_ session: BGPSession, _ out: inout BGPRuleOutput) {
         guard session.establishedTime != nil, let hold = session.negotiatedHoldTime, hold > 0 else { return }
         let tolerance = out.options.toleranceNanoseconds
         let third = Int64(hold) * 1_000_000_000 / 3

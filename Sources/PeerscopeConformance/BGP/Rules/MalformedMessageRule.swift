@@ -4,9 +4,9 @@ import PeerscopeWire
 /// A message that did not decode: BGP.UPD.ATTRS for an UPDATE, BGP.MSG.LENGTH for the others,
 /// each with the treatment a receiver applies (RFC 7606, RFC 4271 §6).
 final class MalformedMessageRule: BGPRule {
-    let events: BGPRuleEvents = .malformed
+    override var events: BGPRuleEvents { .malformed }
 
-    func malformed(_ error: WireError, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {
+    override func malformed(_ error: WireError, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {
         let type = BGPMessageType(rawValue: context.record.typeCode)
         let rule: RuleID = type == .update ? .BGP.UPD.ATTRS : .BGP.MSG.LENGTH
         // RFC 7606 §4, §5.4: an UPDATE whose attribute or NLRI lengths cannot be parsed leaves no way

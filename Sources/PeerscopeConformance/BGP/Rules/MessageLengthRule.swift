@@ -4,9 +4,9 @@ import PeerscopeWire
 /// BGP.MSG.LENGTH (RFC 4271 §4.1; RFC 8654): Length is 19–4096, or up to 65535 once both ends
 /// negotiated Extended Message.
 final class MessageLengthRule: BGPRule {
-    let events: BGPRuleEvents = .message
+    override var events: BGPRuleEvents { .message }
 
-    func message(_ context: BGPMessageContext, _ out: inout BGPRuleOutput) {
+    override func message(_ context: BGPMessageContext, _ out: inout BGPRuleOutput) {
         let record = context.record
         let sides = context.session.sides
         // Only messages beyond 4,096 bytes need to know whether Extended Message was negotiated.

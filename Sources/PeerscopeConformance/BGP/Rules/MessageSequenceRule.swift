@@ -5,9 +5,9 @@ import PeerscopeWire
 /// OPEN, and UPDATEs only after the peer's KEEPALIVE took it to Established. Judged only when the
 /// capture saw the connection open (a session picked up mid-stream has no known beginning).
 final class MessageSequenceRule: BGPRule {
-    let events: BGPRuleEvents = .decoded
+    override var events: BGPRuleEvents { .decoded }
 
-    func decoded(_ message: BGPMessage, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {
+    override func decoded(_ message: BGPMessage, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {
         let session = context.session, side = context.side
         guard session.initiator != nil else { return }
         var problem: String?

@@ -3,9 +3,9 @@ import PeerscopeWire
 
 /// BGP.MSG.TYPE (RFC 4271 §4.1; RFC 2918): message types are 1–5.
 final class MessageTypeRule: BGPRule {
-    let events: BGPRuleEvents = .unknownType
+    override var events: BGPRuleEvents { .unknownType }
 
-    func unknownType(_ type: UInt8, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {
+    override func unknownType(_ type: UInt8, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {
         out.report(.BGP.MSG.TYPE, context, measured: "\(type)", expected: "1–5", "Unknown message type \(type)")
     }
 }

@@ -7,21 +7,21 @@ import PeerscopeWire
 /// speaker with a key drops segments without one, and the reverse), or the NOTIFICATION that
 /// ended the attempt.
 final class NeverEstablishedRule: BGPRule {
-    let events: BGPRuleEvents = [.transport, .finishAfterSessions, .fold]
+    override var events: BGPRuleEvents { [.transport, .finishAfterSessions, .fold] }
     private let options: CheckOptions
     /// The lowest TTL of the SYNs that opened each BGP session (by session ID): what a GTSM
     /// receiver (RFC 5082) would have judged, for sessions that never got further.
-    private var connectTTL: [Int: UInt8] = [:]
+    @exclusivity(unchecked) private var connectTTL: [Int: UInt8] = [:]
 
     init(options: CheckOptions) { self.options = options }
 
-    func transport(_ event: BGPTransportEvent, session: BGPSession, side: Int, _ out: inout BGPRuleOutput) {
+    override func transport(_ event: BGPTransportEvent, session: BGPSession, side: Int, _ out: inout BGPRuleOutput) {
         if case .connect = event.kind { connectTTL[session.id] = min(connectTTL[session.id] ?? .max, event.ttl) }
     }
 
-    func fold(_ session: BGPSession) { connectTTL[session.id] = nil }
+    override func fold(_ session: BGPSession) { connectTTL[session.id] = nil }
 
-    func finishAfterSessions(_ sessions: [BGPSession], _ out: inout BGPRuleOutput) {
+    override func finishAfterSessions(_ sessions: [BGPSession], _ out: inout BGPRuleOutput) {
         struct Pair: Hashable { var low: IPAddress; var high: IPAddress }
         let everEstablished = Set(sessions.filter { $0.establishedTime != nil }.map { Pair(low: $0.a.address, high: $0.b.address) })
         var attempts: [Pair: [BGPSession]] = [:]

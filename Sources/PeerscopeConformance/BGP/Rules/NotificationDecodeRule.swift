@@ -3,9 +3,9 @@ import PeerscopeWire
 
 /// BGP.NOTIF.DECODE (RFC 4271 §4.5; RFC 9003): each NOTIFICATION, named.
 final class NotificationDecodeRule: BGPRule {
-    let events: BGPRuleEvents = .notification
+    override var events: BGPRuleEvents { .notification }
 
-    func notification(_ notification: BGPNotification, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {
+    override func notification(_ notification: BGPNotification, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {
         out.report(.BGP.NOTIF.DECODE, context, measured: "\(notification.code)/\(notification.subcode)",
                    kind: "\(context.record.frameNumber)", "NOTIFICATION \(notification)")
     }

@@ -4,9 +4,9 @@ import PeerscopeWire
 /// BGP.OPEN.AS4 (RFC 6793 §4.1): with the 4-octet AS capability, My AS is AS_TRANS for an ASN above 65535
 /// and the ASN itself otherwise.
 final class OpenAS4Rule: BGPRule {
-    let events: BGPRuleEvents = .open
+    override var events: BGPRuleEvents { .open }
 
-    func open(_ open: BGPOpen, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {
+    override func open(_ open: BGPOpen, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {
         if let asn = open.fourOctetASN {
             let expectedMyAS = asn > 65_535 ? 23_456 : UInt16(asn)
             if open.myAS != expectedMyAS {

@@ -3,9 +3,9 @@ import PeerscopeWire
 
 /// BGP.OPEN.VERSION (RFC 4271 §4.2): the OPEN carries version 4.
 final class OpenVersionRule: BGPRule {
-    let events: BGPRuleEvents = .open
+    override var events: BGPRuleEvents { .open }
 
-    func open(_ open: BGPOpen, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {
+    override func open(_ open: BGPOpen, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {
         if open.version != 4 {
             out.report(.BGP.OPEN.VERSION, context, measured: "\(open.version)", expected: "4", "OPEN version \(open.version)")
         }

@@ -4,9 +4,9 @@ import PeerscopeWire
 /// CAPTURE.TCP.HOLE: bytes of a BGP stream the capture lacks or that differ between copies, and how
 /// the decoder went on (resynchronised on the next marker).
 final class TCPHoleRule: BGPRule {
-    let events: BGPRuleEvents = .transport
+    override var events: BGPRuleEvents { .transport }
 
-    func transport(_ event: BGPTransportEvent, session: BGPSession, side: Int, _ out: inout BGPRuleOutput) {
+    override func transport(_ event: BGPTransportEvent, session: BGPSession, side: Int, _ out: inout BGPRuleOutput) {
         let name = session.sides[side].name
         switch event.kind {
         case .hole(let missing, let overflow):

@@ -5,14 +5,14 @@ import PeerscopeWire
 /// attribute flags, duplicates and ORIGIN values — each with the RFC 7606 treatment a receiver
 /// applies. (An UPDATE that does not decode at all: `MalformedMessageRule`.)
 final class UpdateAttributeRules: BGPRule {
-    let events: BGPRuleEvents = .update
+    override var events: BGPRuleEvents { .update }
 
     /// The registry's Optional/Transitive bits by type code, 0 for a type it does not describe (no
     /// defined attribute has both bits clear: well-known ones set Transitive), read once per
     /// attribute without copying the registry entry.
     static let expectedFlags: [UInt8] = (0...255).map { BGPAttributeType.known(UInt8($0))?.expectedFlags ?? 0 }
 
-    func update(_ update: BGPUpdate, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {
+    override func update(_ update: BGPUpdate, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {
         // An End-of-RIB marker carries no route (EndOfRIBRule).
         guard update.endOfRIB == nil else { return }
         func add(_ message: String, kind: String, measured: String? = nil, expected: String? = nil) {
