@@ -27,7 +27,7 @@ public struct MergedCaptureSummary: Sendable {
             let message = loss.isCut
                 ? "Packets \(direction) seen at \(up) from t=\(start) s on never reached \(down) (last seen at both: \(lastCommon)): the loss lies between the two capture points, \(up) upstream of it, \(down) downstream"
                 : "Packets \(direction) seen at \(up) were missing at \(down) from t=\(start) s, with \(loss.seenAtBothAfterFirstMissing) seen at both afterwards: intermittent loss between the two capture points, \(up) upstream, \(down) downstream"
-            return Finding("CAPTURE.UPSTREAM_LOSS", side: loss.direction.source.description,
+            return Finding(.CAPTURE.UPSTREAM_LOSS, side: loss.direction.source.description,
                            frames: [loss.firstMissingFrame, loss.lastMissingFrame].reduce(into: []) { if !$0.contains($1) { $0.append($1) } },
                            measured: "\(loss.missing) of \(loss.missing + loss.seenAtBothAfterFirstMissing) packet(s) from the first missing one on",
                            message: message, relativeTimeNanoseconds: loss.firstMissingNanoseconds &- origin)

@@ -9,7 +9,7 @@ extension CaptureAnalysis {
         let bfd = tracker.folded
         if bfd.sessions > 0 {
             findings.append(Finding(
-                "CAPTURE.STATE.CAP", frames: [], measured: "\(bfd.sessions) BFD session(s) folded",
+                .CAPTURE.STATE.CAP, frames: [], measured: "\(bfd.sessions) BFD session(s) folded",
                 expected: "≤ \(tracker.maxSessions) tracked at once",
                 message: "\(bfd.sessions) BFD session(s) (\(bfd.packets) packet(s), \(bfd.events) event(s)) were folded into counts "
                     + "after more than \(tracker.maxSessions) were tracked at once (the least recently seen first): their per-packet "
@@ -19,7 +19,7 @@ extension CaptureAnalysis {
         let bgp = bgpTracker.folded
         if bgp.sessions > 0 {
             findings.append(Finding(
-                "CAPTURE.STATE.CAP", frames: [], measured: "\(bgp.sessions) BGP connection(s) folded",
+                .CAPTURE.STATE.CAP, frames: [], measured: "\(bgp.sessions) BGP connection(s) folded",
                 expected: "≤ \(bgpTracker.maxSessions) tracked at once",
                 message: "\(bgp.sessions) BGP connection(s) (\(bgp.packets) message(s), \(bgp.events) event(s)) were folded into counts, "
                     + "their reassembly buffers dropped, after more than \(bgpTracker.maxSessions) were tracked at once (the least "
@@ -30,7 +30,7 @@ extension CaptureAnalysis {
         let unheld = bgpTracker.unheldDirectionsDropped
         if unheld > 0 {
             findings.append(Finding(
-                "CAPTURE.STATE.CAP", frames: [], measured: "\(unheld) TCP direction(s) dropped",
+                .CAPTURE.STATE.CAP, frames: [], measured: "\(unheld) TCP direction(s) dropped",
                 expected: "≤ \(2 * bgpTracker.maxSessions) directions followed",
                 message: "\(unheld) time(s) a port-179 segment of a connection no session held (no SYN seen, no BGP message "
                     + "completed yet) found more than \(2 * bgpTracker.maxSessions) directions followed: its direction was "
@@ -39,7 +39,7 @@ extension CaptureAnalysis {
         let reassembly = bgpTracker.reassemblyCap
         if reassembly.gaps > 0 {
             findings.append(Finding(
-                "CAPTURE.STATE.CAP", frames: reassembly.firstFrame.map { [$0] } ?? [],
+                .CAPTURE.STATE.CAP, frames: reassembly.firstFrame.map { [$0] } ?? [],
                 measured: "\(reassembly.bytes) out-of-order byte(s) released early",
                 expected: "≤ \(stateLimits.maxReassemblyBytes) byte(s) held, all connections together",
                 message: "TCP reassembly held more than \(stateLimits.maxReassemblyBytes) out-of-order byte(s) over all connections: "

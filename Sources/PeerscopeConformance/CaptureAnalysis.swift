@@ -96,21 +96,21 @@ public struct CaptureAnalysis {
     public var findings: [Finding] {
         var all = engine.findings.all + bgpEngine.findings.all
         if tally.snapped > 0 {
-            all.append(Finding("CAPTURE.TRUNCATED", frames: [], measured: "\(tally.snapped) frame(s)",
+            all.append(Finding(.CAPTURE.TRUNCATED, frames: [], measured: "\(tally.snapped) frame(s)",
                                message: "\(tally.snapped) frame(s) cut short by the capture's snaplen"))
         }
         if backwardSteps > 0 {
-            all.append(Finding("CAPTURE.TIME.BACKWARDS", frames: backwardFrames, measured: "\(backwardSteps) step(s) back",
+            all.append(Finding(.CAPTURE.TIME.BACKWARDS, frames: backwardFrames, measured: "\(backwardSteps) step(s) back",
                                message: "Record timestamps go backwards \(backwardSteps) time(s) (a merged file, a clock step or damage); "
                                    + "no gap, delay or detection latency across such a step was judged"))
         }
         if let readError {
-            all.append(Finding("CAPTURE.TRUNCATED", frames: [recordsRead], message: "The file ends mid-record: \(readError)"))
+            all.append(Finding(.CAPTURE.TRUNCATED, frames: [recordsRead], message: "The file ends mid-record: \(readError)"))
         }
         all += merge?.findings(origin: firstTimestampNanoseconds ?? 0) ?? []
         all += stateCapFindings
         for (code, count) in tally.undecodable.sorted(by: { $0.key < $1.key }) {
-            all.append(Finding("CAPTURE.UNDECODABLE", frames: [], measured: "\(count) frame(s)",
+            all.append(Finding(.CAPTURE.UNDECODABLE, frames: [], measured: "\(count) frame(s)",
                                message: "\(count) frame(s) not decoded: \(code)"))
         }
         return all

@@ -112,11 +112,11 @@ struct EvidenceTests {
     func foldedFrames() {
         var sink = FindingSink()
         for frame in [82, 79, 6, 6, 6, 9, 9, 9] {
-            sink.add(Finding("BFD.IP.PORT.SRC", session: 1, side: "192.0.2.1", frames: [frame, frame], message: "x"))
+            sink.add(Finding(.BFD.IP.PORT.SRC, session: 1, side: "192.0.2.1", frames: [frame, frame], message: "x"))
         }
         let finding = sink.all[0]
         #expect(finding.frames == [6, 9, 79, 82])
         #expect(finding.occurrences == 8)
-        #expect(Finding("BFD.FSM.TRANSITION", frames: [54, 64, 53], message: "x").frames == [53, 54, 64])
+        #expect(Finding(.BFD.FSM.TRANSITION, frames: [54, 64, 53], message: "x").frames == [53, 54, 64])
     }
 }

@@ -30,12 +30,3 @@ public struct AuthenticationTally: Sendable, Equatable {
         return text
     }
 }
-
-extension BFDConformanceEngine {
-    /// The authentication tally of `side` (0 = A, 1 = B) of session `id`; nil when it sent no
-    /// authenticated packet.
-    public func authentication(session id: Int, side: Int) -> AuthenticationTally? {
-        guard side == 0 || side == 1 else { return nil }
-        return sessionStates[id]?.sides[side].authentication
-    }
-}

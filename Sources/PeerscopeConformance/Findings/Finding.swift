@@ -1,6 +1,8 @@
 /// One observation about a capture, tied to a rule of the catalog and to the frames that show it.
 public struct Finding: Sendable {
     public let rule: Rule
+    /// The rule as a `RuleID` (`rule.id` is its dotted form).
+    public let ruleID: RuleID
     /// The catalog level, unless the evidence makes it worse (a late packet that reaches the
     /// detection time is an error, not a warning).
     public var level: RuleLevel
@@ -22,10 +24,11 @@ public struct Finding: Sendable {
     /// Time of the first occurrence, ns since the first frame.
     public var relativeTimeNanoseconds: Int64?
 
-    public init(_ ruleID: String, level: RuleLevel? = nil, session: Int? = nil, bgpSession: Int? = nil, side: String? = nil,
+    public init(_ ruleID: RuleID, level: RuleLevel? = nil, session: Int? = nil, bgpSession: Int? = nil, side: String? = nil,
                 frames: [Int], measured: String? = nil, expected: String? = nil, tolerance: String? = nil,
                 message: String, relativeTimeNanoseconds: Int64? = nil) {
-        rule = RuleCatalog.rule(ruleID)
+        rule = ruleID.rule
+        self.ruleID = ruleID
         self.level = level ?? rule.level
         sessionID = session
         bgpSessionID = bgpSession
@@ -36,6 +39,17 @@ public struct Finding: Sendable {
         self.tolerance = tolerance
         self.message = message
         self.relativeTimeNanoseconds = relativeTimeNanoseconds
+    }
+
+    /// By dotted ID, for code outside the catalog's reach; traps on an ID the catalog lacks.
+    @available(*, deprecated, message: "use a generated RuleID constant, e.g. .BFD.TMR.TX.SLOW")
+    public init(_ ruleID: String, level: RuleLevel? = nil, session: Int? = nil, bgpSession: Int? = nil, side: String? = nil,
+                frames: [Int], measured: String? = nil, expected: String? = nil, tolerance: String? = nil,
+                message: String, relativeTimeNanoseconds: Int64? = nil) {
+        guard let id = RuleID(ruleID) else { preconditionFailure("rule \(ruleID) is not in conformance/rules.json") }
+        self.init(id, level: level, session: session, bgpSession: bgpSession, side: side, frames: frames,
+                  measured: measured, expected: expected, tolerance: tolerance, message: message,
+                  relativeTimeNanoseconds: relativeTimeNanoseconds)
     }
 }
 
@@ -57,7 +71,7 @@ public struct FindingSink: Sendable {
     public static let framesKept = 8
 
     struct Key: Hashable {
-        var rule: String
+        var rule: RuleID
         var session: Int?
         var bgpSession: Int?
         var side: String?
@@ -74,7 +88,7 @@ public struct FindingSink: Sendable {
 
     /// Adds `finding`; `kind` separates findings of one rule that should not fold together.
     public mutating func add(_ finding: Finding, kind: String = "") {
-        let key = Key(rule: finding.rule.id, session: finding.sessionID, bgpSession: finding.bgpSessionID,
+        let key = Key(rule: finding.ruleID, session: finding.sessionID, bgpSession: finding.bgpSessionID,
                       side: finding.side, kind: kind)
         if var existing = byKey[key] {
             existing.occurrences += 1
@@ -124,7 +138,7 @@ public struct FindingSink: Sendable {
 
     /// Counts one more occurrence of an existing finding without building it again; false when
     /// there is none yet. Keeps a run over a misbehaving device from formatting a message per packet.
-    mutating func repeatExisting(rule: String, session: Int?, side: String?, kind: String, frame: Int, level: RuleLevel?) -> Bool {
+    mutating func repeatExisting(rule: RuleID, session: Int?, side: String?, kind: String, frame: Int, level: RuleLevel?) -> Bool {
         let key = Key(rule: rule, session: session, bgpSession: nil, side: side, kind: kind)
         guard var existing = byKey[key] else { return false }
         existing.occurrences += 1
@@ -158,6 +172,8 @@ public struct FindingSink: Sendable {
     }
 
     public func count(of ruleID: String) -> Int { all.filter { $0.rule.id == ruleID }.count }
+
+    public func count(of ruleID: RuleID) -> Int { count(of: ruleID.id) }
 
     public var worstLevel: RuleLevel? { all.map(\.level).min() }
 }

@@ -14,6 +14,12 @@ public final class ConformanceRules: AnalysisRules {
         bgpEngine = BGPConformanceEngine(options: options)
     }
 
+    /// With rules other than the registry's (a test that watches what the engines dispatch).
+    public init(options: CheckOptions, bfdRules: [BFDRule], bgpRules: [BGPRule]) {
+        engine = BFDConformanceEngine(options: options, rules: bfdRules)
+        bgpEngine = BGPConformanceEngine(options: options, rules: bgpRules)
+    }
+
     /// Rule findings so far (BFD then BGP), without the capture-quality ones `CaptureAnalysis` adds.
     public var findingCount: Int { engine.findings.count + bgpEngine.findings.count }
 

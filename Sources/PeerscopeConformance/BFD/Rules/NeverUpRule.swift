@@ -7,15 +7,21 @@ import PeerscopeWire
 /// Discriminator 0 while the peer's packets keep arriving discards them. What the packets show of
 /// why: authentication the side does not take (§6.7), a TTL a single-hop receiver discards
 /// (RFC 5881 §5: 255 only) or one below a multihop minimum (RFC 5883 §2; FRR's default is 254).
-extension BFDConformanceEngine {
-    mutating func finishNeverUp(session: BFDSession, state: SessionRuleState) {
+final class NeverUpRule: BFDRule {
+    override var events: BFDRuleEvents { .finishSession }
+    /// What each side's authentication came to, for the causes.
+    private let digest: AuthenticationDigestRule
+
+    init(digest: AuthenticationDigestRule) { self.digest = digest }
+
+    override func finishSession(_ session: BFDSession, slot: Int?, lastFrameTime: Int64, _ out: inout BFDRuleOutput) {
         guard let a = session.a, let b = session.b,
               a.timesUp == 0, b.timesUp == 0, !Self.everUp(session) else {
             // One side alone: only worth saying once it kept trying (three packets, one detection
             // time at the slow-start rate), not for a stray packet.
             if let only = session.a ?? session.b, session.a == nil || session.b == nil, only.timesUp == 0, only.packets >= 3 {
                 let index = session.a == nil ? 1 : 0
-                findings.add(sessionFinding("BFD.FSM.NEVER.UP", session, side: index, frames: [only.first.frameNumber, only.last.frameNumber],
+                out.add(out.sessionFinding(.BFD.FSM.NEVER.UP, session, side: index, frames: [only.first.frameNumber, only.last.frameNumber],
                                             measured: "\(only.packets) packet(s), none from \(only.peerAddress)",
                                             "Never Up: \(only.address) sent \(only.packets) packet(s) and the capture shows nothing from \(only.peerAddress) (no BFD session configured there, or its packets do not pass this capture point)",
                                             time: only.first.timeNanoseconds))
@@ -24,7 +30,7 @@ extension BFDConformanceEngine {
         }
         // A side held in AdminDown (§6.8.16) explains everything: nobody discards anything.
         if let held = [a, b].first(where: { $0.state == .adminDown }) {
-            findings.add(sessionFinding("BFD.FSM.NEVER.UP", session, side: held === a ? 0 : 1, frames: [held.first.frameNumber, held.last.frameNumber],
+            out.add(out.sessionFinding(.BFD.FSM.NEVER.UP, session, side: held === a ? 0 : 1, frames: [held.first.frameNumber, held.last.frameNumber],
                                         measured: "\(held.address) AdminDown",
                                         "Never Up: \(held.address) is administratively down (AdminDown, RFC 5880 §6.8.16) up to its last packet",
                                         time: min(a.first.timeNanoseconds, b.first.timeNanoseconds)))
@@ -35,13 +41,13 @@ extension BFDConformanceEngine {
         var deaf: [Int] = []
         for index in 0..<2 where !heard[index] {
             deaf.append(index)
-            causes.append(reason(session, discarding: index, state: state))
+            causes.append(reason(session, discarding: index, slot: slot))
         }
         let sides = [a, b]
         guard !deaf.isEmpty else {
             // Each side heard the other, yet neither reached Up: the capture ends mid-handshake, or
             // a side stays in Init although its peer says Init or Up (§6.8.6 would take it Up).
-            findings.add(sessionFinding("BFD.FSM.NEVER.UP", session, side: nil, frames: [a.last.frameNumber, b.last.frameNumber],
+            out.add(out.sessionFinding(.BFD.FSM.NEVER.UP, session, side: nil, frames: [a.last.frameNumber, b.last.frameNumber],
                                         measured: "\(a.address) \(a.state), \(b.address) \(b.state)",
                                         "Never Up although each side heard the other (last states \(a.address) \(a.state), \(b.address) \(b.state)): the capture ends inside the handshake, or a side does not complete it",
                                         time: min(a.first.timeNanoseconds, b.first.timeNanoseconds)))
@@ -56,7 +62,7 @@ extension BFDConformanceEngine {
                 + "while \(sides[1 - me].address) heard it (\(sides[1 - me].state))"
         }
         let frames = deaf.flatMap { [sides[1 - $0].first.frameNumber, sides[$0].last.frameNumber] }
-        findings.add(sessionFinding("BFD.FSM.NEVER.UP", session, side: deaf.count == 1 ? deaf[0] : nil, frames: frames,
+        out.add(out.sessionFinding(.BFD.FSM.NEVER.UP, session, side: deaf.count == 1 ? deaf[0] : nil, frames: frames,
                                     measured: "\(a.address) \(a.state), \(b.address) \(b.state)",
                                     "Never Up: \(what); " + causes.joined(separator: "; "),
                                     time: min(a.first.timeNanoseconds, b.first.timeNanoseconds)))
@@ -87,10 +93,10 @@ extension BFDConformanceEngine {
     }
 
     /// Why `index` discards its peer's packets, as far as the packets show.
-    private func reason(_ session: BFDSession, discarding index: Int, state: SessionRuleState) -> String {
+    private func reason(_ session: BFDSession, discarding index: Int, slot: Int?) -> String {
         guard let me = session.sides[index], let peer = session.sides[1 - index] else { return "" }
-        let mine = state.sides[index].authentication
-        let theirs = state.sides[1 - index].authentication
+        let mine = digest.tally(slot: slot, side: index)
+        let theirs = digest.tally(slot: slot, side: 1 - index)
         var causes: [String] = []
         if let theirs {
             var text = "\(peer.address) authenticates (\(theirs.type), key \(theirs.keyID))"
@@ -116,7 +122,7 @@ extension BFDConformanceEngine {
             }
         case .multihop:
             if peer.ttlMaximum < 254 {
-                causes.append("\(peer.address)'s packets are seen with TTL \(peer.ttlMaximum) at most (\(Self.impliedHops(peer.ttlMaximum)) hop(s) below a common initial TTL), so they arrive below a multihop minimum TTL such as FRR's default 254 (RFC 5883 §2) and are discarded")
+                causes.append("\(peer.address)'s packets are seen with TTL \(peer.ttlMaximum) at most (\(SessionSummaryRules.impliedHops(peer.ttlMaximum)) hop(s) below a common initial TTL), so they arrive below a multihop minimum TTL such as FRR's default 254 (RFC 5883 §2) and are discarded")
             }
         case .seamless, .echo:
             break

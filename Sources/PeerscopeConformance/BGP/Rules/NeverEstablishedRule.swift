@@ -6,8 +6,22 @@ import PeerscopeWire
 /// with RST, TCP MD5 (RFC 2385, option 19) or TCP-AO (RFC 5925, option 29) on one side only (a
 /// speaker with a key drops segments without one, and the reverse), or the NOTIFICATION that
 /// ended the attempt.
-extension BGPConformanceEngine {
-    mutating func finishNeverEstablished(_ sessions: [BGPSession]) {
+final class NeverEstablishedRule: BGPRule {
+    override var events: BGPRuleEvents { [.transport, .finishAfterSessions, .fold] }
+    private let options: CheckOptions
+    /// The lowest TTL of the SYNs that opened each BGP session (by session ID): what a GTSM
+    /// receiver (RFC 5082) would have judged, for sessions that never got further.
+    @exclusivity(unchecked) private var connectTTL: [Int: UInt8] = [:]
+
+    init(options: CheckOptions) { self.options = options }
+
+    override func transport(_ event: BGPTransportEvent, session: BGPSession, side: Int, _ out: inout BGPRuleOutput) {
+        if case .connect = event.kind { connectTTL[session.id] = min(connectTTL[session.id] ?? .max, event.ttl) }
+    }
+
+    override func fold(_ session: BGPSession) { connectTTL[session.id] = nil }
+
+    override func finishAfterSessions(_ sessions: [BGPSession], _ out: inout BGPRuleOutput) {
         struct Pair: Hashable { var low: IPAddress; var high: IPAddress }
         let everEstablished = Set(sessions.filter { $0.establishedTime != nil }.map { Pair(low: $0.a.address, high: $0.b.address) })
         var attempts: [Pair: [BGPSession]] = [:]
@@ -25,11 +39,11 @@ extension BGPConformanceEngine {
         for pair in order {
             guard let list = attempts[pair], let last = list.last else { continue }
             let frames = list.compactMap { session in session.events.first.map(\.frameNumber) }
-            findings.add(Finding("BGP.FSM.NEVER.UP", bgpSession: last.id, side: last.initiator.map { last.sides[$0].name },
+            out.add(Finding(.BGP.FSM.NEVER.UP, bgpSession: last.id, side: last.initiator.map { last.sides[$0].name },
                                  frames: Array(frames.prefix(FindingSink.framesKept)),
                                  measured: "\(list.count) connection attempt(s)",
                                  message: "Never Established between \(pair.low) and \(pair.high): " + cause(list),
-                                 relativeTimeNanoseconds: list.first?.events.first.map { relative($0.timeNanoseconds) }))
+                                 relativeTimeNanoseconds: list.first?.events.first.map { out.relative($0.timeNanoseconds) }))
         }
     }
 

@@ -1,9 +1,13 @@
 import PeerscopeAnalysis
 import PeerscopeWire
 
-extension BGPConformanceEngine {
-    /// RFC 5882 §3.2 and RFC 9384: what the BGP session did when its BFD session went Down.
-    public mutating func judge(failovers: [Failover], bfd: [BFDSession], bgp: [BGPSession]) {
+/// BFD.CLIENT.TEARDOWN, BFD.CLIENT.ADMINDOWN (RFC 5882 §3.2) and BGP.NOTIF.BFD.CEASE (RFC 9384):
+/// what the BGP session did when its BFD session went Down — the failover chain, a teardown that a
+/// peer's AdminDown alone caused, and the NOTIFICATION it was closed with.
+final class FailoverClientRules: BGPRule {
+    override var events: BGPRuleEvents { .failovers }
+
+    override func failovers(_ failovers: [Failover], bfd: [BFDSession], bgp: [BGPSession], _ out: inout BGPRuleOutput) {
         // A BFD session that protects no BGP session in the capture has no client to judge; its
         // Downs still appear in the failover table.
         for failover in failovers where failover.bgpSessionID != nil {
@@ -25,25 +29,25 @@ extension BGPConformanceEngine {
                 closer = bgpSession.sides[teardown.side].address.description
                 closedByDeclarer = bgpSession.sides[teardown.side].address == failover.declaredBy
             }
-            findings.add(Finding("BFD.CLIENT.TEARDOWN", session: failover.bfdSessionID, bgpSession: failover.bgpSessionID,
+            out.add(Finding(.BFD.CLIENT.TEARDOWN, session: failover.bfdSessionID, bgpSession: failover.bgpSessionID,
                                  side: failover.declaredBy.description, frames: frames,
                                  measured: failover.teardownDelayNanoseconds.map { Units.duration(nanoseconds: $0) },
                                  message: Self.chain(failover, closer: closer),
-                                 relativeTimeNanoseconds: relative(failover.downNanoseconds)), kind: "\(failover.downFrame)")
+                                 relativeTimeNanoseconds: out.relative(failover.downNanoseconds)), kind: "\(failover.downFrame)")
             guard case .closed(let teardown)? = failover.teardown, closedByDeclarer else { continue }
             if peerAdminDown {
-                findings.add(Finding("BFD.CLIENT.ADMINDOWN", session: failover.bfdSessionID, bgpSession: failover.bgpSessionID,
+                out.add(Finding(.BFD.CLIENT.ADMINDOWN, session: failover.bfdSessionID, bgpSession: failover.bgpSessionID,
                                      side: failover.declaredBy.description, frames: frames,
                                      message: "\(peerAddress.map { "\($0)" } ?? "The peer") signalled BFD AdminDown and "
                                          + "\(failover.declaredBy) tore the BGP session down \(Units.duration(nanoseconds: teardown.timeNanoseconds - failover.downNanoseconds)) later; "
                                          + "AdminDown should not by itself bring the client down (RFC 5882 §3.2)",
-                                     relativeTimeNanoseconds: relative(teardown.timeNanoseconds)))
+                                     relativeTimeNanoseconds: out.relative(teardown.timeNanoseconds)))
             } else if case .notification(let notification) = teardown.cause, !(notification.code == 6 && notification.subcode == 10) {
-                findings.add(Finding("BGP.NOTIF.BFD.CEASE", session: failover.bfdSessionID, bgpSession: failover.bgpSessionID,
+                out.add(Finding(.BGP.NOTIF.BFD.CEASE, session: failover.bfdSessionID, bgpSession: failover.bgpSessionID,
                                      side: failover.declaredBy.description, frames: frames,
                                      measured: "\(notification.code)/\(notification.subcode)", expected: "6/10 (Cease, BFD Down)",
                                      message: "BGP closed after BFD Down with NOTIFICATION \(notification), not Cease/BFD Down (RFC 9384)",
-                                     relativeTimeNanoseconds: relative(teardown.timeNanoseconds)))
+                                     relativeTimeNanoseconds: out.relative(teardown.timeNanoseconds)))
             }
         }
     }

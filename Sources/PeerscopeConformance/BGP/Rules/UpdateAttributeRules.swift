@@ -1,25 +1,22 @@
 import PeerscopeAnalysis
 import PeerscopeWire
 
-extension BGPConformanceEngine {
+/// BGP.UPD.ATTRS (RFC 4271 §5, §6.3; RFC 4760; RFC 7606): the well-known mandatory attributes,
+/// attribute flags, duplicates and ORIGIN values — each with the RFC 7606 treatment a receiver
+/// applies. (An UPDATE that does not decode at all: `MalformedMessageRule`.)
+final class UpdateAttributeRules: BGPRule {
+    override var events: BGPRuleEvents { .update }
+
     /// The registry's Optional/Transitive bits by type code, 0 for a type it does not describe (no
     /// defined attribute has both bits clear: well-known ones set Transitive), read once per
     /// attribute without copying the registry entry.
     static let expectedFlags: [UInt8] = (0...255).map { BGPAttributeType.known(UInt8($0))?.expectedFlags ?? 0 }
 
-    /// BGP.UPD.ATTRS and BGP.UPD.EOR: the well-known mandatory attributes of RFC 4271 §5 and
-    /// RFC 4760, attribute flags, duplicates — each with the RFC 7606 treatment a receiver applies.
-    mutating func checkUpdate(_ update: BGPUpdate, record: BGPMessageRecord, session: BGPSession, name: String) {
+    override func update(_ update: BGPUpdate, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {
+        // An End-of-RIB marker carries no route (EndOfRIBRule).
+        guard update.endOfRIB == nil else { return }
         func add(_ message: String, kind: String, measured: String? = nil, expected: String? = nil) {
-            findings.add(Finding("BGP.UPD.ATTRS", bgpSession: session.id, side: name, frames: [record.frameNumber],
-                                 measured: measured, expected: expected, message: message,
-                                 relativeTimeNanoseconds: relative(record.timeNanoseconds)), kind: kind)
-        }
-        if let family = update.endOfRIB {
-            findings.add(Finding("BGP.UPD.EOR", bgpSession: session.id, side: name, frames: [record.frameNumber],
-                                 message: "End-of-RIB for \(family) from \(name)",
-                                 relativeTimeNanoseconds: relative(record.timeNanoseconds)), kind: "\(family)")
-            return
+            out.report(.BGP.UPD.ATTRS, context, measured: measured, expected: expected, kind: kind, message)
         }
         // Attribute codes seen, as a 256-bit mask: no allocation per UPDATE.
         var present = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))

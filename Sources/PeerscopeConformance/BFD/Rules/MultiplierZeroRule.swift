@@ -1,0 +1,15 @@
+import PeerscopeAnalysis
+import PeerscopeWire
+
+/// BFD.PKT.MULT.ZERO (RFC 5880 §6.8.6): a receiver discards a packet with Detect Mult 0.
+final class MultiplierZeroRule: BFDRule {
+    override var events: BFDRuleEvents { .packet }
+
+    override func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
+        let packet = context.observation.packet
+        if packet.detectMultiplier == 0 {
+            out.report(.BFD.PKT.MULT.ZERO, context, session: session, measured: "0", expected: "≥ 1",
+                       "Detect Mult is 0; a receiver must discard the packet")
+        }
+    }
+}

@@ -1,0 +1,15 @@
+import PeerscopeAnalysis
+import PeerscopeWire
+
+/// BFD.PKT.MYDISC.ZERO (RFC 5880 §6.8.6): a receiver discards a packet with My Discriminator 0.
+final class MyDiscriminatorZeroRule: BFDRule {
+    override var events: BFDRuleEvents { .packet }
+
+    override func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
+        let packet = context.observation.packet
+        if packet.myDiscriminator == 0 {
+            out.report(.BFD.PKT.MYDISC.ZERO, context, session: session, measured: "0", expected: "non-zero",
+                       "My Discriminator is 0; a receiver must discard the packet")
+        }
+    }
+}

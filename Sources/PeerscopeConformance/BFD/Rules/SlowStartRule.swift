@@ -1,0 +1,16 @@
+import PeerscopeAnalysis
+import PeerscopeWire
+
+/// BFD.TMR.SLOW.START (RFC 5880 §6.8.3): while not Up, Desired Min TX is at least 1 s.
+final class SlowStartRule: BFDRule {
+    override var events: BFDRuleEvents { .packet }
+
+    override func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
+        let packet = context.observation.packet
+        if packet.state != .up, packet.desiredMinTxInterval < RFC5880Facts.slowStartMinimumMicroseconds {
+            out.report(.BFD.TMR.SLOW.START, context, session: session,
+                       measured: Units.interval(microseconds: packet.desiredMinTxInterval), expected: "≥ 1 s",
+                       "Desired Min TX below 1 s while \(packet.state) (RFC 5880 §6.8.3)")
+        }
+    }
+}

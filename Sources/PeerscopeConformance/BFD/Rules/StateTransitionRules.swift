@@ -1,0 +1,147 @@
+import PeerscopeAnalysis
+import PeerscopeWire
+
+/// BFD.FSM.TRANSITION, BFD.FSM.DIAG.DOWN and BFD.FSM.IMMEDIATE: the state machine of RFC 5880 §6.2
+/// and the reception rules of §6.8.6, judged from the outside: a side's change must be explained
+/// by what its peer had sent before it, carry a diag that explains it (§6.8.1) and be announced at
+/// once (§6.8.7). They share what each side last heard from its peer.
+final class StateTransitionRules: BFDRule {
+    override var events: BFDRuleEvents { [.packet, .stateChange, .sessionState] }
+    private struct Side {
+        /// The peer has sent Init (Down) since this side last entered Down.
+        var peerInitSinceDown = false
+        var peerDownSinceDown = false
+        /// The peer's packet that would move this side, waiting for its announcement (§6.8.7).
+        var trigger: (state: BFDState, frame: Int, time: Int64)?
+    }
+    @exclusivity(unchecked) private var sides = SlotStates(SidePair(Side()))
+
+    override func reset(slot: Int) { sides.reset(slot) }
+
+    /// Remembers the peer packets that would move this side, for the Down→Init/Up checks and for
+    /// measuring how fast the change was announced. This packet is a trigger for the *peer* side.
+    override func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
+        let other = 1 - context.side
+        let state = context.observation.packet.state
+        switch state {
+        case .`init`: sides[slot][other].peerInitSinceDown = true
+        case .down: sides[slot][other].peerDownSinceDown = true
+        case .adminDown, .up: break
+        }
+        if sides[slot][other].trigger?.state != state {
+            sides[slot][other].trigger = (state, context.observation.frameNumber, context.observation.timeNanoseconds)
+        }
+    }
+
+    override func stateChange(_ context: BFDPacketContext, session: BFDSession, slot: Int, from: BFDState, to: BFDState,
+                     _ out: inout BFDRuleOutput) {
+        guard let previous = context.previous else { return }
+        let observation = context.observation
+        let me = context.side
+        let peerState = context.peerLast?.packet.state
+        let peerSeen = context.peerLast != nil
+        let diag = observation.packet.diagnostic
+        var problem: String?
+        /// A change the diagram allows only through a Down the side never sent (it went Down and
+        /// out again between two packets): legal inside, but the Down was not announced (§6.8.7).
+        var unannouncedDown: String?
+        switch (from, to) {
+        case (_, .adminDown):
+            // §6.8.16 asks for "an appropriate" diag: 0 (No Diagnostic) explains nothing.
+            if diag == .none {
+                out.report(.BFD.FSM.DIAG.DOWN, context, session: session, kind: "admin", measured: "AdminDown with diag 0",
+                           expected: "a diag that explains it (7 Administratively Down, 5 Path Down …)",
+                           "Entered AdminDown with diag 0 (No Diagnostic)")
+            }
+        case (.adminDown, .down):
+            break
+        case (.adminDown, .`init`), (.up, .`init`):
+            if peerState == .down {
+                unannouncedDown = "went \(from)→Init: the Down in between (then the peer's Down) was never sent"
+            } else {
+                problem = "went \(from)→Init while the peer's latest packet said \(peerState?.description ?? "nothing")"
+            }
+        case (.adminDown, .up):
+            if sides[slot][me].peerInitSinceDown || peerState == .`init` {
+                unannouncedDown = "went AdminDown→Up: the Down in between was never sent"
+            } else {
+                problem = "left AdminDown for Up without passing through Down or hearing the peer's Init"
+            }
+        case (.down, .`init`):
+            if peerSeen, !sides[slot][me].peerDownSinceDown {
+                problem = "went Down→Init without the peer having sent Down"
+            }
+        case (.down, .up):
+            if peerSeen, !sides[slot][me].peerInitSinceDown {
+                problem = "went Down→Up without the peer having sent Init (three-way handshake skipped)"
+            }
+        case (.`init`, .up):
+            if peerSeen, let peerState, peerState == .down || peerState == .adminDown {
+                problem = "went Init→Up while the peer's latest packet said \(peerState)"
+            }
+        case (.up, .down), (.`init`, .down):
+            // A side may leave Up for local reasons (its session deleted or re-created, a client
+            // that deregistered): §6.2 forbids no local Down. Diag 3 then names the wrong reason,
+            // which §6.8.1 (bfd.LocalDiag: the reason for the change) weighs as a diag problem, not
+            // as a broken state machine.
+            if diag == .neighborSignaledSessionDown, peerSeen, let peerState, peerState != .down, peerState != .adminDown {
+                out.report(.BFD.FSM.DIAG.DOWN, context, session: session, kind: "diag3-\(peerState)",
+                           frames: [previous.frameNumber, observation.frameNumber] + (context.peerLast.map { [$0.frameNumber] } ?? []),
+                           measured: "\(from)→Down diag 3, peer's latest packet \(peerState)",
+                           expected: "diag 3 only after the peer signalled Down or AdminDown",
+                           "Went Down with diag 3 (Neighbor Signaled Session Down) although the peer's latest packet said \(peerState): a local Down (the session deleted or re-created) with a diag that does not explain it")
+            }
+            if from == .up, diag == .none {
+                out.report(.BFD.FSM.DIAG.DOWN, context, session: session, measured: "diag 0", expected: "a diag that explains the Down",
+                           "Went Up→Down with diag 0 (No Diagnostic)")
+            }
+        default:
+            break
+        }
+        if let unannouncedDown {
+            out.report(.BFD.FSM.IMMEDIATE, context, session: session, kind: "unannounced",
+                       frames: [previous.frameNumber, observation.frameNumber], measured: "\(from)→\(to)",
+                       expected: "every state change announced", unannouncedDown)
+        }
+        if let problem {
+            out.report(.BFD.FSM.TRANSITION, context, session: session, kind: "\(from)-\(to)",
+                       frames: [previous.frameNumber, observation.frameNumber] + (context.peerLast.map { [$0.frameNumber] } ?? []),
+                       measured: "\(from)→\(to) diag \(diag.rawValue)", problem)
+        }
+        if to == .down {
+            sides[slot][me].peerInitSinceDown = false
+            sides[slot][me].peerDownSinceDown = false
+        }
+        checkImmediate(context, session: session, slot: slot, from: from, to: to, &out)
+    }
+
+    /// §6.8.7: a state change caused by the peer should be announced at once, not at the next
+    /// periodic slot. Reports the delay when it exceeds half the interval.
+    private func checkImmediate(_ context: BFDPacketContext, session: BFDSession, slot: Int, from: BFDState, to: BFDState,
+                                _ out: inout BFDRuleOutput) {
+        guard let trigger = sides[slot][context.side].trigger, !out.timeWentBack(after: trigger.frame) else { return }
+        let expectedTrigger: BFDState?
+        switch (from, to) {
+        case (.down, .`init`): expectedTrigger = .down
+        case (.down, .up), (.`init`, .up): expectedTrigger = trigger.state == .up ? .up : .`init`
+        case (.up, .down) where context.observation.packet.diagnostic == .neighborSignaledSessionDown:
+            expectedTrigger = trigger.state == .adminDown ? .adminDown : .down
+        default: expectedTrigger = nil
+        }
+        guard let expectedTrigger, trigger.state == expectedTrigger else { return }
+        let delay = context.observation.timeNanoseconds - trigger.time
+        let interval = Int64(context.negotiatedTxInterval ?? 1_000_000) * 1_000
+        // If this side's own packets are missing from before the change (lost on the way, or by the
+        // capture), its announcement may have been sent and lost: the delay is not its fault.
+        if let previous = context.previous,
+           context.observation.timeNanoseconds - previous.timeNanoseconds > 2 * max(interval, 1_000_000_000) {
+            return
+        }
+        if delay > interval / 2 + out.options.toleranceNanoseconds, delay > 10_000_000 {
+            out.report(.BFD.FSM.IMMEDIATE, context, session: session, frames: [trigger.frame, context.observation.frameNumber],
+                       measured: Units.duration(nanoseconds: delay), expected: "≤ half the TX interval",
+                       tolerance: out.toleranceText,
+                       "State change \(from)→\(to) announced \(Units.duration(nanoseconds: delay)) after the peer's \(trigger.state)")
+        }
+    }
+}

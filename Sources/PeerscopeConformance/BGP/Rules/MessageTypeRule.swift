@@ -1,0 +1,11 @@
+import PeerscopeAnalysis
+import PeerscopeWire
+
+/// BGP.MSG.TYPE (RFC 4271 §4.1; RFC 2918): message types are 1–5.
+final class MessageTypeRule: BGPRule {
+    override var events: BGPRuleEvents { .unknownType }
+
+    override func unknownType(_ type: UInt8, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {
+        out.report(.BGP.MSG.TYPE, context, measured: "\(type)", expected: "1–5", "Unknown message type \(type)")
+    }
+}

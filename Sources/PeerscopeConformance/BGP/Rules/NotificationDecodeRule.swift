@@ -1,0 +1,12 @@
+import PeerscopeAnalysis
+import PeerscopeWire
+
+/// BGP.NOTIF.DECODE (RFC 4271 §4.5; RFC 9003): each NOTIFICATION, named.
+final class NotificationDecodeRule: BGPRule {
+    override var events: BGPRuleEvents { .notification }
+
+    override func notification(_ notification: BGPNotification, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {
+        out.report(.BGP.NOTIF.DECODE, context, measured: "\(notification.code)/\(notification.subcode)",
+                   kind: "\(context.record.frameNumber)", "NOTIFICATION \(notification)")
+    }
+}

@@ -1,0 +1,16 @@
+import PeerscopeAnalysis
+import PeerscopeWire
+
+/// BGP.OPEN.ID (RFC 4271 §6.2; RFC 6286 §2.2): the BGP Identifier is non-zero and differs between the ends.
+final class OpenIdentifierRule: BGPRule {
+    override var events: BGPRuleEvents { .open }
+
+    override func open(_ open: BGPOpen, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {
+        if open.identifier.value == 0 {
+            out.report(.BGP.OPEN.ID, context, measured: "0.0.0.0", expected: "non-zero", "BGP Identifier 0.0.0.0")
+        } else if let peer = context.session.sides[1 - context.side].open, peer.identifier == open.identifier {
+            out.report(.BGP.OPEN.ID, context, measured: "\(open.identifier)", expected: "different identifiers",
+                       "Both ends use BGP Identifier \(open.identifier) (RFC 6286 §2.2)")
+        }
+    }
+}

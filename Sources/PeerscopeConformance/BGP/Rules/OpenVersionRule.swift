@@ -1,0 +1,13 @@
+import PeerscopeAnalysis
+import PeerscopeWire
+
+/// BGP.OPEN.VERSION (RFC 4271 §4.2): the OPEN carries version 4.
+final class OpenVersionRule: BGPRule {
+    override var events: BGPRuleEvents { .open }
+
+    override func open(_ open: BGPOpen, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {
+        if open.version != 4 {
+            out.report(.BGP.OPEN.VERSION, context, measured: "\(open.version)", expected: "4", "OPEN version \(open.version)")
+        }
+    }
+}
