@@ -43,6 +43,9 @@ struct Pair: ParsableCommand {
     @Option(name: .customLong("min-in-window"), help: "Percentage of gaps in window to pass.")
     var minimumInWindow: Double = 99.9
 
+    @Flag(help: "Send each loop pass's IPv4 packets in one sendmmsg over a raw socket (needs CAP_NET_RAW; each session keeps its source address and port).")
+    var batch = false
+
     @Flag(help: "One JSON object instead of the summary line.")
     var json = false
 
@@ -68,13 +71,14 @@ struct Pair: ParsableCommand {
             portB: ports[1])
         plan.timerSlackNanoseconds = Int(timerSlackMicroseconds * 1_000)
         plan.realtimePriority = realtime
+        plan.batchedTransmit = batch
         let report: LoopbackBenchReport
         let mode: String
         if let cpu {
-            mode = "one-process cpu\(cpu)" + (realtime > 0 ? " fifo\(realtime)" : "")
+            mode = "one-process cpu\(cpu)" + (realtime > 0 ? " fifo\(realtime)" : "") + (batch ? " batch" : "")
             report = try Side.runSides(LoopbackBenchPlan.Side.allCases, plan: plan, cpu: cpu)
         } else {
-            mode = "two-process cpu0+cpu1" + (realtime > 0 ? " fifo\(realtime)" : "")
+            mode = "two-process cpu0+cpu1" + (realtime > 0 ? " fifo\(realtime)" : "") + (batch ? " batch" : "")
             let planText = String(decoding: try JSONEncoder().encode(plan), as: UTF8.self)
             let children = try [("a", 0), ("b", 1)].map { side, cpu in
                 try Host.spawnSelf(["side", "--side", side, "--cpu", "\(cpu)", "--plan", planText])
@@ -115,6 +119,12 @@ struct PairResult {
     var windowSeconds: Double { Double(report.summary.windowNanoseconds) / 1e9 }
     var packetsPerSecond: Double { Double(report.summary.sent) / windowSeconds }
     var inWindowPercent: Double { report.summary.inWindowFraction * 100 }
+    /// Packets per second per core busy: sent by both sides (each sent once and received once)
+    /// over the CPU both spent, as tools/bench/README.md states it.
+    var packetsPerCore: Double {
+        let cpuCores = report.cpuPercent.reduce(0, +) / 100
+        return cpuCores > 0 ? packetsPerSecond / cpuCores : 0
+    }
     var p99LatenessMilliseconds: Double { Double(report.summary.latenessPercentileNanoseconds(0.99)) / 1e6 }
     var maxGapPercent: Double {
         Double(report.summary.maxGapNanoseconds) / Double(report.summary.intervalNanoseconds) * 100
@@ -130,7 +140,8 @@ struct PairResult {
             + " max_gap=\(maxGapPercent.fixed(1))% max_rx_gap=\((Double(s.maxReceiveGapNanoseconds) / 1e6).fixed(1))ms"
             + " tolerance=\((Double(s.toleranceNanoseconds) / 1e6).fixed(2))ms"
             + " cpu=\(cpu)% down=\(s.sessionsWentDown) not_up=\(s.sessionsNotUpAtWindowStart)"
-            + " unsent=\(report.unsent) unmatched=\(report.unmatched) load1=\(loadAverage)"
+            + " unsent=\(report.unsent) unmatched=\(report.unmatched) syscalls_per_packet=\(report.syscallsPerPacket.fixed(3))"
+            + " pps_per_core=\(packetsPerCore.fixed(0)) load1=\(loadAverage)"
             + " verdict=\(passed ? "PASS" : "FAIL")"
     }
 
@@ -147,6 +158,8 @@ struct PairResult {
             "tolerance_ms": Double(s.toleranceNanoseconds) / 1e6, "cpu_pct": report.cpuPercent,
             "sessions_down": s.sessionsWentDown, "sessions_not_up": s.sessionsNotUpAtWindowStart,
             "unsent": report.unsent, "unmatched": report.unmatched, "load1": loadAverage,
+            "syscalls_per_packet": report.syscallsPerPacket, "pps_per_core": packetsPerCore.rounded(),
+            "send_calls": report.sendCalls, "receive_calls": report.receiveCalls, "wakeups": report.wakeups,
             "verdict": passed ? "pass" : "fail",
         ]
         let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
