@@ -46,6 +46,10 @@ struct Pair: ParsableCommand {
     @Flag(help: "Send each loop pass's IPv4 packets in one sendmmsg over a raw socket (needs CAP_NET_RAW; each session keeps its source address and port).")
     var batch = false
 
+    @Option(name: .customLong("coalesce-us"),
+            help: "How late the loop may wake for a deadline, µs, so one wake-up serves every deadline within it (default 0).")
+    var coalesceMicroseconds: Double = 0
+
     @Flag(help: "One JSON object instead of the summary line.")
     var json = false
 
@@ -56,6 +60,7 @@ struct Pair: ParsableCommand {
         guard interval >= 1, interval <= 10_000 else { throw ValidationError("--interval must be 1–10000 ms") }
         guard seconds > 0, warmup >= 0.5 else { throw ValidationError("--seconds > 0 and --warmup ≥ 0.5") }
         guard (0...99).contains(realtime) else { throw ValidationError("--realtime must be 0–99") }
+        guard coalesceMicroseconds >= 0, coalesceMicroseconds <= 1_000 else { throw ValidationError("--coalesce-us must be 0–1000") }
     }
 
     func run() throws {
@@ -72,13 +77,15 @@ struct Pair: ParsableCommand {
         plan.timerSlackNanoseconds = Int(timerSlackMicroseconds * 1_000)
         plan.realtimePriority = realtime
         plan.batchedTransmit = batch
+        plan.coalesceNanoseconds = Int64(coalesceMicroseconds * 1_000)
+        let options = (batch ? " batch" : "") + (coalesceMicroseconds > 0 ? " coalesce\(coalesceMicroseconds.fixed(0))us" : "")
         let report: LoopbackBenchReport
         let mode: String
         if let cpu {
-            mode = "one-process cpu\(cpu)" + (realtime > 0 ? " fifo\(realtime)" : "") + (batch ? " batch" : "")
+            mode = "one-process cpu\(cpu)" + (realtime > 0 ? " fifo\(realtime)" : "") + options
             report = try Side.runSides(LoopbackBenchPlan.Side.allCases, plan: plan, cpu: cpu)
         } else {
-            mode = "two-process cpu0+cpu1" + (realtime > 0 ? " fifo\(realtime)" : "") + (batch ? " batch" : "")
+            mode = "two-process cpu0+cpu1" + (realtime > 0 ? " fifo\(realtime)" : "") + options
             let planText = String(decoding: try JSONEncoder().encode(plan), as: UTF8.self)
             let children = try [("a", 0), ("b", 1)].map { side, cpu in
                 try Host.spawnSelf(["side", "--side", side, "--cpu", "\(cpu)", "--plan", planText])

@@ -45,6 +45,8 @@ public struct LoopbackBenchPlan: Codable, Hashable, Sendable {
     /// Batched transmit (`BFDSessionPool`'s `batchedIPv4Transmit`: one sendmmsg per loop pass over
     /// a raw socket); receiving is always batched (recvmmsg).
     public var batchedTransmit = false
+    /// `BFDPoolRunner.coalesceNanoseconds`: how late a wake-up may be to serve several deadlines.
+    public var coalesceNanoseconds: Int64 = 0
 
     public init(sessions: Int, intervalMicroseconds: Microseconds, startAt: Int64, warmupNanoseconds: Int64,
                 windowNanoseconds: Int64, toleranceNanoseconds: Int64, portA: UInt16, portB: UInt16) {
@@ -152,6 +154,7 @@ extension LoopbackBenchPlan {
     /// session, runs to `runEnd`. `cpuSeconds` reads the process's CPU time (user + system).
     public func run(_ pools: [BFDSessionPool], cpuSeconds: () -> Double) throws -> LoopbackBenchReport {
         let runner = try BFDPoolRunner(pools: pools)
+        runner.coalesceNanoseconds = coalesceNanoseconds
         try runner.run(until: startAt)
         for pool in pools { pool.startAll() }
         var cpuAtStart: Double?

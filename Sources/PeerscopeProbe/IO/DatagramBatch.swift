@@ -1,5 +1,9 @@
 import CPeerscopeSocket
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Room for a burst of received datagrams, filled by one `recvmmsg` (`UDPSocket.receive(into:)`):
 /// a pool's receive socket takes every session's packets, and reading them one `recvmsg` at a time
 /// costs a syscall per packet plus one that finds the queue empty (issue 14 item 5).
@@ -47,7 +51,7 @@ extension UDPSocket {
                             infos.baseAddress, lengths.baseAddress)
             }
         }
-        if read == -EAGAIN || read == -EWOULDBLOCK {
+        if read == -Int32(EAGAIN) || read == -Int32(EWOULDBLOCK) {
             batch.count = 0
             return 0
         }

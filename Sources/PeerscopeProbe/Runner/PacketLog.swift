@@ -20,7 +20,7 @@ public struct PacketLog<Element>: RandomAccessCollection, ExpressibleByArrayLite
     public static var defaultLimit: Int { 262_144 }
 
     public init(limit: Int = PacketLog.defaultLimit) {
-        self.limit = max(1, limit)
+        self.limit = Swift.max(1, limit)
     }
 
     public init(arrayLiteral elements: Element...) {
