@@ -163,12 +163,14 @@ public final class BFDSessionPool {
         return ran
     }
 
-    /// Hands the queued IPv4 packets to the kernel in one call and records them as sent now.
+    /// Hands the queued IPv4 packets to the kernel in one call and records them as sent then.
     public func flush() {
         guard let batchSender, batchSender.count > 0 else { return }
         let callsBefore = batchSender.calls
-        let (refused, error) = batchSender.flush()
+        // Stamped when handed to the kernel, as a single send is: the call returns only after the
+        // kernel has also run the peer's receive path for every packet of the batch (loopback).
         let now = MonotonicClock.nowNanoseconds()
+        let (refused, error) = batchSender.flush()
         counters.sendCalls += batchSender.calls - callsBefore
         counters.datagramsSent += pendingRecords.count - refused
         if refused > 0 {
