@@ -188,13 +188,19 @@ ssize_t ps_recvmsg(int fd, void *buffer, size_t capacity, ps_recv_info *info) {
     ssize_t received = recvmsg(fd, &message, MSG_TRUNC | MSG_DONTWAIT);
     if (received < 0) return -errno;
 
-    memset(info, 0, sizeof *info);
-    info->monotonic_ns = ps_monotonic_ns();
-    info->ttl = -1;
-    info->truncated = (message.msg_flags & MSG_TRUNC) != 0;
-    ps_sockaddr_to_endpoint(&source, &info->source);
+    ps_fill_recv_info(&message, &source, ps_monotonic_ns(), info);
+    return received;
+}
 
-    for (struct cmsghdr *c = CMSG_FIRSTHDR(&message); c != NULL; c = CMSG_NXTHDR(&message, c)) {
+void ps_fill_recv_info(struct msghdr *message, const struct sockaddr_storage *source, int64_t monotonic_ns,
+                       ps_recv_info *info) {
+    memset(info, 0, sizeof *info);
+    info->monotonic_ns = monotonic_ns;
+    info->ttl = -1;
+    info->truncated = (message->msg_flags & MSG_TRUNC) != 0;
+    ps_sockaddr_to_endpoint(source, &info->source);
+
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(message); c != NULL; c = CMSG_NXTHDR(message, c)) {
         if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL) {
             int ttl;
             memcpy(&ttl, CMSG_DATA(c), sizeof ttl);
@@ -223,7 +229,6 @@ ssize_t ps_recvmsg(int fd, void *buffer, size_t capacity, ps_recv_info *info) {
             info->kernel_realtime_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
         }
     }
-    return received;
 }
 
 ssize_t ps_sendmsg(int fd, const void *bytes, size_t length, const ps_endpoint *to, int ttl) {

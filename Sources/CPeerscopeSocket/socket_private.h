@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #define RETURN_ERRNO_IF(cond) do { if (cond) return -errno; } while (0)
@@ -15,4 +16,8 @@ static inline int64_t ps_clock_ns(clockid_t clock) {
     clock_gettime(clock, &ts);
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
+/* The control messages of one received datagram (TTL, packet info, kernel timestamp) into `info`;
+   shared by ps_recvmsg and ps_recvmmsg so the parsing is written once. */
+void ps_fill_recv_info(struct msghdr *message, const struct sockaddr_storage *source, int64_t monotonic_ns,
+                       ps_recv_info *info);
 #endif

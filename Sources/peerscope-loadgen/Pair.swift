@@ -43,6 +43,13 @@ struct Pair: ParsableCommand {
     @Option(name: .customLong("min-in-window"), help: "Percentage of gaps in window to pass.")
     var minimumInWindow: Double = 99.9
 
+    @Flag(help: "Send each loop pass's IPv4 packets in one sendmmsg over a raw socket (needs CAP_NET_RAW; each session keeps its source address and port).")
+    var batch = false
+
+    @Option(name: .customLong("coalesce-us"),
+            help: "How late the loop may wake for a deadline, µs, so one wake-up serves every deadline within it (default 0).")
+    var coalesceMicroseconds: Double = 0
+
     @Flag(help: "One JSON object instead of the summary line.")
     var json = false
 
@@ -53,6 +60,7 @@ struct Pair: ParsableCommand {
         guard interval >= 1, interval <= 10_000 else { throw ValidationError("--interval must be 1–10000 ms") }
         guard seconds > 0, warmup >= 0.5 else { throw ValidationError("--seconds > 0 and --warmup ≥ 0.5") }
         guard (0...99).contains(realtime) else { throw ValidationError("--realtime must be 0–99") }
+        guard coalesceMicroseconds >= 0, coalesceMicroseconds <= 1_000 else { throw ValidationError("--coalesce-us must be 0–1000") }
     }
 
     func run() throws {
@@ -68,13 +76,16 @@ struct Pair: ParsableCommand {
             portB: ports[1])
         plan.timerSlackNanoseconds = Int(timerSlackMicroseconds * 1_000)
         plan.realtimePriority = realtime
+        plan.batchedTransmit = batch
+        plan.coalesceNanoseconds = Int64(coalesceMicroseconds * 1_000)
+        let options = (batch ? " batch" : "") + (coalesceMicroseconds > 0 ? " coalesce\(coalesceMicroseconds.fixed(0))us" : "")
         let report: LoopbackBenchReport
         let mode: String
         if let cpu {
-            mode = "one-process cpu\(cpu)" + (realtime > 0 ? " fifo\(realtime)" : "")
+            mode = "one-process cpu\(cpu)" + (realtime > 0 ? " fifo\(realtime)" : "") + options
             report = try Side.runSides(LoopbackBenchPlan.Side.allCases, plan: plan, cpu: cpu)
         } else {
-            mode = "two-process cpu0+cpu1" + (realtime > 0 ? " fifo\(realtime)" : "")
+            mode = "two-process cpu0+cpu1" + (realtime > 0 ? " fifo\(realtime)" : "") + options
             let planText = String(decoding: try JSONEncoder().encode(plan), as: UTF8.self)
             let children = try [("a", 0), ("b", 1)].map { side, cpu in
                 try Host.spawnSelf(["side", "--side", side, "--cpu", "\(cpu)", "--plan", planText])
@@ -115,6 +126,12 @@ struct PairResult {
     var windowSeconds: Double { Double(report.summary.windowNanoseconds) / 1e9 }
     var packetsPerSecond: Double { Double(report.summary.sent) / windowSeconds }
     var inWindowPercent: Double { report.summary.inWindowFraction * 100 }
+    /// Packets per second per core busy: sent by both sides (each sent once and received once)
+    /// over the CPU both spent, as tools/bench/README.md states it.
+    var packetsPerCore: Double {
+        let cpuCores = report.cpuPercent.reduce(0, +) / 100
+        return cpuCores > 0 ? packetsPerSecond / cpuCores : 0
+    }
     var p99LatenessMilliseconds: Double { Double(report.summary.latenessPercentileNanoseconds(0.99)) / 1e6 }
     var maxGapPercent: Double {
         Double(report.summary.maxGapNanoseconds) / Double(report.summary.intervalNanoseconds) * 100
@@ -130,7 +147,8 @@ struct PairResult {
             + " max_gap=\(maxGapPercent.fixed(1))% max_rx_gap=\((Double(s.maxReceiveGapNanoseconds) / 1e6).fixed(1))ms"
             + " tolerance=\((Double(s.toleranceNanoseconds) / 1e6).fixed(2))ms"
             + " cpu=\(cpu)% down=\(s.sessionsWentDown) not_up=\(s.sessionsNotUpAtWindowStart)"
-            + " unsent=\(report.unsent) unmatched=\(report.unmatched) load1=\(loadAverage)"
+            + " unsent=\(report.unsent) unmatched=\(report.unmatched) syscalls_per_packet=\(report.syscallsPerPacket.fixed(3))"
+            + " pps_per_core=\(packetsPerCore.fixed(0)) load1=\(loadAverage)"
             + " verdict=\(passed ? "PASS" : "FAIL")"
     }
 
@@ -147,6 +165,8 @@ struct PairResult {
             "tolerance_ms": Double(s.toleranceNanoseconds) / 1e6, "cpu_pct": report.cpuPercent,
             "sessions_down": s.sessionsWentDown, "sessions_not_up": s.sessionsNotUpAtWindowStart,
             "unsent": report.unsent, "unmatched": report.unmatched, "load1": loadAverage,
+            "syscalls_per_packet": report.syscallsPerPacket, "pps_per_core": packetsPerCore.rounded(),
+            "send_calls": report.sendCalls, "receive_calls": report.receiveCalls, "wakeups": report.wakeups,
             "verdict": passed ? "pass" : "fail",
         ]
         let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])

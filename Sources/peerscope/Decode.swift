@@ -94,7 +94,7 @@ struct Decode: ParsableCommand {
         let jsonRenderer = DecodeJSONRenderer(file: header ? path : nil)
         let bgpRenderer = BGPLineRenderer(timeDecimals: text.timeDecimals)
         let bgpJSON = BGPJSONRenderer(file: header ? path : nil)
-        // Two directions per connection: `--max-sessions` connections followed at once, as in `check`.
+        // Two directions per connection: `--max-sessions` connections (BGP or BMP) followed at once, as in `check`.
         let (directionCap, overflow) = capture.stateLimits.maxSessions.multipliedReportingOverflow(by: 2)
         var bgp = BGPStreamTracker(bufferLimit: capture.tcpBufferKiB * 1_024, totalBufferLimit: capture.stateLimits.maxReassemblyBytes,
                                    maxDirections: overflow ? .max : directionCap)
@@ -119,7 +119,15 @@ struct Decode: ParsableCommand {
                 }
             } else if display == .bmp {
                 let bmpRenderer = BMPRenderer(timeDecimals: text.timeDecimals)
-                var bmp = BMPStreamTracker(bufferLimit: capture.tcpBufferKiB * 1_024)
+                var bmp = BMPStreamTracker(bufferLimit: capture.tcpBufferKiB * 1_024,
+                                           maxDirections: overflow ? .max : directionCap)
+                defer {
+                    if bmp.directionsForgotten > 0 {
+                        Console.error("\(path): \(bmp.directionsForgotten) BMP TCP direction(s) forgotten with their \(bmp.bytesForgotten) "
+                                      + "buffered byte(s) after more than \(capture.stateLimits.maxSessions) connection(s) were followed "
+                                      + "at once (the least recently seen first); raise the limit with --max-sessions")
+                    }
+                }
                 try decoder.run(reader) { frame, decoded, dissection, first in
                     guard case .otherTCP(let tcp) = decoded, BMPStreamTracker.carries(tcp), let network = dissection.network
                     else { return }

@@ -5,7 +5,8 @@
                  [--workers 2] [--port 3784] [--spoof ADDR ...]
 
 Runs inside the attacker's network namespace and sends raw IPv4/UDP datagrams (IP_HDRINCL, so the
-source address and TTL are ours to choose) to --dst:--port. "ours" is the endpoint under attack
+source address and TTL are ours to choose) to --dst:--port, 64 per sendmmsg(2) call through ctypes
+(one sendto per packet topped out at 38-92 kpps on this machine), one raw socket per worker. "ours" is the endpoint under attack
 (--our-discr is its My Discriminator), "peer" the real peer it has a session with. Every kind below
 names the RFC 5880 §6.8.6 / RFC 5881 §5 check that must discard it; the table is cycled, mixed, at
 --rate packets/s split over --workers processes. Prints one JSON object: packets sent per kind, the
@@ -17,6 +18,8 @@ the peer's address would take the session down. Packets that a correct endpoint 
 right discriminators, TTL 255, well formed) are never sent: they are the peer's to send.
 """
 import argparse
+import ctypes
+import ctypes.util
 import json
 import os
 import random
@@ -99,15 +102,58 @@ def datagram(source, destination, ttl, sport, dport, payload):
     return ip + udp
 
 
+class IOVec(ctypes.Structure):
+    _fields_ = [("base", ctypes.c_void_p), ("length", ctypes.c_size_t)]
+
+
+class MsgHdr(ctypes.Structure):
+    _fields_ = [("name", ctypes.c_void_p), ("namelen", ctypes.c_uint32), ("iov", ctypes.POINTER(IOVec)),
+                ("iovlen", ctypes.c_size_t), ("control", ctypes.c_void_p), ("controllen", ctypes.c_size_t),
+                ("flags", ctypes.c_int)]
+
+
+class MMsgHdr(ctypes.Structure):
+    _fields_ = [("hdr", MsgHdr), ("len", ctypes.c_uint)]
+
+
+class SockaddrIn(ctypes.Structure):
+    _fields_ = [("family", ctypes.c_ushort), ("port", ctypes.c_uint16), ("addr", ctypes.c_uint8 * 4),
+                ("zero", ctypes.c_uint8 * 8)]
+
+
+BATCH = 64
+MSG_DONTWAIT = 0x40
+
+
+def batches(frames, destination):
+    """The table laid out once as C arrays of BATCH messages (the table is cycled, so the last
+    batch wraps to the first frames): a send is then one sendmmsg with no Python work per packet."""
+    address = SockaddrIn(socket.AF_INET, 0, (ctypes.c_uint8 * 4)(*socket.inet_aton(destination)))
+    buffers = [ctypes.create_string_buffer(frame, len(frame)) for _, frame in frames]
+    iovecs = (IOVec * len(frames))(*[IOVec(ctypes.addressof(b), len(f)) for b, (_, f) in zip(buffers, frames)])
+    out = []
+    for start in range(0, len(frames), BATCH):
+        indices = [(start + i) % len(frames) for i in range(BATCH)]
+        messages = (MMsgHdr * BATCH)()
+        for slot, index in enumerate(indices):
+            messages[slot].hdr.name = ctypes.addressof(address)
+            messages[slot].hdr.namelen = ctypes.sizeof(address)
+            messages[slot].hdr.iov = ctypes.pointer(iovecs[index])
+            messages[slot].hdr.iovlen = 1
+        out.append((messages, indices))
+    return out, (address, buffers, iovecs)
+
+
 def worker(frames, destination, rate, deadline, pipe):
     sock = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4 << 20)
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    libc.sendmmsg.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_uint, ctypes.c_int]
+    table, keep = batches(frames, destination)
     sent = [0] * len(frames)
-    errors = 0
-    address = (destination, 0)
+    errors = calls = 0
     start = time.monotonic()
-    batch, index, total = 64, 0, 0
-    count = len(frames)
+    which, total = 0, 0
     while True:
         now = time.monotonic()
         if now >= deadline:
@@ -116,17 +162,20 @@ def worker(frames, destination, rate, deadline, pipe):
         if ahead > 0:
             time.sleep(min(ahead, deadline - now))
             continue
-        for _ in range(batch):
-            try:
-                sock.sendto(frames[index][1], address)
-                sent[index] += 1
-            except OSError:
-                errors += 1  # ENOBUFS when the veth queue is full: counted, not retried
-            index += 1
-            if index == count:
-                index = 0
-        total += batch
-    os.write(pipe, json.dumps({"sent": sent, "errors": errors, "elapsed": time.monotonic() - start}).encode())
+        messages, indices = table[which]
+        which = (which + 1) % len(table)
+        calls += 1
+        done = libc.sendmmsg(sock.fileno(), ctypes.addressof(messages), BATCH, MSG_DONTWAIT)
+        if done < 0:
+            done = 0
+        for index in indices[:done]:
+            sent[index] += 1
+        # ENOBUFS/EAGAIN when the veth queue is full: what was not taken is counted, not retried.
+        errors += BATCH - done
+        total += BATCH
+    del keep
+    os.write(pipe, json.dumps({"sent": sent, "errors": errors, "calls": calls,
+                               "elapsed": time.monotonic() - start}).encode())
     os.close(pipe)
 
 
@@ -164,7 +213,7 @@ def main():
                 os._exit(0)
         os.close(write)
         children.append((pid, read))
-    per_kind, errors, elapsed = {}, 0, 0.0
+    per_kind, errors, calls, elapsed = {}, 0, 0, 0.0
     for pid, read in children:
         chunks = []
         while chunk := os.read(read, 1 << 16):
@@ -175,11 +224,12 @@ def main():
         for (kind, _), n in zip(frames, result["sent"]):
             per_kind[kind] = per_kind.get(kind, 0) + n
         errors += result["errors"]
+        calls += result["calls"]
         elapsed = max(elapsed, result["elapsed"])
     total = sum(per_kind.values())
     print(json.dumps({"sent": total, "send_errors": errors, "seconds": round(elapsed, 3),
                       "rate_pps": round(total / elapsed) if elapsed else 0, "target_pps": args.rate,
-                      "workers": args.workers, "per_kind": dict(sorted(per_kind.items()))}))
+                      "workers": args.workers, "sendmmsg_calls": calls, "per_kind": dict(sorted(per_kind.items()))}))
 
 
 if __name__ == "__main__":

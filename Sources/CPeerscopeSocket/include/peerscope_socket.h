@@ -74,6 +74,34 @@ ssize_t ps_recvmsg(int fd, void *buffer, size_t capacity, ps_recv_info *info);
    IPV6_HOPLIMIT control message); -1 uses the socket's setting. Returns bytes sent or -errno. */
 ssize_t ps_sendmsg(int fd, const void *bytes, size_t length, const ps_endpoint *to, int ttl);
 
+/* Batched I/O (issue 14 item 5): at most PS_BATCH_MAX datagrams per call. */
+enum { PS_BATCH_MAX = 64 };
+
+/* Up to `count` queued datagrams in one recvmmsg: datagram i into `buffers + i * slot_bytes`, its
+   full length in lengths[i] (> slot_bytes when truncated) and its metadata in infos[i]. Returns how
+   many were read (0 never: -EAGAIN when none is queued) or -errno. */
+int ps_recvmmsg(int fd, void *buffers, size_t slot_bytes, int count, ps_recv_info *infos, int64_t *lengths);
+
+/* One IPv4/UDP datagram for ps_raw_udp4_sendmmsg: addresses in network byte order, ports in host
+   order, the payload at payloads + payload_offset. */
+typedef struct ps_raw_datagram {
+    uint8_t source[4];
+    uint8_t destination[4];
+    uint16_t source_port;
+    uint16_t destination_port;
+    uint8_t ttl;
+    uint8_t tos;
+    uint16_t payload_length;
+    uint32_t payload_offset;
+} ps_raw_datagram;
+
+/* A send-only raw IPv4 socket (IPPROTO_RAW, so IP_HDRINCL); needs CAP_NET_RAW. */
+int ps_raw_udp4_open(void);
+/* Sends `count` datagrams, each with its own source address and port, in one sendmmsg: the IPv4
+   and UDP headers (checksum included) are written here. Returns how many the kernel took (fewer
+   than `count` when it refused the next one) or -errno when it took none. */
+int ps_raw_udp4_sendmmsg(int fd, const ps_raw_datagram *datagrams, const uint8_t *payloads, int count);
+
 /* TCP: nonblocking connect returns 0 or -EINPROGRESS; then wait for writability and read
    ps_socket_error. */
 int ps_connect(int fd, const ps_endpoint *peer);

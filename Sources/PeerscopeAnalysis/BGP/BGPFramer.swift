@@ -3,7 +3,13 @@ import PeerscopeWire
 /// Cuts a reassembled TCP byte stream into BGP messages, the way an incremental parser does:
 /// `append` bytes, then `next()` returns whole messages until it needs more. After a hole (or at a
 /// connection picked up mid-stream) it resynchronises on the next plausible header: the 16-byte
-/// all-ones marker, a length of 19–65535 and a known type.
+/// all-ones marker, a length of 19–`maximumLength` and a known type.
+///
+/// A header whose length exceeds `maximumLength` (4,096 unless both OPENs carried Extended Message)
+/// is what RFC 4271 §6.1 and RFC 8654 §4 call a Bad Message Length: the receiver sends a
+/// NOTIFICATION and closes, so the length is not used to frame. The framer returns that header
+/// alone (its 19 bytes: the decoder reports Bad Message Length with the length field, as the
+/// NOTIFICATION's data would) and hunts for the next header after it.
 public struct BGPFramer: Sendable {
     private var buffer: [UInt8] = []
     private var start = 0
@@ -22,9 +28,16 @@ public struct BGPFramer: Sendable {
     public private(set) var resynchronisations = 0
     /// Bytes thrown away while looking for a marker.
     public private(set) var skippedBytes = 0
+    /// The longest message the receiver accepts: 4,096 (RFC 4271 §4.1) until both ends agreed on
+    /// Extended Message (RFC 8654 §4), then 65,535. On a connection picked up mid-stream the OPENs
+    /// are unknown, so 65,535 until the stream tracker learns otherwise.
+    public var maximumLength: Int
+    /// Headers longer than `maximumLength` (Bad Message Length), each returned as its header alone.
+    public private(set) var badLengths = 0
 
     public init(startsAtMessageBoundary: Bool = true) {
         synchronised = startsAtMessageBoundary
+        maximumLength = startsAtMessageBoundary ? BGPHeader.maximumLength : BGPHeader.extendedMaximumLength
     }
 
     public mutating func append(_ bytes: [UInt8], from origin: TCPSegmentOrigin = .unstamped) {
@@ -107,6 +120,16 @@ public struct BGPFramer: Sendable {
                 synchronised = false
                 continue
             }
+            if length > maximumLength {
+                // RFC 8654 §4 / RFC 4271 §6.1: Bad Message Length. The header alone is the message
+                // the receiver rejects; what follows is hunted for a header, not framed by it.
+                badLengths += 1
+                let header = start..<(start + BGPHeader.length)
+                lastMessageOrigin = origin(ofByte: dropped + start + BGPHeader.length - 1)
+                start += BGPHeader.length
+                synchronised = false
+                return header
+            }
             if skipToCut(ifBefore: length) { continue }
             guard buffer.count - start >= length else {
                 compact()
@@ -154,6 +177,6 @@ public struct BGPFramer: Sendable {
         for offset in 0..<16 where buffer[index + offset] != 0xFF { return false }
         let length = Int(buffer[index + 16]) << 8 | Int(buffer[index + 17])
         let type = buffer[index + 18]
-        return length >= BGPHeader.length && (1...5).contains(type)
+        return length >= BGPHeader.length && length <= maximumLength && (1...5).contains(type)
     }
 }

@@ -307,12 +307,18 @@ public struct BGPStreamTracker: Sendable {
                 output.append(transport(.conflict(bytes: bytes), key: key, ttl: direction.ttl, moment))
             }
         }
-        while let message = direction.framer.nextMessage() {
+        while true {
             if !direction.optionsFinal {
                 let theirs = directions[key.reversed]?.opens
                 direction.options = decodingOptions(mine: direction.opens, theirs: theirs)
                 direction.optionsFinal = direction.opens != nil && theirs != nil
+                // RFC 8654 §4: longer than 4,096 only once both OPENs offered Extended Message.
+                if direction.optionsFinal, let options = direction.options {
+                    direction.framer.maximumLength = options.extendedMessage ? BGPHeader.extendedMaximumLength
+                                                                             : BGPHeader.maximumLength
+                }
             }
+            guard let message = direction.framer.nextMessage() else { break }
             let options = direction.options ?? BGPDecodingOptions(fourOctetAS: true)
             // The framer guarantees at least a header's 19 bytes.
             let (decoded, length, typeCode, markerValid) = direction.framer.withBytes(of: message) { view in

@@ -15,6 +15,9 @@ public struct BMPFramer: Sendable {
 
     public init(startsAtMessageBoundary: Bool = true) { synchronised = startsAtMessageBoundary }
 
+    /// Bytes not yet returned as a message (a partial message, or data not yet recognised).
+    public var bufferedBytes: Int { buffer.count - start }
+
     public mutating func append(_ bytes: [UInt8]) {
         if start > 65_536, start * 2 > buffer.count {
             buffer.removeFirst(start)

@@ -17,6 +17,11 @@ public struct BMPMessageRecord: Sendable {
 
 /// Follows every TCP connection with the BMP port (RFC 7854 §3.2: 11019) on either side,
 /// reassembles each direction with `TCPStream` and cuts it into BMP messages.
+///
+/// Like the BGP stream tracker, it holds at most `maxDirections` directions (issue 12 item 5: a
+/// capture can open any number of connections and leave a partial message in each, up to 1 MiB
+/// of framer buffer per direction); at the cap the least recently seen direction is forgotten with
+/// its buffers and counted in `directionsForgotten`.
 public struct BMPStreamTracker: Sendable {
     public static let port: UInt16 = 11019
 
@@ -35,8 +40,48 @@ public struct BMPStreamTracker: Sendable {
     private var directions: [DirectionKey: Direction] = [:]
     public let bufferLimit: Int
     public private(set) var holes = 0
+    /// Directions followed at once; nil for no cap.
+    public let maxDirections: Int?
+    /// Directions forgotten at `maxDirections`, the least recently seen first, with their buffers.
+    public private(set) var directionsForgotten = 0
+    /// Bytes those directions held unframed (a partial message) or out of order when forgotten.
+    public private(set) var bytesForgotten = 0
+    private var recency = RecencyList()
+    private var slotKeys: [DirectionKey] = []
+    private var slotOfKey: [DirectionKey: Int] = [:]
 
-    public init(bufferLimit: Int = 1 << 20) { self.bufferLimit = bufferLimit }
+    public init(bufferLimit: Int = 1 << 20, maxDirections: Int? = nil) {
+        self.bufferLimit = bufferLimit
+        self.maxDirections = maxDirections.map { max($0, 1) }
+    }
+
+    /// Directions followed now (each connection has two once both sides sent).
+    public var directionCount: Int { directions.count }
+
+    /// Marks `key` as seen now; at the cap, a direction not yet followed takes the slot of the one
+    /// seen longest ago, which is forgotten with its buffers. O(1): no scan, so time stays linear
+    /// under a flood of connections.
+    private mutating func touch(_ key: DirectionKey, cap: Int) {
+        if let slot = slotOfKey[key] {
+            recency.touch(slot)
+            return
+        }
+        guard slotKeys.count >= cap, let slot = recency.leastRecent else {
+            slotOfKey[key] = slotKeys.count
+            slotKeys.append(key)
+            recency.append()
+            return
+        }
+        let old = slotKeys[slot]
+        slotOfKey[old] = nil
+        if let gone = directions.removeValue(forKey: old) {
+            directionsForgotten += 1
+            bytesForgotten += gone.stream.pendingBytes + gone.framer.bufferedBytes
+        }
+        slotKeys[slot] = key
+        slotOfKey[key] = slot
+        recency.touch(slot)
+    }
 
     /// Whether a TCP segment belongs to BMP.
     public static func carries(_ tcp: TCPHeader) -> Bool { tcp.sourcePort == port || tcp.destinationPort == port }
@@ -46,6 +91,7 @@ public struct BMPStreamTracker: Sendable {
                                  payload: UnsafeRawBufferPointer) -> [BMPMessageRecord] {
         let key = DirectionKey(source: network.source, sourcePort: tcp.sourcePort,
                                destination: network.destination, destinationPort: tcp.destinationPort)
+        if let maxDirections { touch(key, cap: maxDirections) }
         if tcp.flags.contains(.syn), directions[key]?.stream.nextSequence != tcp.sequenceNumber &+ 1 {
             directions[key] = nil  // a new connection on a known 4-tuple
         }

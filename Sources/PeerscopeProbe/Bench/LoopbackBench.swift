@@ -42,6 +42,11 @@ public struct LoopbackBenchPlan: Codable, Hashable, Sendable {
     /// compile, a normal thread's wake-ups queue behind theirs for milliseconds; the tester runs
     /// real-time for the same reason a router's BFD process does.
     public var realtimePriority: Int32 = 0
+    /// Batched transmit (`BFDSessionPool`'s `batchedIPv4Transmit`: one sendmmsg per loop pass over
+    /// a raw socket); receiving is always batched (recvmmsg).
+    public var batchedTransmit = false
+    /// `BFDPoolRunner.coalesceNanoseconds`: how late a wake-up may be to serve several deadlines.
+    public var coalesceNanoseconds: Int64 = 0
 
     public init(sessions: Int, intervalMicroseconds: Microseconds, startAt: Int64, warmupNanoseconds: Int64,
                 windowNanoseconds: Int64, toleranceNanoseconds: Int64, portA: UInt16, portB: UInt16) {
@@ -80,7 +85,7 @@ public struct LoopbackBenchPlan: Codable, Hashable, Sendable {
         let pool = try BFDSessionPool(
             receiveOn: SocketAddress(.v4(IPv4Address(0)), port: port(side)), interface: "lo", capacity: sessions,
             peerReceivePort: port(side.other), packetsPerSecond: packetsPerSecond,
-            receiveBufferBytes: 16 << 20, interfaces: interfaces)
+            receiveBufferBytes: 16 << 20, interfaces: interfaces, batchedIPv4Transmit: batchedTransmit)
         try addSessions(side, to: pool)
         return pool
     }
@@ -109,6 +114,18 @@ public struct LoopbackBenchReport: Codable, Hashable, Sendable {
     /// User + system CPU over the window as a share of one core (100 = one core busy), per process.
     public var cpuPercent: [Double]
     public var sessionsUpAtEnd: Int
+    /// Over the whole run (start-up included): packets sent, receive and send syscalls, and the
+    /// loop's wake-ups (one epoll wait each), for the syscalls-per-packet figure.
+    public var datagramsSent = 0
+    public var receiveCalls = 0
+    public var sendCalls = 0
+    public var wakeups = 0
+
+    /// Socket and epoll syscalls per packet handled (each packet sent or received counts once).
+    public var syscallsPerPacket: Double {
+        let packets = datagramsSent + datagramsReceived
+        return packets > 0 ? Double(receiveCalls + sendCalls + wakeups) / Double(packets) : 0
+    }
 
     public mutating func merge(_ other: LoopbackBenchReport) {
         summary.merge(other.summary)
@@ -119,6 +136,10 @@ public struct LoopbackBenchReport: Codable, Hashable, Sendable {
         lastSendError = lastSendError ?? other.lastSendError
         cpuPercent += other.cpuPercent
         sessionsUpAtEnd += other.sessionsUpAtEnd
+        datagramsSent += other.datagramsSent
+        receiveCalls += other.receiveCalls
+        sendCalls += other.sendCalls
+        wakeups += other.wakeups
     }
 
     /// RFC gap share and session health that make a run pass.
@@ -133,6 +154,7 @@ extension LoopbackBenchPlan {
     /// session, runs to `runEnd`. `cpuSeconds` reads the process's CPU time (user + system).
     public func run(_ pools: [BFDSessionPool], cpuSeconds: () -> Double) throws -> LoopbackBenchReport {
         let runner = try BFDPoolRunner(pools: pools)
+        runner.coalesceNanoseconds = coalesceNanoseconds
         try runner.run(until: startAt)
         for pool in pools { pool.startAll() }
         var cpuAtStart: Double?
@@ -149,10 +171,12 @@ extension LoopbackBenchPlan {
                 summary: pool.recorder!.summary, datagramsReceived: counters.datagramsReceived,
                 unmatched: counters.unmatched, truncated: counters.truncated,
                 unsent: counters.refusedByGuard + counters.sendErrors, lastSendError: counters.lastSendError,
-                cpuPercent: [], sessionsUpAtEnd: pool.sessionsUp)
+                cpuPercent: [], sessionsUpAtEnd: pool.sessionsUp, datagramsSent: counters.datagramsSent,
+                receiveCalls: counters.receiveCalls, sendCalls: counters.sendCalls)
             if report == nil { report = one } else { report!.merge(one) }
         }
         report!.cpuPercent = [cpu]
+        report!.wakeups = runner.wakeups
         return report!
     }
 }

@@ -101,6 +101,12 @@ public enum BFDSocket {
             do { try socket.send(bytes, to: destination, ttl: ttl) } catch { throw .socket(error) }
         }
 
+        /// Asks the guard whether a packet to the peer may leave now (it counts against the rate
+        /// limit): for a pool that sends the packet itself in a batch (`BatchedIPv4Sender`).
+        func admit(now: Int64) throws(PeerGuardError) {
+            try peerGuard.admit(destination.address, now: now)
+        }
+
         /// Sends to an address other than the configured peer: always refused; exists so the driver
         /// has no way around the guard and tests can show it.
         public func send(_ bytes: [UInt8], to address: IPAddress, ttl: UInt8? = nil, now: Int64) throws(SendError) {

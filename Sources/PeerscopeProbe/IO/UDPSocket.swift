@@ -129,7 +129,7 @@ public final class UDPSocket {
                                 metadata: metadata(info, length: length))
     }
 
-    private func metadata(_ info: ps_recv_info, length: Int) -> DatagramMetadata {
+    func metadata(_ info: ps_recv_info, length: Int) -> DatagramMetadata {
         let source = SocketAddress(info.source) ?? SocketAddress(.unspecified(version: family), port: 0)
         var destination = SocketAddress(info.destination)
         destination?.port = localAddress?.port ?? 0

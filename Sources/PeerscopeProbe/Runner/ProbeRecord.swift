@@ -118,14 +118,20 @@ public struct BGPObservation: Hashable, Sendable {
 
 /// Everything a run observed, in arrival order: the input of every verdict. Pure data, so the
 /// verdict logic runs on recorded or synthetic records in virtual time.
+///
+/// Packets are kept in `PacketLog`s: the last `retainedPackets` of each direction, indexed by
+/// arrival number, so a long run's memory is bounded while every index stays what it was.
 public struct ProbeRecord: Sendable {
     /// Appended through `appendDevice` only, which keeps `deviceState` in step.
-    public private(set) var devicePackets: [DevicePacket] = []
-    public var sentPackets: [SentPacket] = []
+    public private(set) var devicePackets: PacketLog<DevicePacket>
+    public var sentPackets: PacketLog<SentPacket>
     public var stateChanges: [StateChange] = []
     public var bgp: [BGPObservation] = []
 
-    public init() {}
+    public init(retainedPackets: Int = PacketLog<DevicePacket>.defaultLimit) {
+        devicePackets = PacketLog(limit: retainedPackets)
+        sentPackets = PacketLog(limit: retainedPackets)
+    }
 
     /// The device's state as its latest decodable packet says. Kept, not searched for: a flood of
     /// undecodable packets from the peer's address made every append scan back over all of them.
@@ -139,7 +145,7 @@ public struct ProbeRecord: Sendable {
         guard let decoded = packet.packet, decoded.version == 1 else { return }
         if previous != decoded.state {
             stateChanges.append(StateChange(time: packet.time, side: .device, from: previous ?? .down, to: decoded.state,
-                                            diagnostic: decoded.diagnostic, packetIndex: devicePackets.count - 1))
+                                            diagnostic: decoded.diagnostic, packetIndex: devicePackets.endIndex - 1))
         }
     }
 

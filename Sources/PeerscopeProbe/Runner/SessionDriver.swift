@@ -167,6 +167,8 @@ public final class SessionDriver {
             }
             throw error
         }
+        // respond judges nothing afterwards: like the device's packets, its own are not kept.
+        guard role == .probe else { return }
         record.sentPackets.append(SentPacket(time: time, wallTime: time + Self.wallOffset, bytes: bytes, ttl: ttl,
                                              injected: injected,
                                              localDiscriminator: endpoint.configuration.localDiscriminator))

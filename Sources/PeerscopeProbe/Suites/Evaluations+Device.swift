@@ -19,7 +19,7 @@ extension Evaluate {
         }
         return CaseOutcome(.pass, "\(record.devicePackets.count) packets to \(transport.destinationPort) from "
                            + (sources.count == 1 ? "port \(sources.first!)" : "\(sources.count) source ports \(sources.min()!)–\(sources.max()!)"),
-                           figures: figures, evidence: [.device(first), .device(record.devicePackets.count - 1)])
+                           figures: figures, evidence: [.device(first), .device(record.devicePackets.endIndex - 1)])
     }
 
     /// device-ttl: every single-hop packet with TTL 255 (multihop: reported only).

@@ -188,8 +188,8 @@ public struct AuthReplayCase: ProbeCase {
         // Sign a Down packet now (it takes a sequence number), hold it back while valid packets
         // move the device's bfd.RcvAuthSeq past it, then send it: a replay with a valid digest.
         let held = Injection.sealed(context, context.downTemplate())
-        let sentBefore = context.record.sentPackets.count
-        try context.wait(3, until: { context.record.sentPackets.count >= sentBefore + 2 })
+        let sentBefore = context.record.sentPackets.endIndex
+        try context.wait(3, until: { context.record.sentPackets.endIndex >= sentBefore + 2 })
         return try Injection.run(context, what: "replayed Down packet") { (held, 255) }
     }
 }

@@ -123,8 +123,8 @@ public struct DetectionCase: ProbeCase {
     public func run(_ context: ProbeContext) throws -> CaseOutcome {
         try context.ensureUp(detectMultiplier: multiplier)
         // Just after one of our periodic packets, so "our last packet" is a fresh one.
-        let sentBefore = context.record.sentPackets.count
-        try context.wait(2, until: { context.record.sentPackets.count > sentBefore })
+        let sentBefore = context.record.sentPackets.endIndex
+        try context.wait(2, until: { context.record.sentPackets.endIndex > sentBefore })
         guard let device = context.deviceLast, let lastSent = context.record.sentPackets.last else {
             throw PreconditionFailed("no packets exchanged")
         }
