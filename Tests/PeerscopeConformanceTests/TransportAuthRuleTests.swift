@@ -99,7 +99,7 @@ struct TransportAuthRuleTests {
     }
 
     func authenticated(_ type: BFDAuthType, secret: [UInt8], sequenceStep: UInt32 = 1,
-                       signWith: [UInt8]? = nil) -> Exchange {
+                       signWith: [UInt8]? = nil, seconds: Double = 2) -> Exchange {
         var exchange = Exchange()
         var sequence: UInt32 = 100
         exchange.a.authentication = .keyed(type, keyID: 7, sequenceNumber: 0)
@@ -110,7 +110,7 @@ struct TransportAuthRuleTests {
             observation.packet = TransportAuthRuleTests.signed(observation.packet, secret: signWith ?? secret)
         }
         exchange.handshake()
-        exchange.periodic(seconds: 2)
+        exchange.periodic(seconds: seconds)
         return exchange
     }
 
@@ -172,6 +172,26 @@ struct TransportAuthRuleTests {
     func window() {
         #expect(authenticated(.keyedMD5, secret: [1], sequenceStep: 20).problems().contains("BFD.AUTH.SEQ.WINDOW"))
         #expect(!authenticated(.keyedMD5, secret: [1], sequenceStep: 2).problems().contains("BFD.AUTH.SEQ.WINDOW"))
+        // RFC 5880 §6.7.3: meticulous narrows the window's lower end to RcvAuthSeq+1; its upper end,
+        // RcvAuthSeq + 3 × Detect Mult, holds as for the keyed types.
+        #expect(authenticated(.meticulousKeyedMD5, secret: [1], sequenceStep: 20).problems().contains("BFD.AUTH.SEQ.WINDOW"))
+        #expect(!authenticated(.meticulousKeyedMD5, secret: [1], sequenceStep: 3).problems().contains("BFD.AUTH.SEQ.WINDOW"))
+    }
+
+    @Test("BFD.AUTH.SEQ.WINDOW: a jump across packets the capture lost is not a violation",
+          arguments: [BFDAuthType.keyedSHA1, .meticulousKeyedSHA1])
+    func windowAcrossCaptureLoss(type: BFDAuthType) {
+        // Every packet takes the next sequence number: A's 10 packets after its 5th are lost by the
+        // capture, so its next captured packet is at least 11 numbers on (> 3 × Detect Mult 3).
+        // The receiver got them (its window moved with them): the wire shows no violation.
+        var exchange = authenticated(type, secret: [1], seconds: 8)
+        let fromA = exchange.packets.indices.filter { exchange.packets[$0].source == exchange.a.address }
+        #expect(fromA.count > 20)
+        let lost = Set(fromA[5..<15])
+        exchange.packets = exchange.packets.indices.filter { !lost.contains($0) }.map { exchange.packets[$0] }
+        for index in exchange.packets.indices { exchange.packets[index].frameNumber = index + 1 }
+        #expect(!exchange.problems().contains("BFD.AUTH.SEQ.WINDOW"))
+        #expect(!exchange.problems().contains("BFD.AUTH.SEQ.METICULOUS"))
     }
 
     @Test("BFD.AUTH.KEYID: key rollover is reported")

@@ -90,3 +90,9 @@ public struct BFDJitterBounds: Hashable, Sendable {
         return interval * parts / Self.partsPerMillion
     }
 }
+
+extension BFDJitterBounds {
+    /// §6.8.9: echo packets are jittered as §6.8.7 jitters Control packets, 75–100 % of the
+    /// interval; the 90 % ceiling of a Detect Mult of 1 concerns Control packets only.
+    public static let echo = BFDJitterBounds(detectMultiplier: 0)
+}

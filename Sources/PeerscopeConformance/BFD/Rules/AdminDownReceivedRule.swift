@@ -1,4 +1,5 @@
 import PeerscopeAnalysis
+import PeerscopeEndpoint
 import PeerscopeWire
 
 /// BFD.FSM.ADMINDOWN.RX (RFC 5880 §6.8.6): a side that receives AdminDown while not Down must go
@@ -24,7 +25,7 @@ final class AdminDownReceivedRule: BFDRule {
               context.peerLast?.packet.state == .adminDown,
               packet.state == .up || packet.state == .`init`
         else { return }
-        let interval = Int64(context.negotiatedTxInterval ?? 1_000_000) * 1_000
+        let interval = Int64(context.negotiatedTxInterval ?? BFDTimingModel.slowStartInterval) * 1_000
         let waited = context.observation.timeNanoseconds - since
         if waited > interval + 100_000_000 + out.options.toleranceNanoseconds {
             out.report(.BFD.FSM.ADMINDOWN.RX, context, session: session,

@@ -1,5 +1,6 @@
 import Crypto
 import PeerscopeAnalysis
+import PeerscopeEndpoint
 import PeerscopeWire
 
 /// BFD.AUTH.DIGEST (RFC 5880 §6.7.2–§6.7.4), per packet: with the user's key the digest or
@@ -54,12 +55,9 @@ final class AuthenticationDigestRule: BFDRule {
         switch auth.type {
         case .simplePassword:
             expected = secret
-        case .keyedMD5, .meticulousKeyedMD5:
-            guard let input = packet.digestInput(secret: secret) else { return nil }
-            expected = Array(Insecure.MD5.hash(data: input))
-        case .keyedSHA1, .meticulousKeyedSHA1:
-            guard let input = packet.digestInput(secret: secret) else { return nil }
-            expected = Array(Insecure.SHA1.hash(data: input))
+        case .keyedMD5, .meticulousKeyedMD5, .keyedSHA1, .meticulousKeyedSHA1:
+            guard let digest = BFDAuthDigest.expected(for: packet, secret: secret) else { return nil }
+            expected = digest
         case .reserved:
             return nil
         }

@@ -1,4 +1,5 @@
 import PeerscopeAnalysis
+import PeerscopeEndpoint
 import PeerscopeWire
 
 /// BFD.TMR.DETECT.EARLY, BFD.TMR.DETECT.LATE and CAPTURE.UPSTREAM_LOSS (RFC 5880 §6.8.4): a diag-1
@@ -49,9 +50,9 @@ final class DetectionTimeRules: BFDRule {
               let mine = context.previous.map({ BFDParameters($0.packet) }),
               !out.timeWentBack(after: peer.frameNumber)
         else { return }
-        let detection = RFC5880Facts.detectionTime(remoteMultiplier: peerParameters.detectMultiplier,
-                                                   localRequiredMinRx: mine.requiredMinRxInterval,
-                                                   remoteDesiredMinTx: peerParameters.desiredMinTxInterval)
+        let detection = Microseconds(clamping: BFDTimingModel.detectionTime(remoteDetectMult: peerParameters.detectMultiplier,
+                                                                           localRequiredMinRx: mine.requiredMinRxInterval,
+                                                                           remoteDesiredMinTx: peerParameters.desiredMinTxInterval))
         let latency = context.observation.timeNanoseconds - peer.timeNanoseconds
         let detectionNs = Int64(detection) * 1_000
         let tolerance = out.options.toleranceNanoseconds

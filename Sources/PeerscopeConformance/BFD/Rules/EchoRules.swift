@@ -1,4 +1,5 @@
 import PeerscopeAnalysis
+import PeerscopeEndpoint
 import PeerscopeWire
 
 /// The echo function (RFC 5880 §6.4, §6.8.9; RFC 5881 §4): BFD.IP.ECHO.UP (echoes only while Up and
@@ -46,7 +47,7 @@ final class EchoRules: BFDRule {
                                      message: "Echo packet sent while the session is not Up or the peer does not want echoes",
                                      relativeTimeNanoseconds: out.relative(time)))
             } else if let peerEchoRx, let last = sender.lastOriginalTime,
-                      time - last < RFC5880Facts.echoFloorNanoseconds(requiredMinEchoRx: peerEchoRx) - out.options.toleranceNanoseconds {
+                      time - last < BFDJitterBounds.echo.range(ofNanoseconds: Int64(peerEchoRx) * 1_000).lowerBound - out.options.toleranceNanoseconds {
                 // §6.8.9: echo transmission is jittered as in §6.8.7, so a gap down to 75% of the
                 // peer's Required Min Echo RX is allowed.
                 out.add(Finding(.BFD.IP.ECHO.RATE, session: session.id, side: source.description, frames: [frame],

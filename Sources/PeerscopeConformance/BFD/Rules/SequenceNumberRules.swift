@@ -1,9 +1,11 @@
 import PeerscopeAnalysis
+import PeerscopeEndpoint
 import PeerscopeWire
 
 /// BFD.AUTH.SEQ.METICULOUS and BFD.AUTH.SEQ.WINDOW (RFC 5880 §6.7.3, §6.7.4): meticulous types
-/// increment the sequence number on every packet; the others stay within the window a receiver
-/// accepts. Both follow the side's last sequence number.
+/// increment the sequence number on every packet; every type stays within the window a receiver
+/// accepts (`BFDAuthSequenceWindow`, PeerscopeEndpoint's model). Both follow the side's last
+/// sequence number.
 final class SequenceNumberRules: BFDRule {
     override var events: BFDRuleEvents { [.packet, .sessionState] }
     @exclusivity(unchecked) private var lastSequence = SlotStates(SidePair<UInt32?>(nil))
@@ -18,19 +20,30 @@ final class SequenceNumberRules: BFDRule {
         let step = sequence &- last
         // Built only when a finding is reported: an array per packet would allocate on the hot path.
         var frames: [Int] { [context.previous?.frameNumber ?? 0, context.observation.frameNumber].filter { $0 > 0 } }
-        if auth.type.isMeticulous {
-            if step == 0 || step > UInt32.max / 2 {
+        let window = BFDAuthSequenceWindow(meticulous: auth.type.isMeticulous,
+                                           detectMultiplier: max(context.observation.packet.detectMultiplier, 1))
+        if step > UInt32.max / 2 || (auth.type.isMeticulous && step == 0) {
+            // Backwards (or, meticulous, not forwards): outside the window whatever the capture missed.
+            if auth.type.isMeticulous {
                 out.report(.BFD.AUTH.SEQ.METICULOUS, context, session: session, frames: frames,
                            measured: "\(last) → \(sequence)", expected: "\(last &+ 1) or more",
                            "Meticulous authentication did not increment the sequence number")
+            } else {
+                reportWindow(window, last: last, sequence: sequence, context, session: session, frames: frames, &out)
             }
-        } else {
-            let window = RFC5880Facts.sequenceWindow(detectMultiplier: context.observation.packet.detectMultiplier)
-            if step > UInt32.max / 2 || step > window {
-                out.report(.BFD.AUTH.SEQ.WINDOW, context, session: session, frames: frames,
-                           measured: "\(last) → \(sequence)", expected: "within [\(last), \(last &+ window)]",
-                           "Sequence number outside the window a receiver accepts (3 × Detect Mult)")
-            }
+        } else if step > window.width, context.nothingMissedSincePrevious(tolerance: out.options.toleranceNanoseconds) {
+            // Ahead beyond 3 × Detect Mult, meticulous or not (§6.7.3: meticulous narrows the lower
+            // end only). Judged only when no packet of this side can be missing between the two:
+            // a receiver that got packets the capture lost has moved its window with them.
+            reportWindow(window, last: last, sequence: sequence, context, session: session, frames: frames, &out)
         }
+    }
+
+    private func reportWindow(_ window: BFDAuthSequenceWindow, last: UInt32, sequence: UInt32, _ context: BFDPacketContext,
+                              session: BFDSession, frames: [Int], _ out: inout BFDRuleOutput) {
+        let bounds = window.acceptedBounds(after: last)
+        out.report(.BFD.AUTH.SEQ.WINDOW, context, session: session, frames: frames,
+                   measured: "\(last) → \(sequence)", expected: "within [\(bounds.first), \(bounds.last)]",
+                   "Sequence number outside the window a receiver accepts (3 × Detect Mult)")
     }
 }

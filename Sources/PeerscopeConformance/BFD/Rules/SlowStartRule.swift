@@ -1,4 +1,5 @@
 import PeerscopeAnalysis
+import PeerscopeEndpoint
 import PeerscopeWire
 
 /// BFD.TMR.SLOW.START (RFC 5880 §6.8.3): while not Up, Desired Min TX is at least 1 s.
@@ -7,7 +8,7 @@ final class SlowStartRule: BFDRule {
 
     override func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
         let packet = context.observation.packet
-        if packet.state != .up, packet.desiredMinTxInterval < RFC5880Facts.slowStartMinimumMicroseconds {
+        if packet.state != .up, packet.desiredMinTxInterval < BFDTimingModel.slowStartInterval {
             out.report(.BFD.TMR.SLOW.START, context, session: session,
                        measured: Units.interval(microseconds: packet.desiredMinTxInterval), expected: "≥ 1 s",
                        "Desired Min TX below 1 s while \(packet.state) (RFC 5880 §6.8.3)")

@@ -1,4 +1,5 @@
 import PeerscopeAnalysis
+import PeerscopeEndpoint
 import PeerscopeWire
 
 /// BFD.FSM.TRANSITION, BFD.FSM.DIAG.DOWN and BFD.FSM.IMMEDIATE: the state machine of RFC 5880 §6.2
@@ -98,7 +99,9 @@ final class StateTransitionRules: BFDRule {
         default:
             break
         }
-        if let unannouncedDown {
+        // Only when no packet of this side can be missing in between: the capture may have lost
+        // the Down it sent (a one-way failure loses exactly those).
+        if let unannouncedDown, context.nothingMissedSincePrevious(tolerance: out.options.toleranceNanoseconds) {
             out.report(.BFD.FSM.IMMEDIATE, context, session: session, kind: "unannounced",
                        frames: [previous.frameNumber, observation.frameNumber], measured: "\(from)→\(to)",
                        expected: "every state change announced", unannouncedDown)
@@ -130,7 +133,7 @@ final class StateTransitionRules: BFDRule {
         }
         guard let expectedTrigger, trigger.state == expectedTrigger else { return }
         let delay = context.observation.timeNanoseconds - trigger.time
-        let interval = Int64(context.negotiatedTxInterval ?? 1_000_000) * 1_000
+        let interval = Int64(context.negotiatedTxInterval ?? BFDTimingModel.slowStartInterval) * 1_000
         // If this side's own packets are missing from before the change (lost on the way, or by the
         // capture), its announcement may have been sent and lost: the delay is not its fault.
         if let previous = context.previous,

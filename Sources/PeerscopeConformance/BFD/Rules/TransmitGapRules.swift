@@ -1,4 +1,5 @@
 import PeerscopeAnalysis
+import PeerscopeEndpoint
 import PeerscopeWire
 
 /// The gap rules of RFC 5880 §6.8.7 and §6.8.3, judged on each periodic gap: too fast
@@ -64,7 +65,7 @@ final class TransmitGapRules: BFDRule {
         }
         let previousGap = sides[slot][me].lastGap
         sides[slot][me].lastGap = gap
-        let floor = RFC5880Facts.jitterFloor(nanoseconds: intervalNs)
+        let floor = BFDJitterBounds(detectMultiplier: packet.detectMultiplier).range(ofNanoseconds: intervalNs).lowerBound
         if gap < floor - tolerance {
             let shortfall = floor - gap
             if let final = sides[slot][me].finalReceivedNanoseconds, final >= previous.timeNanoseconds {
@@ -90,7 +91,7 @@ final class TransmitGapRules: BFDRule {
         // lower bound of the negotiated one (§6.8.2 takes the larger of it and the peer's Required
         // Min RX). A gap shorter than 75 % of it is still too fast; a longer one proves nothing.
         let upperKnown = context.peerParametersKnown
-        if upperKnown, packet.detectMultiplier == 1, gap > RFC5880Facts.multiplierOneCeiling(nanoseconds: intervalNs) + tolerance {
+        if upperKnown, packet.detectMultiplier == 1, gap > BFDJitterBounds(detectMultiplier: 1).range(ofNanoseconds: intervalNs).upperBound + tolerance {
             out.report(.BFD.TMR.TX.JITTER.MULT1, context, session: session, frames: frames, measured: measured(),
                        expected: "≤ 90% with Detect Mult 1", tolerance: toleranceText,
                        "With Detect Mult 1 every gap must be at most 90% of the interval")

@@ -47,7 +47,7 @@ final class UpdateAttributeRules: BGPRule {
             if expectedFlags != 0, attribute.flags & 0xC0 != expectedFlags {
                 add("\(BGPAttributeType.name(attribute.typeCode)) with flags 0x\(String(attribute.flags, radix: 16)) "
                     + "(optional/transitive bits must be 0x\(String(expectedFlags, radix: 16))); "
-                    + "RFC 7606 §3(c) treatment: \(BGPAttributeType.flagsTreatment)",
+                    + "RFC 7606 treatment: \(BGPAttributeType.known(code)?.flagsErrorTreatment(received: attribute.flags) ?? BGPAttributeType.flagsTreatment)",
                     kind: "flags \(attribute.typeCode)", measured: "0x\(String(attribute.flags & 0xC0, radix: 16))",
                     expected: "0x\(String(expectedFlags, radix: 16))")
             }
