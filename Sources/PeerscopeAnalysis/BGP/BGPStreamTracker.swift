@@ -134,9 +134,7 @@ public struct BGPStreamTracker: Sendable {
     public let maxDirections: Int?
     /// Directions forgotten at `maxDirections`, the least recently seen first, with their buffers.
     public private(set) var directionsForgotten = 0
-    private var recency = RecencyList()
-    private var slotKeys: [DirectionKey] = []
-    private var slotOfKey: [DirectionKey: Int] = [:]
+    private var followed = RecentKeys<DirectionKey>()
 
     public init(bufferLimit: Int = 1 << 20, totalBufferLimit: Int = StateLimits.defaultMaxReassemblyBytes,
                 maxDirections: Int? = nil) {
@@ -148,25 +146,11 @@ public struct BGPStreamTracker: Sendable {
     /// Marks `key` as seen now; at the cap, a direction not yet followed takes the slot of the one
     /// seen longest ago, which is forgotten with its buffers. O(1): no scan (issue 12 item 5).
     private mutating func touch(_ key: DirectionKey, cap: Int) {
-        if let slot = slotOfKey[key] {
-            recency.touch(slot)
-            return
-        }
-        guard slotKeys.count >= cap, let slot = recency.leastRecent else {
-            slotOfKey[key] = slotKeys.count
-            slotKeys.append(key)
-            recency.append()
-            return
-        }
-        let old = slotKeys[slot]
-        slotOfKey[old] = nil
+        guard let old = followed.touch(key, cap: cap) else { return }
         if let gone = directions.removeValue(forKey: old) {
             pendingBytes -= gone.stream.pendingBytes
             directionsForgotten += 1
         }
-        slotKeys[slot] = key
-        slotOfKey[key] = slot
-        recency.touch(slot)
     }
 
     /// Directions followed (each connection has two once both sides spoke).

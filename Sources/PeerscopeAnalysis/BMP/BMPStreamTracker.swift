@@ -46,9 +46,7 @@ public struct BMPStreamTracker: Sendable {
     public private(set) var directionsForgotten = 0
     /// Bytes those directions held unframed (a partial message) or out of order when forgotten.
     public private(set) var bytesForgotten = 0
-    private var recency = RecencyList()
-    private var slotKeys: [DirectionKey] = []
-    private var slotOfKey: [DirectionKey: Int] = [:]
+    private var followed = RecentKeys<DirectionKey>()
 
     public init(bufferLimit: Int = 1 << 20, maxDirections: Int? = nil) {
         self.bufferLimit = bufferLimit
@@ -62,25 +60,11 @@ public struct BMPStreamTracker: Sendable {
     /// seen longest ago, which is forgotten with its buffers. O(1): no scan, so time stays linear
     /// under a flood of connections.
     private mutating func touch(_ key: DirectionKey, cap: Int) {
-        if let slot = slotOfKey[key] {
-            recency.touch(slot)
-            return
-        }
-        guard slotKeys.count >= cap, let slot = recency.leastRecent else {
-            slotOfKey[key] = slotKeys.count
-            slotKeys.append(key)
-            recency.append()
-            return
-        }
-        let old = slotKeys[slot]
-        slotOfKey[old] = nil
+        guard let old = followed.touch(key, cap: cap) else { return }
         if let gone = directions.removeValue(forKey: old) {
             directionsForgotten += 1
             bytesForgotten += gone.stream.pendingBytes + gone.framer.bufferedBytes
         }
-        slotKeys[slot] = key
-        slotOfKey[key] = slot
-        recency.touch(slot)
     }
 
     /// Whether a TCP segment belongs to BMP.
