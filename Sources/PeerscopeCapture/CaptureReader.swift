@@ -231,9 +231,8 @@ public final class CaptureReader {
                           originalLength: original, linkType: linkType, bytes: bytes)
         if let interface {
             frame.interfaceIndex = interface.0
-            frame.interfaceName = interface.1.name
+            frame.setPcapng(interfaceName: interface.1.name, comments: comments)
         }
-        frame.comments = comments
         return frame
     }
 

@@ -15,9 +15,19 @@ public struct Frame {
     public var bytes: UnsafeRawBufferPointer
     /// pcapng: the interface the packet was captured on (its index in the section, and `if_name`).
     public var interfaceIndex: Int?
-    public var interfaceName: String?
+    public var interfaceName: String? {
+        get { pcapng?.interfaceName }
+        set { pcapng = PcapngExtras(interfaceName: newValue, comments: comments).nonEmpty }
+    }
     /// pcapng `opt_comment` options of the packet, in file order (Wireshark's `frame.comment`).
-    public var comments: [String] = []
+    public var comments: [String] {
+        get { pcapng?.comments ?? [] }
+        set { pcapng = PcapngExtras(interfaceName: interfaceName, comments: newValue).nonEmpty }
+    }
+    /// The name and comments behind one reference that is nil for classic pcap: a frame is then
+    /// copied and destroyed with no reference counting of two optional containers (each
+    /// `next()` hands one out; issue 14, `decode --count`). Immutable, so copies may share it.
+    private var pcapng: PcapngExtras?
 
     public init(number: Int, timestampNanoseconds: Int64, capturedLength: Int, originalLength: Int,
                 linkType: LinkType, bytes: UnsafeRawBufferPointer) {
@@ -29,8 +39,27 @@ public struct Frame {
         self.bytes = bytes
     }
 
+    /// Sets both pcapng fields at once (one object, not two).
+    mutating func setPcapng(interfaceName: String?, comments: [String]) {
+        pcapng = PcapngExtras(interfaceName: interfaceName, comments: comments).nonEmpty
+    }
+
     /// True when snaplen cut the frame short.
     public var isTruncated: Bool { capturedLength < originalLength }
+}
+
+/// What a pcapng packet carries beyond a classic pcap record.
+private final class PcapngExtras {
+    let interfaceName: String?
+    let comments: [String]
+
+    init(interfaceName: String?, comments: [String]) {
+        self.interfaceName = interfaceName
+        self.comments = comments
+    }
+
+    /// Nil when there is nothing to keep, so classic frames hold no object.
+    var nonEmpty: PcapngExtras? { interfaceName == nil && comments.isEmpty ? nil : self }
 }
 
 /// The timestamp resolution a capture file was written with.
