@@ -15,19 +15,14 @@ public struct Frame {
     public var bytes: UnsafeRawBufferPointer
     /// pcapng: the interface the packet was captured on (its index in the section, and `if_name`).
     public var interfaceIndex: Int?
-    public var interfaceName: String? {
-        get { pcapng?.interfaceName }
-        set { pcapng = PcapngExtras(interfaceName: newValue, comments: comments).nonEmpty }
-    }
+    public var interfaceName: String? { pcapng?.interfaceName }
     /// pcapng `opt_comment` options of the packet, in file order (Wireshark's `frame.comment`).
-    public var comments: [String] {
-        get { pcapng?.comments ?? [] }
-        set { pcapng = PcapngExtras(interfaceName: interfaceName, comments: newValue).nonEmpty }
-    }
-    /// The name and comments behind one reference that is nil for classic pcap: a frame is then
-    /// copied and destroyed with no reference counting of two optional containers (each
-    /// `next()` hands one out; issue 14, `decode --count`). Immutable, so copies may share it.
-    private var pcapng: PcapngExtras?
+    public var comments: [String] { pcapng?.comments ?? [] }
+    /// The name and comments, nil for classic pcap. Like `bytes` they are the reader's: it keeps
+    /// the object alive until its next call, so the reference is unowned and a frame stays
+    /// trivially copyable: no retain, release or value-witness destroy per frame (issue 14,
+    /// `decode --count`). Read them before the next call, as `bytes`.
+    private unowned(unsafe) var pcapng: PcapngExtras?
 
     public init(number: Int, timestampNanoseconds: Int64, capturedLength: Int, originalLength: Int,
                 linkType: LinkType, bytes: UnsafeRawBufferPointer) {
@@ -39,9 +34,9 @@ public struct Frame {
         self.bytes = bytes
     }
 
-    /// Sets both pcapng fields at once (one object, not two).
-    mutating func setPcapng(interfaceName: String?, comments: [String]) {
-        pcapng = PcapngExtras(interfaceName: interfaceName, comments: comments).nonEmpty
+    /// Points the frame at its reader's pcapng fields (the caller keeps `extras` alive).
+    mutating func borrowPcapng(_ extras: PcapngExtras?) {
+        pcapng = extras
     }
 
     /// True when snaplen cut the frame short.
@@ -49,7 +44,7 @@ public struct Frame {
 }
 
 /// What a pcapng packet carries beyond a classic pcap record.
-private final class PcapngExtras {
+final class PcapngExtras {
     let interfaceName: String?
     let comments: [String]
 
