@@ -19,10 +19,14 @@ public struct Frame {
     /// pcapng `opt_comment` options of the packet, in file order (Wireshark's `frame.comment`).
     public var comments: [String] { pcapng?.comments ?? [] }
     /// The name and comments, nil for classic pcap. Like `bytes` they are the reader's: it keeps
-    /// the object alive until its next call, so the reference is unowned and a frame stays
+    /// the object alive until its next call, so the frame holds a plain pointer to it and stays
     /// trivially copyable: no retain, release or value-witness destroy per frame (issue 14,
-    /// `decode --count`). Read them before the next call, as `bytes`.
-    private unowned(unsafe) var pcapng: PcapngExtras?
+    /// `decode --count`). Read them before the next call, as `bytes`. (A plain pointer, not an
+    /// `unowned(unsafe)` optional: with that, debug builds took a frame with none for `nil`.)
+    private var pcapngPointer: UnsafeRawPointer?
+    private var pcapng: PcapngExtras? {
+        pcapngPointer.map { Unmanaged<PcapngExtras>.fromOpaque($0).takeUnretainedValue() }
+    }
 
     public init(number: Int, timestampNanoseconds: Int64, capturedLength: Int, originalLength: Int,
                 linkType: LinkType, bytes: UnsafeRawBufferPointer) {
@@ -36,7 +40,7 @@ public struct Frame {
 
     /// Points the frame at its reader's pcapng fields (the caller keeps `extras` alive).
     mutating func borrowPcapng(_ extras: PcapngExtras?) {
-        pcapng = extras
+        pcapngPointer = extras.map { UnsafeRawPointer(Unmanaged.passUnretained($0).toOpaque()) }
     }
 
     /// True when snaplen cut the frame short.
