@@ -3,7 +3,8 @@ import PeerscopeWire
 /// One captured frame as the reader hands it out.
 ///
 /// `bytes` borrows the reader's buffer: it is valid until the next call to `CaptureReader.next()`
-/// and must not be kept. Whatever a timeline keeps is copied out of it by value.
+/// and must not be kept, nor may `interfaceName` and `comments` be read after that call. Whatever
+/// a timeline keeps is copied out of it by value.
 public struct Frame {
     /// 1-based, as Wireshark numbers frames.
     public var number: Int
