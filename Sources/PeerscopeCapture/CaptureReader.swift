@@ -75,6 +75,8 @@ public final class CaptureReader {
     private let snaplen: Int
     private let totalBytes: Int64?
     private let state: UnsafeMutablePointer<State>
+    /// The last pcapng frame's name and comments, which that frame borrows until the next call.
+    private var currentPcapng: PcapngExtras?
 
     /// Opens `path` (`-` is standard input). Throws a `CaptureError` that names the file and the
     /// reason in one line; a file whose first interface has an unsupported link type is refused
@@ -231,9 +233,10 @@ public final class CaptureReader {
                           originalLength: original, linkType: linkType, bytes: bytes)
         if let interface {
             frame.interfaceIndex = interface.0
-            frame.interfaceName = interface.1.name
+            // Kept here until the next record: the frame only borrows it (see `Frame`).
+            currentPcapng = PcapngExtras(interfaceName: interface.1.name, comments: comments).nonEmpty
+            frame.borrowPcapng(currentPcapng)
         }
-        frame.comments = comments
         return frame
     }
 

@@ -154,6 +154,13 @@ struct CaptureRoundTripTests {
         }
     }
 
+    /// Issue 14: a frame handed out per record must cost no reference counting or value-witness
+    /// call to copy or drop; the pcapng fields are borrowed from the reader like the bytes.
+    @Test("a frame is plain data (trivially copyable), so the read loop pays no retain/release per frame")
+    func frameIsPlainData() {
+        #expect(_isPOD(Frame.self))
+    }
+
     @Test("microsecond pcap files are recognised as such")
     func microsecondResolution() throws {
         let file = TemporaryFile("us.pcap")

@@ -37,13 +37,21 @@ public struct CaptureDecoder {
     }
 
     /// Counts every frame of `reader` by class, without building decoded values (`decode --count`).
+    /// Inlinable so the loop is specialized for the caller's source: through the generic
+    /// `FrameSource` each frame was copied and destroyed by its value witnesses (issue 14).
+    @inlinable
     public mutating func count(_ reader: some FrameSource) throws(CaptureError) {
         var dissection = Dissection()
         while let frame = try reader.next() {
-            if firstTimestampNanoseconds == nil {
-                firstTimestampNanoseconds = reader.originNanoseconds ?? frame.timestampNanoseconds
-            }
-            tally.count(FrameDecoder.classify(frame, into: &dissection), snapped: frame.isTruncated)
+            count(frame, sourceOrigin: reader.originNanoseconds, into: &dissection)
         }
+    }
+
+    /// One frame of `count(_:)`: classified and counted.
+    public mutating func count(_ frame: Frame, sourceOrigin: @autoclosure () -> Int64?, into dissection: inout Dissection) {
+        if firstTimestampNanoseconds == nil {
+            firstTimestampNanoseconds = sourceOrigin() ?? frame.timestampNanoseconds
+        }
+        tally.count(FrameDecoder.classify(frame, into: &dissection), snapped: frame.isTruncated)
     }
 }
