@@ -1,4 +1,5 @@
 import PeerscopeAnalysis
+import PeerscopeEndpoint
 import PeerscopeWire
 
 /// BFD.PKT.MYDISC.ZERO (RFC 5880 §6.8.6): a receiver discards a packet with My Discriminator 0.
@@ -7,7 +8,7 @@ final class MyDiscriminatorZeroRule: BFDRule {
 
     override func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
         let packet = context.observation.packet
-        if packet.myDiscriminator == 0 {
+        if BFDReceptionProbe.discards(packet, for: .myDiscriminatorZero) {
             out.report(.BFD.PKT.MYDISC.ZERO, context, session: session, measured: "0", expected: "non-zero",
                        "My Discriminator is 0; a receiver must discard the packet")
         }
