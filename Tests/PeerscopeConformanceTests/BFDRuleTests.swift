@@ -46,6 +46,21 @@ struct BFDRuleTests {
         #expect(!Exchange.clean().all().contains(rule))
     }
 
+    /// RFC 5880 §6.8.6 makes each of these a reason to discard on its own; a receiver stops at the
+    /// first, but the analyzer (asking the endpoint's checks one reason at a time) names them all.
+    @Test("one packet with all four header defects of §6.8.6 raises each of their rules")
+    func everyHeaderDefect() {
+        let exchange = oneBadPacket { observation in
+            observation.packet.detectMultiplier = 0
+            observation.packet.flags.insert(.multipoint)
+            observation.packet.myDiscriminator = 0
+            observation.packet.yourDiscriminator = 0
+            observation.packet.state = .up
+        }
+        #expect(exchange.all().isSuperset(of: ["BFD.PKT.MULT.ZERO", "BFD.PKT.M.BIT", "BFD.PKT.MYDISC.ZERO",
+                                               "BFD.PKT.YOURDISC.STATE"]))
+    }
+
     @Test("BFD.PKT.AUTH.CONSISTENT: the A bit toggles within a direction")
     func authConsistent() {
         var exchange = Exchange()

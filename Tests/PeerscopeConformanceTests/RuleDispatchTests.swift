@@ -40,7 +40,7 @@ import Testing
     final class SilentBGPSpy: BGPRule {
         var calls = 0
         override var events: BGPRuleEvents { [] }
-        override func message(_ context: BGPMessageContext, _ out: inout BGPRuleOutput) { calls += 1 }
+        override func message(_ context: BGPMessageContext, session: BGPSession, _ out: inout BGPRuleOutput) { calls += 1 }
         override func transport(_ event: BGPTransportEvent, session: BGPSession, side: Int, _ out: inout BGPRuleOutput) { calls += 1 }
     }
 

@@ -4,13 +4,14 @@ public enum RuleRegistry {
     /// The BFD rules (CONFORMANCE.md §1–5, §8), fresh for one run.
     public static func bfd(options: CheckOptions) -> [BFDRule] {
         let digest = AuthenticationDigestRule(keys: options.keys)
+        let probe = BFDReceptionProbe()
         return [
             MalformedPacketRule(),
             // §1: packet format and the reception checks of RFC 5880 §6.8.6.
-            MultiplierZeroRule(),
-            MultipointBitRule(),
-            MyDiscriminatorZeroRule(),
-            YourDiscriminatorStateRule(),
+            MultiplierZeroRule(probe: probe),
+            MultipointBitRule(probe: probe),
+            MyDiscriminatorZeroRule(probe: probe),
+            YourDiscriminatorStateRule(probe: probe),
             YourDiscriminatorReflectRule(),
             PollFinalBothRule(),
             DiagnosticReservedRule(),

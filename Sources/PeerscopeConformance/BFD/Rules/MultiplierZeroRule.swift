@@ -1,13 +1,21 @@
 import PeerscopeAnalysis
+import PeerscopeEndpoint
 import PeerscopeWire
 
 /// BFD.PKT.MULT.ZERO (RFC 5880 §6.8.6): a receiver discards a packet with Detect Mult 0.
 final class MultiplierZeroRule: BFDRule {
     override var events: BFDRuleEvents { .packet }
+    private let probe: BFDReceptionProbe
+
+    /// `probe` is shared by the four header rules of a run.
+    init(probe: BFDReceptionProbe) {
+        self.probe = probe
+        super.init()
+    }
 
     override func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
         let packet = context.observation.packet
-        if packet.detectMultiplier == 0 {
+        if probe.discards(packet, for: .detectMultiplierZero) {
             out.report(.BFD.PKT.MULT.ZERO, context, session: session, measured: "0", expected: "≥ 1",
                        "Detect Mult is 0; a receiver must discard the packet")
         }

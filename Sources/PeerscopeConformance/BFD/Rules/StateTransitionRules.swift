@@ -9,9 +9,8 @@ import PeerscopeWire
 final class StateTransitionRules: BFDRule {
     override var events: BFDRuleEvents { [.packet, .stateChange, .sessionState] }
     private struct Side {
-        /// The peer has sent Init (Down) since this side last entered Down.
-        var peerInitSinceDown = false
-        var peerDownSinceDown = false
+        /// The states the peer has sent since this side last entered Down (bit n: raw state n).
+        var peerSinceDown: UInt8 = 0
         /// The peer's packet that would move this side, waiting for its announcement (§6.8.7).
         var trigger: (state: BFDState, frame: Int, time: Int64)?
     }
@@ -24,11 +23,7 @@ final class StateTransitionRules: BFDRule {
     override func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
         let other = 1 - context.side
         let state = context.observation.packet.state
-        switch state {
-        case .`init`: sides[slot][other].peerInitSinceDown = true
-        case .down: sides[slot][other].peerDownSinceDown = true
-        case .adminDown, .up: break
-        }
+        sides[slot][other].peerSinceDown |= 1 << state.rawValue
         if sides[slot][other].trigger?.state != state {
             sides[slot][other].trigger = (state, context.observation.frameNumber, context.observation.timeNanoseconds)
         }
@@ -46,58 +41,48 @@ final class StateTransitionRules: BFDRule {
         /// A change the diagram allows only through a Down the side never sent (it went Down and
         /// out again between two packets): legal inside, but the Down was not announced (§6.8.7).
         var unannouncedDown: String?
-        switch (from, to) {
-        case (_, .adminDown):
+        switch to {
+        case .adminDown:
+            // A local decision (§6.8.16), outside the reception diagram.
             // §6.8.16 asks for "an appropriate" diag: 0 (No Diagnostic) explains nothing.
             if diag == .none {
                 out.report(.BFD.FSM.DIAG.DOWN, context, session: session, kind: "admin", measured: "AdminDown with diag 0",
                            expected: "a diag that explains it (7 Administratively Down, 5 Path Down …)",
                            "Entered AdminDown with diag 0 (No Diagnostic)")
             }
-        case (.adminDown, .down):
-            break
-        case (.adminDown, .`init`), (.up, .`init`):
-            if peerState == .down {
-                unannouncedDown = "went \(from)→Init: the Down in between (then the peer's Down) was never sent"
+        case .down where BFDTransitionTable.onDetectionTimeExpired(local: from)?.next == .down:
+            // Init or Up reach Down through the Detection Time (§6.8.4), and a side may also leave
+            // for local reasons (its session deleted or re-created, a client that deregistered):
+            // §6.2 forbids no local Down. Diag 3 then names the wrong reason, which §6.8.1
+            // (bfd.LocalDiag: the reason for the change) weighs as a diag problem, not as a broken
+            // state machine.
+            checkDownDiag(context, session: session, from: from, peerState: peerState, &out)
+        case .down:
+            break // Leaving AdminDown goes to Down (§6.8.16).
+        case .`init`, .up:
+            // The peer states that move `from` to `to` in §6.2's diagram (`BFDTransitionTable`).
+            let direct = Self.triggers(from: from, to: to)
+            if direct != 0 {
+                // Evidence, as the analyzer sees it from outside: a side in Down acts on any
+                // packet heard since it entered Down (it may have heard it between two captured
+                // packets of its own); a side in Init on the peer's latest packet.
+                let heard = from == .down ? sides[slot][me].peerSinceDown & direct != 0
+                    : peerState.map { Self.bit($0) & direct != 0 } ?? false
+                if peerSeen, !heard { problem = Self.illegal(from: from, to: to, peerState: peerState) }
             } else {
-                problem = "went \(from)→Init while the peer's latest packet said \(peerState?.description ?? "nothing")"
+                // No edge from `from` to `to`: only through a Down this side never sent, which the
+                // peer's state must then take on to `to`.
+                let viaDown = Self.triggers(from: .down, to: to)
+                var heard = peerState.map { Self.bit($0) & viaDown != 0 } ?? false
+                // AdminDown→Up: the peer's Init since this side last entered Down counts as well.
+                if from == .adminDown, to == .up { heard = heard || sides[slot][me].peerSinceDown & viaDown != 0 }
+                if heard {
+                    unannouncedDown = to == .up ? "went AdminDown→Up: the Down in between was never sent"
+                        : "went \(from)→Init: the Down in between (then the peer's Down) was never sent"
+                } else {
+                    problem = Self.illegal(from: from, to: to, peerState: peerState)
+                }
             }
-        case (.adminDown, .up):
-            if sides[slot][me].peerInitSinceDown || peerState == .`init` {
-                unannouncedDown = "went AdminDown→Up: the Down in between was never sent"
-            } else {
-                problem = "left AdminDown for Up without passing through Down or hearing the peer's Init"
-            }
-        case (.down, .`init`):
-            if peerSeen, !sides[slot][me].peerDownSinceDown {
-                problem = "went Down→Init without the peer having sent Down"
-            }
-        case (.down, .up):
-            if peerSeen, !sides[slot][me].peerInitSinceDown {
-                problem = "went Down→Up without the peer having sent Init (three-way handshake skipped)"
-            }
-        case (.`init`, .up):
-            if peerSeen, let peerState, peerState == .down || peerState == .adminDown {
-                problem = "went Init→Up while the peer's latest packet said \(peerState)"
-            }
-        case (.up, .down), (.`init`, .down):
-            // A side may leave Up for local reasons (its session deleted or re-created, a client
-            // that deregistered): §6.2 forbids no local Down. Diag 3 then names the wrong reason,
-            // which §6.8.1 (bfd.LocalDiag: the reason for the change) weighs as a diag problem, not
-            // as a broken state machine.
-            if diag == .neighborSignaledSessionDown, peerSeen, let peerState, peerState != .down, peerState != .adminDown {
-                out.report(.BFD.FSM.DIAG.DOWN, context, session: session, kind: "diag3-\(peerState)",
-                           frames: [previous.frameNumber, observation.frameNumber] + (context.peerLast.map { [$0.frameNumber] } ?? []),
-                           measured: "\(from)→Down diag 3, peer's latest packet \(peerState)",
-                           expected: "diag 3 only after the peer signalled Down or AdminDown",
-                           "Went Down with diag 3 (Neighbor Signaled Session Down) although the peer's latest packet said \(peerState): a local Down (the session deleted or re-created) with a diag that does not explain it")
-            }
-            if from == .up, diag == .none {
-                out.report(.BFD.FSM.DIAG.DOWN, context, session: session, measured: "diag 0", expected: "a diag that explains the Down",
-                           "Went Up→Down with diag 0 (No Diagnostic)")
-            }
-        default:
-            break
         }
         // Only when no packet of this side can be missing in between: the capture may have lost
         // the Down it sent (a one-way failure loses exactly those).
@@ -112,10 +97,49 @@ final class StateTransitionRules: BFDRule {
                        measured: "\(from)→\(to) diag \(diag.rawValue)", problem)
         }
         if to == .down {
-            sides[slot][me].peerInitSinceDown = false
-            sides[slot][me].peerDownSinceDown = false
+            sides[slot][me].peerSinceDown = 0
         }
         checkImmediate(context, session: session, slot: slot, from: from, to: to, &out)
+    }
+
+    private static func bit(_ state: BFDState) -> UInt8 { 1 << state.rawValue }
+
+    /// The received states (as bits) with which `BFDTransitionTable.onReceive` moves `from` to `to`.
+    private static func triggers(from: BFDState, to: BFDState) -> UInt8 {
+        var bits: UInt8 = 0
+        for received in BFDState.allCases where BFDTransitionTable.onReceive(local: from, received: received)?.next == to {
+            bits |= bit(received)
+        }
+        return bits
+    }
+
+    /// Why a change into Init or Up is not explained by what the peer sent.
+    private static func illegal(from: BFDState, to: BFDState, peerState: BFDState?) -> String {
+        switch (from, to) {
+        case (.down, .`init`): "went Down→Init without the peer having sent Down"
+        case (.down, .up): "went Down→Up without the peer having sent Init (three-way handshake skipped)"
+        case (.adminDown, .up): "left AdminDown for Up without passing through Down or hearing the peer's Init"
+        default: "went \(from)→\(to) while the peer's latest packet said \(peerState?.description ?? "nothing")"
+        }
+    }
+
+    /// §6.8.1: the diag of a change into Down from Init or Up must explain it.
+    private func checkDownDiag(_ context: BFDPacketContext, session: BFDSession, from: BFDState, peerState: BFDState?,
+                               _ out: inout BFDRuleOutput) {
+        guard let previous = context.previous else { return }
+        let observation = context.observation
+        let diag = observation.packet.diagnostic
+        if diag == .neighborSignaledSessionDown, let peerState, peerState != .down, peerState != .adminDown {
+            out.report(.BFD.FSM.DIAG.DOWN, context, session: session, kind: "diag3-\(peerState)",
+                       frames: [previous.frameNumber, observation.frameNumber] + (context.peerLast.map { [$0.frameNumber] } ?? []),
+                       measured: "\(from)→Down diag 3, peer's latest packet \(peerState)",
+                       expected: "diag 3 only after the peer signalled Down or AdminDown",
+                       "Went Down with diag 3 (Neighbor Signaled Session Down) although the peer's latest packet said \(peerState): a local Down (the session deleted or re-created) with a diag that does not explain it")
+        }
+        if from == .up, diag == .none {
+            out.report(.BFD.FSM.DIAG.DOWN, context, session: session, measured: "diag 0", expected: "a diag that explains the Down",
+                       "Went Up→Down with diag 0 (No Diagnostic)")
+        }
     }
 
     /// §6.8.7: a state change caused by the peer should be announced at once, not at the next

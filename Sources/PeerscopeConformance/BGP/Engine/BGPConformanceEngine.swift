@@ -64,7 +64,7 @@ public struct BGPConformanceEngine {
     /// One event of `session`, sent by `side`, after the tracker took it in.
     public mutating func event(_ event: BGPStreamEvent, session: BGPSession, side: Int) {
         switch event {
-        case .message(let record): message(BGPMessageContext(record: record, session: session, side: side))
+        case .message(let record): message(BGPMessageContext(record: record, side: side), session: session)
         case .transport(let transport):
             for rule in transportRules {
                 rule._withUnsafeGuaranteedRef { $0.transport(transport, session: session, side: side, &output) }
@@ -74,27 +74,27 @@ public struct BGPConformanceEngine {
 
     /// The header rules, then either the rules for a message that did not decode or those for the
     /// decoded message and its type.
-    private mutating func message(_ context: BGPMessageContext) {
-        for rule in messageRules { rule._withUnsafeGuaranteedRef { $0.message(context, &output) } }
+    private mutating func message(_ context: BGPMessageContext, session: BGPSession) {
+        for rule in messageRules { rule._withUnsafeGuaranteedRef { $0.message(context, session: session, &output) } }
         let decoded: BGPMessage
         switch context.record.message {
         case .success(let message): decoded = message
         case .failure(let error):
-            for rule in malformedRules { rule._withUnsafeGuaranteedRef { $0.malformed(error, context, &output) } }
+            for rule in malformedRules { rule._withUnsafeGuaranteedRef { $0.malformed(error, context, session: session, &output) } }
             return
         }
-        for rule in decodedRules { rule._withUnsafeGuaranteedRef { $0.decoded(decoded, context, &output) } }
+        for rule in decodedRules { rule._withUnsafeGuaranteedRef { $0.decoded(decoded, context, session: session, &output) } }
         switch decoded {
         case .open(let open):
-            for rule in openRules { rule._withUnsafeGuaranteedRef { $0.open(open, context, &output) } }
+            for rule in openRules { rule._withUnsafeGuaranteedRef { $0.open(open, context, session: session, &output) } }
         case .update(let update):
-            for rule in updateRules { rule._withUnsafeGuaranteedRef { $0.update(update, context, &output) } }
+            for rule in updateRules { rule._withUnsafeGuaranteedRef { $0.update(update, context, session: session, &output) } }
         case .notification(let notification):
             for rule in notificationRules {
-                rule._withUnsafeGuaranteedRef { $0.notification(notification, context, &output) }
+                rule._withUnsafeGuaranteedRef { $0.notification(notification, context, session: session, &output) }
             }
         case .unknown(let type, _):
-            for rule in unknownTypeRules { rule._withUnsafeGuaranteedRef { $0.unknownType(type, context, &output) } }
+            for rule in unknownTypeRules { rule._withUnsafeGuaranteedRef { $0.unknownType(type, context, session: session, &output) } }
         case .keepalive, .routeRefresh: break
         }
     }

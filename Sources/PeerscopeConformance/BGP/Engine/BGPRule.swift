@@ -30,12 +30,12 @@ public struct BGPRuleEvents: OptionSet, Sendable {
     public static let fold = Self(rawValue: 1 << 11)
 }
 
-/// One message as the rules see it: the record, the session at that moment and the sending side.
+/// One message as the rules see it: the record and the sending side. The session at that moment
+/// comes to each hook as its own (borrowed) argument: a context holding a copy of it cost a retain
+/// and release of each of its arrays per message.
 public struct BGPMessageContext {
     public let record: BGPMessageRecord
-    public let session: BGPSession
     public let side: Int
-    public var name: String { session.sides[side].name }
 }
 
 /// One rule of CONFORMANCE.md §6–7 (or a small family sharing state), evaluated over BGP streams.
@@ -48,13 +48,18 @@ open class BGPRule {
     public init() {}
 
     // Hooks a rule does not subscribe to are never called; these empty ones only make them optional.
-    open func message(_ context: BGPMessageContext, _ out: inout BGPRuleOutput) {}
-    open func malformed(_ error: WireError, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {}
-    open func decoded(_ message: BGPMessage, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {}
-    open func open(_ open: BGPOpen, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {}
-    open func update(_ update: BGPUpdate, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {}
-    open func notification(_ notification: BGPNotification, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {}
-    open func unknownType(_ type: UInt8, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {}
+    open func message(_ context: BGPMessageContext, session: BGPSession, _ out: inout BGPRuleOutput) {}
+    open func malformed(_ error: WireError, _ context: BGPMessageContext, session: BGPSession,
+                        _ out: inout BGPRuleOutput) {}
+    open func decoded(_ message: BGPMessage, _ context: BGPMessageContext, session: BGPSession,
+                      _ out: inout BGPRuleOutput) {}
+    open func open(_ open: BGPOpen, _ context: BGPMessageContext, session: BGPSession, _ out: inout BGPRuleOutput) {}
+    open func update(_ update: BGPUpdate, _ context: BGPMessageContext, session: BGPSession,
+                     _ out: inout BGPRuleOutput) {}
+    open func notification(_ notification: BGPNotification, _ context: BGPMessageContext, session: BGPSession,
+                           _ out: inout BGPRuleOutput) {}
+    open func unknownType(_ type: UInt8, _ context: BGPMessageContext, session: BGPSession,
+                          _ out: inout BGPRuleOutput) {}
     open func transport(_ event: BGPTransportEvent, session: BGPSession, side: Int, _ out: inout BGPRuleOutput) {}
     open func finishSession(_ session: BGPSession, _ out: inout BGPRuleOutput) {}
     open func finishAfterSessions(_ sessions: [BGPSession], _ out: inout BGPRuleOutput) {}

@@ -5,10 +5,11 @@ import PeerscopeWire
 final class EndOfRIBRule: BGPRule {
     override var events: BGPRuleEvents { .update }
 
-    override func update(_ update: BGPUpdate, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {
+    override func update(_ update: BGPUpdate, _ context: BGPMessageContext, session: BGPSession, _ out: inout BGPRuleOutput) {
         guard let family = update.endOfRIB else { return }
-        out.add(Finding(.BGP.UPD.EOR, bgpSession: context.session.id, side: context.name, frames: [context.record.frameNumber],
-                        message: "End-of-RIB for \(family) from \(context.name)",
+        let name = session.sides[context.side].name
+        out.add(Finding(.BGP.UPD.EOR, bgpSession: session.id, side: name, frames: [context.record.frameNumber],
+                        message: "End-of-RIB for \(family) from \(name)",
                         relativeTimeNanoseconds: out.relative(context.record.timeNanoseconds)), kind: "\(family)")
     }
 }

@@ -6,7 +6,7 @@ import PeerscopeWire
 final class MalformedMessageRule: BGPRule {
     override var events: BGPRuleEvents { .malformed }
 
-    override func malformed(_ error: WireError, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {
+    override func malformed(_ error: WireError, _ context: BGPMessageContext, session: BGPSession, _ out: inout BGPRuleOutput) {
         let type = BGPMessageType(rawValue: context.record.typeCode)
         let rule: RuleID = type == .update ? .BGP.UPD.ATTRS : .BGP.MSG.LENGTH
         // RFC 7606 §4, §5.4: an UPDATE whose attribute or NLRI lengths cannot be parsed leaves no way
@@ -19,6 +19,6 @@ final class MalformedMessageRule: BGPRule {
         if type == .update, case .badNLRI(let afi, let safi, _) = error.reason {
             treatment = "RFC 7606 §5.3 treatment: AFI/SAFI disable for \(BGPAddressFamily(afi: afi, safi: safi).name) or session reset"
         }
-        out.report(rule, context, measured: "\(error)", kind: "malformed", "Malformed \(type): \(error); \(treatment)")
+        out.report(rule, context, session: session, measured: "\(error)", kind: "malformed", "Malformed \(type): \(error); \(treatment)")
     }
 }

@@ -5,9 +5,9 @@ import PeerscopeWire
 final class MarkerRule: BGPRule {
     override var events: BGPRuleEvents { .message }
 
-    override func message(_ context: BGPMessageContext, _ out: inout BGPRuleOutput) {
+    override func message(_ context: BGPMessageContext, session: BGPSession, _ out: inout BGPRuleOutput) {
         if !context.record.markerValid {
-            out.report(.BGP.MSG.MARKER, context, "Marker is not 16 bytes of 0xFF (RFC 4271 §4.1: Connection Not Synchronized)")
+            out.report(.BGP.MSG.MARKER, context, session: session, "Marker is not 16 bytes of 0xFF (RFC 4271 §4.1: Connection Not Synchronized)")
         }
     }
 }

@@ -6,16 +6,16 @@ import PeerscopeWire
 final class MessageLengthRule: BGPRule {
     override var events: BGPRuleEvents { .message }
 
-    override func message(_ context: BGPMessageContext, _ out: inout BGPRuleOutput) {
+    override func message(_ context: BGPMessageContext, session: BGPSession, _ out: inout BGPRuleOutput) {
         let record = context.record
-        let sides = context.session.sides
+        let sides = session.sides
         // Only messages beyond 4,096 bytes need to know whether Extended Message was negotiated.
         let extended = record.length > BGPHeader.maximumLength
             && sides[0].open?.capabilities.contains(.extendedMessage) == true
             && sides[1].open?.capabilities.contains(.extendedMessage) == true
         let limit = extended ? BGPHeader.extendedMaximumLength : BGPHeader.maximumLength
         if record.length < BGPHeader.length || record.length > limit {
-            out.report(.BGP.MSG.LENGTH, context, measured: "\(record.length)", expected: "19–\(limit)",
+            out.report(.BGP.MSG.LENGTH, context, session: session, measured: "\(record.length)", expected: "19–\(limit)",
                        "Message length \(record.length) outside 19–\(limit)"
                            + (extended ? "" : " (Extended Message not negotiated by both)"))
         }

@@ -7,8 +7,8 @@ import PeerscopeWire
 final class MessageSequenceRule: BGPRule {
     override var events: BGPRuleEvents { .decoded }
 
-    override func decoded(_ message: BGPMessage, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {
-        let session = context.session, side = context.side
+    override func decoded(_ message: BGPMessage, _ context: BGPMessageContext, session: BGPSession, _ out: inout BGPRuleOutput) {
+        let side = context.side
         guard session.initiator != nil else { return }
         var problem: String?
         switch message {
@@ -27,7 +27,8 @@ final class MessageSequenceRule: BGPRule {
             break
         }
         if let problem {
-            out.report(.BGP.FSM.SEQUENCE, context, kind: problem, "\(context.name) sent \(problem) (RFC 4271 §8.2.2)")
+            out.report(.BGP.FSM.SEQUENCE, context, session: session, kind: problem,
+                       "\(session.sides[side].name) sent \(problem) (RFC 4271 §8.2.2)")
         }
     }
 }

@@ -5,7 +5,7 @@ import PeerscopeWire
 final class MessageTypeRule: BGPRule {
     override var events: BGPRuleEvents { .unknownType }
 
-    override func unknownType(_ type: UInt8, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {
-        out.report(.BGP.MSG.TYPE, context, measured: "\(type)", expected: "1–5", "Unknown message type \(type)")
+    override func unknownType(_ type: UInt8, _ context: BGPMessageContext, session: BGPSession, _ out: inout BGPRuleOutput) {
+        out.report(.BGP.MSG.TYPE, context, session: session, measured: "\(type)", expected: "1–5", "Unknown message type \(type)")
     }
 }

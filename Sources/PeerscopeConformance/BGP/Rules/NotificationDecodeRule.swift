@@ -5,8 +5,8 @@ import PeerscopeWire
 final class NotificationDecodeRule: BGPRule {
     override var events: BGPRuleEvents { .notification }
 
-    override func notification(_ notification: BGPNotification, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {
-        out.report(.BGP.NOTIF.DECODE, context, measured: "\(notification.code)/\(notification.subcode)",
+    override func notification(_ notification: BGPNotification, _ context: BGPMessageContext, session: BGPSession, _ out: inout BGPRuleOutput) {
+        out.report(.BGP.NOTIF.DECODE, context, session: session, measured: "\(notification.code)/\(notification.subcode)",
                    kind: "\(context.record.frameNumber)", "NOTIFICATION \(notification)")
     }
 }

@@ -6,11 +6,11 @@ import PeerscopeWire
 final class OpenAS4Rule: BGPRule {
     override var events: BGPRuleEvents { .open }
 
-    override func open(_ open: BGPOpen, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {
+    override func open(_ open: BGPOpen, _ context: BGPMessageContext, session: BGPSession, _ out: inout BGPRuleOutput) {
         if let asn = open.fourOctetASN {
             let expectedMyAS = asn > 65_535 ? 23_456 : UInt16(asn)
             if open.myAS != expectedMyAS {
-                out.report(.BGP.OPEN.AS4, context, measured: "\(open.myAS)", expected: "\(expectedMyAS)",
+                out.report(.BGP.OPEN.AS4, context, session: session, measured: "\(open.myAS)", expected: "\(expectedMyAS)",
                            "My AS \(open.myAS) with 4-octet AS \(asn): expected \(expectedMyAS)"
                                + (asn > 65_535 ? " (AS_TRANS, RFC 6793 §4.1)" : " (the ASN itself)"))
             }

@@ -5,9 +5,9 @@ import PeerscopeWire
 final class OpenHoldTimeRule: BGPRule {
     override var events: BGPRuleEvents { .open }
 
-    override func open(_ open: BGPOpen, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {
+    override func open(_ open: BGPOpen, _ context: BGPMessageContext, session: BGPSession, _ out: inout BGPRuleOutput) {
         if open.holdTime == 1 || open.holdTime == 2 {
-            out.report(.BGP.OPEN.HOLD, context, measured: "\(open.holdTime) s", expected: "0 or ≥ 3 s",
+            out.report(.BGP.OPEN.HOLD, context, session: session, measured: "\(open.holdTime) s", expected: "0 or ≥ 3 s",
                        "Hold Time \(open.holdTime) s: must be 0 or at least 3 s (RFC 4271 §4.2)")
         }
     }

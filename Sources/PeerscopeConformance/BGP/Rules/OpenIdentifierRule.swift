@@ -5,11 +5,11 @@ import PeerscopeWire
 final class OpenIdentifierRule: BGPRule {
     override var events: BGPRuleEvents { .open }
 
-    override func open(_ open: BGPOpen, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {
+    override func open(_ open: BGPOpen, _ context: BGPMessageContext, session: BGPSession, _ out: inout BGPRuleOutput) {
         if open.identifier.value == 0 {
-            out.report(.BGP.OPEN.ID, context, measured: "0.0.0.0", expected: "non-zero", "BGP Identifier 0.0.0.0")
-        } else if let peer = context.session.sides[1 - context.side].open, peer.identifier == open.identifier {
-            out.report(.BGP.OPEN.ID, context, measured: "\(open.identifier)", expected: "different identifiers",
+            out.report(.BGP.OPEN.ID, context, session: session, measured: "0.0.0.0", expected: "non-zero", "BGP Identifier 0.0.0.0")
+        } else if let peer = session.sides[1 - context.side].open, peer.identifier == open.identifier {
+            out.report(.BGP.OPEN.ID, context, session: session, measured: "\(open.identifier)", expected: "different identifiers",
                        "Both ends use BGP Identifier \(open.identifier) (RFC 6286 §2.2)")
         }
     }

@@ -5,9 +5,9 @@ import PeerscopeWire
 final class OpenVersionRule: BGPRule {
     override var events: BGPRuleEvents { .open }
 
-    override func open(_ open: BGPOpen, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {
+    override func open(_ open: BGPOpen, _ context: BGPMessageContext, session: BGPSession, _ out: inout BGPRuleOutput) {
         if open.version != 4 {
-            out.report(.BGP.OPEN.VERSION, context, measured: "\(open.version)", expected: "4", "OPEN version \(open.version)")
+            out.report(.BGP.OPEN.VERSION, context, session: session, measured: "\(open.version)", expected: "4", "OPEN version \(open.version)")
         }
     }
 }

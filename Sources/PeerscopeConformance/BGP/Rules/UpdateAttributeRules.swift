@@ -12,11 +12,11 @@ final class UpdateAttributeRules: BGPRule {
     /// attribute without copying the registry entry.
     static let expectedFlags: [UInt8] = (0...255).map { BGPAttributeType.known(UInt8($0))?.expectedFlags ?? 0 }
 
-    override func update(_ update: BGPUpdate, _ context: BGPMessageContext, _ out: inout BGPRuleOutput) {
+    override func update(_ update: BGPUpdate, _ context: BGPMessageContext, session: BGPSession, _ out: inout BGPRuleOutput) {
         // An End-of-RIB marker carries no route (EndOfRIBRule).
         guard update.endOfRIB == nil else { return }
         func add(_ message: String, kind: String, measured: String? = nil, expected: String? = nil) {
-            out.report(.BGP.UPD.ATTRS, context, measured: measured, expected: expected, kind: kind, message)
+            out.report(.BGP.UPD.ATTRS, context, session: session, measured: measured, expected: expected, kind: kind, message)
         }
         // Attribute codes seen, as a 256-bit mask: no allocation per UPDATE.
         var present = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
