@@ -5,13 +5,9 @@ public enum RuleRegistry {
     public static func bfd(options: CheckOptions) -> [BFDRule] {
         let digest = AuthenticationDigestRule(keys: options.keys)
         let probe = BFDReceptionProbe()
-        return [
-            MalformedPacketRule(),
+        return [MalformedPacketRule()]
             // §1: packet format and the reception checks of RFC 5880 §6.8.6.
-            MultiplierZeroRule(probe: probe),
-            MultipointBitRule(probe: probe),
-            MyDiscriminatorZeroRule(probe: probe),
-            YourDiscriminatorStateRule(probe: probe),
+            + HeaderDiscardRule.all.map { HeaderDiscardRule($0, probe: probe) } + [
             YourDiscriminatorReflectRule(),
             PollFinalBothRule(),
             DiagnosticReservedRule(),
