@@ -29,7 +29,9 @@ public struct MergedCaptureSummary: Sendable {
                 : "Packets \(direction) seen at \(up) were missing at \(down) from t=\(start) s, with \(loss.seenAtBothAfterFirstMissing) seen at both afterwards: intermittent loss between the two capture points, \(up) upstream, \(down) downstream"
             return Finding(.CAPTURE.UPSTREAM_LOSS, side: loss.direction.source.description,
                            frames: [loss.firstMissingFrame, loss.lastMissingFrame].reduce(into: []) { if !$0.contains($1) { $0.append($1) } },
-                           measured: "\(loss.missing) of \(loss.missing + loss.seenAtBothAfterFirstMissing) packet(s) from the first missing one on",
+                           measured: .composite([.number(Int64(loss.missing)), .text(" of "),
+                                                 .count(Int(loss.missing + loss.seenAtBothAfterFirstMissing), noun: "packet"),
+                                                 .text(" from the first missing one on")]),
                            message: message, relativeTimeNanoseconds: loss.firstMissingNanoseconds &- origin)
         }
     }

@@ -9,8 +9,8 @@ extension CaptureAnalysis {
         let bfd = tracker.folded
         if bfd.sessions > 0 {
             findings.append(Finding(
-                .CAPTURE.STATE.CAP, frames: [], measured: "\(bfd.sessions) BFD session(s) folded",
-                expected: "≤ \(tracker.maxSessions) tracked at once",
+                .CAPTURE.STATE.CAP, frames: [], measured: .composite([.count(Int(bfd.sessions), noun: "BFD session"), .text(" folded")]),
+                expected: .composite([.atMost(.number(Int64(tracker.maxSessions))), .text(" tracked at once")]),
                 message: "\(bfd.sessions) BFD session(s) (\(bfd.packets) packet(s), \(bfd.events) event(s)) were folded into counts "
                     + "after more than \(tracker.maxSessions) were tracked at once (the least recently seen first): their per-packet "
                     + "findings are counted in one finding per rule (marked as folded), the end-of-session rules (flaps, jitter, never Up, port reuse) did not judge them and they are "
@@ -19,8 +19,8 @@ extension CaptureAnalysis {
         let bgp = bgpTracker.folded
         if bgp.sessions > 0 {
             findings.append(Finding(
-                .CAPTURE.STATE.CAP, frames: [], measured: "\(bgp.sessions) BGP connection(s) folded",
-                expected: "≤ \(bgpTracker.maxSessions) tracked at once",
+                .CAPTURE.STATE.CAP, frames: [], measured: .composite([.count(Int(bgp.sessions), noun: "BGP connection"), .text(" folded")]),
+                expected: .composite([.atMost(.number(Int64(bgpTracker.maxSessions))), .text(" tracked at once")]),
                 message: "\(bgp.sessions) BGP connection(s) (\(bgp.packets) message(s), \(bgp.events) event(s)) were folded into counts, "
                     + "their reassembly buffers dropped, after more than \(bgpTracker.maxSessions) were tracked at once (the least "
                     + "recently seen first): their per-message findings are counted in one finding per rule (marked as folded), the end-of-capture rules did not judge them and they "
@@ -30,8 +30,8 @@ extension CaptureAnalysis {
         let unheld = bgpTracker.unheldDirectionsDropped
         if unheld > 0 {
             findings.append(Finding(
-                .CAPTURE.STATE.CAP, frames: [], measured: "\(unheld) TCP direction(s) dropped",
-                expected: "≤ \(2 * bgpTracker.maxSessions) directions followed",
+                .CAPTURE.STATE.CAP, frames: [], measured: .composite([.count(Int(unheld), noun: "TCP direction"), .text(" dropped")]),
+                expected: .composite([.atMost(.number(Int64(2 * bgpTracker.maxSessions))), .text(" directions followed")]),
                 message: "\(unheld) time(s) a port-179 segment of a connection no session held (no SYN seen, no BGP message "
                     + "completed yet) found more than \(2 * bgpTracker.maxSessions) directions followed: its direction was "
                     + "dropped with the partial bytes it held. Raise the limit with --max-sessions"))
@@ -40,8 +40,9 @@ extension CaptureAnalysis {
         if reassembly.gaps > 0 {
             findings.append(Finding(
                 .CAPTURE.STATE.CAP, frames: reassembly.firstFrame.map { [$0] } ?? [],
-                measured: "\(reassembly.bytes) out-of-order byte(s) released early",
-                expected: "≤ \(stateLimits.maxReassemblyBytes) byte(s) held, all connections together",
+                measured: .composite([.count(Int(reassembly.bytes), noun: "out-of-order byte"), .text(" released early")]),
+                expected: .composite([.atMost(.count(Int(stateLimits.maxReassemblyBytes), noun: "byte")),
+                                      .text(" held, all connections together")]),
                 message: "TCP reassembly held more than \(stateLimits.maxReassemblyBytes) out-of-order byte(s) over all connections: "
                     + "\(reassembly.gaps) gap(s) were given up early and the \(reassembly.bytes) byte(s) behind them decoded after a "
                     + "hole (CAPTURE.TCP.HOLE). Raise the limit with --max-reassembly"))

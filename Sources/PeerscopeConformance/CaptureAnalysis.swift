@@ -96,11 +96,11 @@ public struct CaptureAnalysis {
     public var findings: [Finding] {
         var all = engine.findings.all + bgpEngine.findings.all
         if tally.snapped > 0 {
-            all.append(Finding(.CAPTURE.TRUNCATED, frames: [], measured: "\(tally.snapped) frame(s)",
+            all.append(Finding(.CAPTURE.TRUNCATED, frames: [], measured: .count(Int(tally.snapped), noun: "frame"),
                                message: "\(tally.snapped) frame(s) cut short by the capture's snaplen"))
         }
         if backwardSteps > 0 {
-            all.append(Finding(.CAPTURE.TIME.BACKWARDS, frames: backwardFrames, measured: "\(backwardSteps) step(s) back",
+            all.append(Finding(.CAPTURE.TIME.BACKWARDS, frames: backwardFrames, measured: .composite([.count(Int(backwardSteps), noun: "step"), .text(" back")]),
                                message: "Record timestamps go backwards \(backwardSteps) time(s) (a merged file, a clock step or damage); "
                                    + "no gap, delay or detection latency across such a step was judged"))
         }
@@ -110,7 +110,7 @@ public struct CaptureAnalysis {
         all += merge?.findings(origin: firstTimestampNanoseconds ?? 0) ?? []
         all += stateCapFindings
         for (code, count) in tally.undecodable.sorted(by: { $0.key < $1.key }) {
-            all.append(Finding(.CAPTURE.UNDECODABLE, frames: [], measured: "\(count) frame(s)",
+            all.append(Finding(.CAPTURE.UNDECODABLE, frames: [], measured: .count(Int(count), noun: "frame"),
                                message: "\(count) frame(s) not decoded: \(code)"))
         }
         return all

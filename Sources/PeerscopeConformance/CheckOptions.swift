@@ -27,7 +27,8 @@ public struct CheckOptions: Sendable {
         let (sum, overflow) = max(slackNanoseconds, 0).addingReportingOverflow(max(resolutionNanoseconds, 0))
         return overflow ? Self.maximumToleranceNanoseconds : min(sum, Self.maximumToleranceNanoseconds)
     }
-    public var toleranceText: String { "±" + Units.duration(nanoseconds: toleranceNanoseconds) }
+    /// The tolerance as a finding states it (`±x`).
+    public var tolerance: FindingValue { .plusMinus(.duration(nanoseconds: toleranceNanoseconds)) }
 }
 
 /// What the user told `check` about GTSM (RFC 5082): a TTL below 255 is a proven violation only

@@ -51,7 +51,7 @@ struct Check: ParsableCommand {
             failed = failed || musts.count > listed
             runs.append((analysis, findings))
             if json {
-                records.append(MachineReadable.check(analysis, findings: findings))
+                records.append(MachineReadable.check(analysis, findings: findings) { known.contains($0, path: analysis.path) })
             } else {
                 printHeader(analysis, files: capture.files.count)
                 FindingsRenderer(timeDecimals: analysis.resolution == .nanoseconds ? 9 : 6)

@@ -23,7 +23,7 @@ struct BGPEvidenceTests {
         let second = ordered.firstIndex { $0.offset == before + 1 }! + 1
         let finding = try exchange.analyse().findings.first { $0.rule.id == "BGP.TMR.KEEPALIVE.RATE" && $0.side == "192.0.2.1" }
         #expect(finding?.frames == [first, second])
-        #expect(finding?.measured == "7.26 ms")
+        #expect(finding?.measured == .duration(nanoseconds: 7_260_000))
         // Clean twin: 3 s keepalives with hold time 9 s.
         #expect(try !BGPExchange.clean().rules().contains("BGP.TMR.KEEPALIVE.RATE"))
     }

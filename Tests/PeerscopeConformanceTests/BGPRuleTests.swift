@@ -142,7 +142,7 @@ struct BGPRuleTests {
         exchange.keepalives(seconds: 6)
         let analysis = try exchange.analyse()
         let finding = try #require(analysis.findings.first { $0.rule.id == "BGP.TMR.HOLD.NEGOTIATED" })
-        #expect(finding.measured == "9 s")
+        #expect(finding.measured == .seconds(9))
         #expect(analysis.bgpSessions.first?.negotiatedHoldTime == 9)
     }
 
@@ -175,7 +175,7 @@ struct BGPRuleTests {
         exchange.keepalives(seconds: 6)
         let analysis = try exchange.analyse()
         let hole = try #require(analysis.findings.first { $0.rule.id == "CAPTURE.TCP.HOLE" })
-        #expect(hole.measured == "19 byte(s)")
+        #expect(hole.measured == .count(19, noun: "byte"))
         let session = try #require(analysis.bgpSessions.first)
         #expect(session.holes == 1)
         #expect(session.a.routes.count == 1, "the UPDATE after the hole is decoded")
@@ -206,7 +206,7 @@ struct BGPRuleTests {
         conflict.segment(.a, flags: [.ack, .psh], payload: bent)
         let found = try conflict.analyse()
         let finding = try #require(found.findings.first { $0.rule.id == "CAPTURE.TCP.HOLE" })
-        #expect(finding.measured == "1 byte(s) differ")
+        #expect(finding.measured == .composite([.count(1, noun: "byte"), .text(" differ")]))
         #expect(found.bgpSessions.first?.a.messages[2] == 0, "the conflicting copy is not decoded as an UPDATE")
     }
 

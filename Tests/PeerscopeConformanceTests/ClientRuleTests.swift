@@ -42,7 +42,7 @@ struct ClientRuleTests {
         // Detection time 3 × 300 ms: the last packet that reached A is the last one captured.
         #expect(failover.lastReceivedEstimateNanoseconds == failover.lastHeardNanoseconds)
         let finding = try #require(analysis.findings.first { $0.rule.id == "BFD.CLIENT.TEARDOWN" })
-        #expect(finding.measured == "2 ms")
+        #expect(finding.measured == .duration(nanoseconds: 2_000_000))
         #expect(finding.bgpSessionID == 1 && finding.sessionID == 1)
         #expect(!analysis.findings.contains { $0.rule.id == "BGP.NOTIF.BFD.CEASE" })
         #expect(!analysis.findings.contains { $0.rule.id == "BFD.CLIENT.ADMINDOWN" })
@@ -53,7 +53,7 @@ struct ClientRuleTests {
         let bent = try Self.failover(notification: BGPNotification(code: 6, subcode: 0)).analyse()
         let finding = try #require(bent.findings.first { $0.rule.id == "BGP.NOTIF.BFD.CEASE" })
         #expect(finding.level == .should)
-        #expect(finding.measured == "6/0")
+        #expect(finding.measured == .composite([.number(6), .text("/"), .number(0)]))
         let clean = try Self.failover(notification: BGPNotification(code: 6, subcode: 10)).analyse()
         #expect(!clean.findings.contains { $0.rule.id == "BGP.NOTIF.BFD.CEASE" })
     }

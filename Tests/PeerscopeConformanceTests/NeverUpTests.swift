@@ -154,7 +154,7 @@ struct NeverUpTests {
         let found = try exchange.analyse().findings.filter { $0.rule.id == "BGP.FSM.NEVER.UP" }
         #expect(found.count == 1)
         #expect(found.first?.message.contains("refused with RST") == true, "\(found.map(\.message))")
-        #expect(found.first?.measured == "2 connection attempt(s)")
+        #expect(found.first?.measured == .count(2, noun: "connection attempt"))
     }
 
     @Test("BGP: TCP MD5 (option 19) on one side only is named, and no capability is called negotiated")

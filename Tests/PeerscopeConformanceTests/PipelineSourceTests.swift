@@ -26,7 +26,7 @@ import Testing
     }
 
     static func summary(_ analysis: CaptureAnalysis) -> [String] {
-        analysis.findings.map { "\($0.rule.id) \($0.level) \($0.sessionID ?? 0) \($0.side ?? "") \($0.frames) \($0.measured ?? "") \($0.message) ×\($0.occurrences)" }
+        analysis.findings.map { "\($0.rule.id) \($0.level) \($0.sessionID ?? 0) \($0.side ?? "") \($0.frames) \(String(describing: $0.measured)) \($0.message) ×\($0.occurrences)" }
     }
 
     @Test("idle ticks change no finding: a lab capture fed from memory with ticks gives the file's findings",

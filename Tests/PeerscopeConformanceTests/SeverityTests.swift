@@ -88,6 +88,17 @@ struct SeverityTests {
         #expect(run(final: false).contains { $0.level == .must })
     }
 
+    /// The words of a typed value (its prose and state words; numbers say no "must").
+    static func prose(_ value: FindingValue?) -> [String] {
+        switch value {
+        case .text(let text), .word(let text), .address(let text): [text]
+        case .composite(let parts): parts.flatMap(prose)
+        case .range(let a, let b), .within(let a, let b), .change(let a, let b), .transition(let a, let b): prose(a) + prose(b)
+        case .atLeast(let bound), .atMost(let bound), .below(let bound), .plusMinus(let bound): prose(bound)
+        default: []
+        }
+    }
+
     @Test("rule levels and message words agree: no 'must' in a SHOULD or INFO rule")
     func levelsAndWords() {
         for rule in RuleCatalog.all where rule.level != .must {
@@ -99,7 +110,7 @@ struct SeverityTests {
     func findingWords(capture: String) throws {
         let path = GoldenFindingsTests.root.appendingPathComponent("captures/\(capture)").path
         for finding in try CaptureAnalysis(path: path).findings where finding.level != .must {
-            let words = [finding.message, finding.expected ?? ""].joined(separator: " ").lowercased()
+            let words = ([finding.message] + Self.prose(finding.expected)).joined(separator: " ").lowercased()
             #expect(!words.contains("must"), "\(finding.level) \(finding.rule.id) in \(capture): \(finding.message)")
         }
     }

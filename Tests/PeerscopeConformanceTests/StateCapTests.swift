@@ -32,6 +32,11 @@ struct StateCapTests {
         return try CaptureAnalysis(path: path, options: options)
     }
 
+    /// CAPTURE.STATE.CAP's measured value: `n` sessions of a kind folded.
+    static func folded(_ count: Int, _ noun: String) -> FindingValue {
+        .composite([.count(count, noun: noun), .text(" folded")])
+    }
+
     static func capFindings(_ analysis: CaptureAnalysis) -> [Finding] {
         analysis.findings.filter { $0.rule.id == "CAPTURE.STATE.CAP" }
     }
@@ -51,7 +56,7 @@ struct StateCapTests {
         let findings = Self.capFindings(analysis)
         #expect(findings.count == 1)
         #expect(findings.first?.level == .info)
-        #expect(findings.first?.measured == "\(count - cap) BFD session(s) folded")
+        #expect(findings.first?.measured == Self.folded(count - cap, "BFD session"))
         #expect(findings.first?.message.contains("--max-sessions") == true)
         // Every generated packet is Down with a 300 ms Desired Min TX (RFC 5880 §6.8.3 wants ≥ 1 s
         // while not Up): one finding per tracked session, and one for all the folded ones.
@@ -78,7 +83,7 @@ struct StateCapTests {
         #expect(analysis.tracker.folded.packets == count - cap)
         // Each new session links to the one before it on the pair, folded or not.
         #expect(analysis.sessions.last?.previousSessionID == count - 1)
-        #expect(Self.capFindings(analysis).first?.measured == "\(count - cap) BFD session(s) folded")
+        #expect(Self.capFindings(analysis).first?.measured == Self.folded(count - cap, "BFD session"))
     }
 
     @Test("a session seen again after it was folded starts fresh; the least recently seen goes first")
@@ -115,9 +120,9 @@ struct StateCapTests {
         // Each connection carried a partial header only: no message was ever completed.
         #expect(analysis.bgpTracker.folded.packets == 0)
         #expect(analysis.bgpTracker.reassemblyDirections <= 2 * cap)
-        #expect(Self.capFindings(analysis).first?.measured == "\(count - cap) BGP connection(s) folded")
+        #expect(Self.capFindings(analysis).first?.measured == Self.folded(count - cap, "BGP connection"))
         // Each tracked connection still ends mid-message (19 of 29 bytes), as without a cap.
-        let partial = analysis.findings.filter { $0.rule.id == "CAPTURE.TCP.HOLE" && $0.measured == "19 byte(s)" }
+        let partial = analysis.findings.filter { $0.rule.id == "CAPTURE.TCP.HOLE" && $0.measured == .count(19, noun: "byte") }
         #expect(partial.count == cap)
     }
 
@@ -132,7 +137,7 @@ struct StateCapTests {
         #expect(analysis.bgpTracker.reassemblyDirections <= 2 * cap)
         // Every segment after the first 2 × cap + 1 directions finds the table full.
         #expect(analysis.bgpTracker.unheldDirectionsDropped == count - 2 * cap)
-        #expect(Self.capFindings(analysis).first?.measured == "\(count - 2 * cap) TCP direction(s) dropped")
+        #expect(Self.capFindings(analysis).first?.measured == .composite([.count(count - 2 * cap, noun: "TCP direction"), .text(" dropped")]))
         let full = try Self.analyse(path)
         #expect(full.bgpTracker.reassemblyDirections == count)
         #expect(Self.capFindings(full).isEmpty)
@@ -157,7 +162,7 @@ struct StateCapTests {
         #expect(tally.bytes == (count - fitting) * perConnection)
         #expect(tally.peakBytes <= total + segmentBytes)
         let finding = Self.capFindings(analysis).first
-        #expect(finding?.measured == "\((count - fitting) * perConnection) out-of-order byte(s) released early")
+        #expect(finding?.measured == .composite([.count((count - fitting) * perConnection, noun: "out-of-order byte"), .text(" released early")]))
         #expect(finding?.message.contains("--max-reassembly") == true)
         // The gaps given up are holes of one byte each, attributed to the cap.
         let holes = analysis.bgpSessions.flatMap(\.events).filter { if case .hole(missing: 1) = $0.kind { true } else { false } }

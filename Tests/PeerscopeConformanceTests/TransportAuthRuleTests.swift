@@ -228,7 +228,7 @@ struct TransportAuthRuleTests {
         #expect(ids.contains("BFD.IP.ECHO.RATE"))
         #expect(!ids.contains("BFD.IP.ECHO.UP"))
         let loop = engine.findings.all.first { $0.rule.id == "BFD.IP.ECHO.LOOP" }
-        #expect(loop?.measured == "10 sent, 10 looped back, 0 not seen back")
+        #expect(loop?.measured == .composite([.number(10), .text(" sent, "), .number(10), .text(" looped back, "), .number(0), .text(" not seen back")]))
 
         // Echo before the session is Up.
         var early = BFDConformanceEngine()

@@ -14,10 +14,11 @@ public struct Finding: Sendable {
     /// Frame numbers (1-based, as Wireshark counts them) that show it, ascending and each once;
     /// the first few when repeated.
     public var frames: [Int]
-    public var measured: String?
-    public var expected: String?
+    /// Typed (issue 13 item 4); PeerscopeReport formats them.
+    public var measured: FindingValue?
+    public var expected: FindingValue?
     /// The slack a timing check allowed.
-    public var tolerance: String?
+    public var tolerance: FindingValue?
     public var message: String
     /// How many times the same finding occurred (same rule, session, side and kind).
     public var occurrences = 1
@@ -25,7 +26,7 @@ public struct Finding: Sendable {
     public var relativeTimeNanoseconds: Int64?
 
     public init(_ ruleID: RuleID, level: RuleLevel? = nil, session: Int? = nil, bgpSession: Int? = nil, side: String? = nil,
-                frames: [Int], measured: String? = nil, expected: String? = nil, tolerance: String? = nil,
+                frames: [Int], measured: FindingValue? = nil, expected: FindingValue? = nil, tolerance: FindingValue? = nil,
                 message: String, relativeTimeNanoseconds: Int64? = nil) {
         rule = ruleID.rule
         self.ruleID = ruleID
@@ -44,7 +45,7 @@ public struct Finding: Sendable {
     /// By dotted ID, for code outside the catalog's reach; traps on an ID the catalog lacks.
     @available(*, deprecated, message: "use a generated RuleID constant, e.g. .BFD.TMR.TX.SLOW")
     public init(_ ruleID: String, level: RuleLevel? = nil, session: Int? = nil, bgpSession: Int? = nil, side: String? = nil,
-                frames: [Int], measured: String? = nil, expected: String? = nil, tolerance: String? = nil,
+                frames: [Int], measured: FindingValue? = nil, expected: FindingValue? = nil, tolerance: FindingValue? = nil,
                 message: String, relativeTimeNanoseconds: Int64? = nil) {
         guard let id = RuleID(ruleID) else { preconditionFailure("rule \(ruleID) is not in conformance/rules.json") }
         self.init(id, level: level, session: session, bgpSession: bgpSession, side: side, frames: frames,

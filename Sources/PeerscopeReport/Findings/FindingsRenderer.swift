@@ -10,6 +10,11 @@ public struct FindingsRenderer {
     public init(timeDecimals: Int) { self.timeDecimals = timeDecimals }
 
     public func lines(_ analysis: CaptureAnalysis, findings: [Finding]) -> [String] {
+        lines(analysis, records: findings.map { ReportFinding($0) })
+    }
+
+    /// The same from the report records (`check --json` prints these records as they are).
+    public func lines(_ analysis: CaptureAnalysis, records findings: [ReportFinding]) -> [String] {
         var lines: [String] = []
         let sessions = Dictionary(uniqueKeysWithValues: analysis.sessions.map { ($0.id, $0) })
         let bgpSessions = Dictionary(uniqueKeysWithValues: analysis.bgpSessions.map { ($0.id, $0) })
@@ -17,7 +22,7 @@ public struct FindingsRenderer {
         // then BGP sessions, then the capture as a whole.
         let groups = Dictionary(grouping: findings, by: Group.init)
         for key in groups.keys.sorted() {
-            let group = groups[key]!.enumerated().sorted { ($0.element.level, $0.offset) < ($1.element.level, $1.offset) }.map(\.element)
+            let group = groups[key]!.enumerated().sorted { ($0.element.rank, $0.offset) < ($1.element.rank, $1.offset) }.map(\.element)
             switch key {
             case .bfd(let id):
                 if let session = sessions[id], let (a, b) = session.addresses {
@@ -37,17 +42,19 @@ public struct FindingsRenderer {
             for finding in group { lines.append(line(finding)) }
             lines.append("")
         }
-        let counts = RuleLevel.allCases.map { level in "\(findings.filter { $0.level == level }.count) \(level)" }
+        let counts = RuleLevel.allCases.map { level in "\(findings.filter { $0.level == level.rawValue }.count) \(level)" }
         lines += FailoverRenderer(timeDecimals: timeDecimals).lines(analysis)
         lines.append("\(analysis.path): \(analysis.sessions.count) BFD session(s), \(analysis.bgpSessions.count) BGP session(s), "
                      + "\(analysis.tally.frames) frames; findings: \(counts.joined(separator: ", "))")
         return lines
     }
 
-    public func line(_ finding: Finding) -> String {
-        var text = "  " + pad(finding.level.description, 6) + "  " + pad(finding.rule.id, 26)
+    public func line(_ finding: Finding) -> String { line(ReportFinding(finding)) }
+
+    public func line(_ finding: ReportFinding) -> String {
+        var text = "  " + pad(finding.ruleLevel?.description ?? finding.level, 6) + "  " + pad(finding.rule, 26)
         if let side = finding.side { text += "  " + side }
-        if let time = finding.relativeTimeNanoseconds {
+        if let time = finding.timeNanoseconds {
             text += "  t=" + Units.relativeTime(nanoseconds: time, decimals: timeDecimals)
         }
         if !finding.frames.isEmpty {
@@ -55,11 +62,11 @@ public struct FindingsRenderer {
         }
         text += "  " + finding.message
         var details: [String] = []
-        if let measured = finding.measured { details.append("measured \(measured)") }
-        if let expected = finding.expected { details.append("expected \(expected)") }
-        if let tolerance = finding.tolerance { details.append("tolerance \(tolerance)") }
+        if let measured = finding.measured { details.append("measured \(measured.text)") }
+        if let expected = finding.expected { details.append("expected \(expected.text)") }
+        if let tolerance = finding.tolerance { details.append("tolerance \(tolerance.text)") }
         if !details.isEmpty { text += " (" + details.joined(separator: "; ") + ")" }
-        text += " [\(finding.rule.reference)]"
+        text += " [\(finding.reference)]"
         if finding.occurrences > 1 { text += " ×\(finding.occurrences)" }
         return text
     }
@@ -70,9 +77,9 @@ public struct FindingsRenderer {
         case bgp(Int)
         case capture
 
-        init(_ finding: Finding) {
-            if let id = finding.sessionID { self = .bfd(id) }
-            else if let id = finding.bgpSessionID { self = .bgp(id) }
+        init(_ finding: ReportFinding) {
+            if let id = finding.bfdSession { self = .bfd(id) }
+            else if let id = finding.bgpSession { self = .bgp(id) }
             else { self = .capture }
         }
     }
@@ -80,4 +87,9 @@ public struct FindingsRenderer {
     private func pad(_ text: String, _ width: Int) -> String {
         text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
     }
+}
+
+private extension ReportFinding {
+    /// Worst first; a level from elsewhere sorts last.
+    var rank: Int { ruleLevel.map { RuleLevel.allCases.firstIndex(of: $0) ?? 3 } ?? 3 }
 }

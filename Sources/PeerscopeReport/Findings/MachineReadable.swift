@@ -4,38 +4,7 @@ import PeerscopeConformance
 import PeerscopeWire
 
 /// The JSON shapes `sessions --json` and `check --json` print: plain Codable values, stable keys.
-public struct FindingRecord: Codable, Sendable {
-    public var rule: String
-    public var level: String
-    public var reference: String
-    public var session: Int?
-    public var bgpSession: Int?
-    public var side: String?
-    public var frames: [Int]
-    public var time: Double?
-    public var measured: String?
-    public var expected: String?
-    public var tolerance: String?
-    public var message: String
-    public var occurrences: Int
-
-    public init(_ finding: Finding) {
-        rule = finding.rule.id
-        level = finding.level.rawValue
-        reference = finding.rule.reference
-        session = finding.sessionID
-        bgpSession = finding.bgpSessionID
-        side = finding.side
-        frames = finding.frames
-        time = finding.relativeTimeNanoseconds.map { Double($0) / 1e9 }
-        measured = finding.measured
-        expected = finding.expected
-        tolerance = finding.tolerance
-        message = finding.message
-        occurrences = finding.occurrences
-    }
-}
-
+/// A finding is a `ReportFinding`, the record the HTML report embeds too.
 public struct SideRecord: Codable, Sendable {
     public var address: String
     public var peer: String
@@ -117,12 +86,14 @@ public struct SessionRecord: Codable, Sendable {
 }
 
 public struct CheckRecord: Codable, Sendable {
+    /// 2 since findings carry typed values (docs/json-schema.md says what changed from 1).
+    public var schema = MachineReadable.schema
     public var file: String
     public var frames: Int
     public var sessions: [SessionRecord]
     public var bgpSessions: [BGPSessionRecord]
     public var failovers: [FailoverRecord]
-    public var findings: [FindingRecord]
+    public var findings: [ReportFinding]
     public var summary: [String: Int]
     /// With `--merge`: the capture points and the losses located between them.
     public var merge: MergeRecord?
@@ -151,6 +122,7 @@ public struct SessionsRecord: Codable, Sendable {
 
 /// `check --json` over several files (without `--merge`): one JSON document.
 public struct MultiFileCheckRecord: Codable, Sendable {
+    public var schema = MachineReadable.schema
     public var files: [CheckRecord]
     public var summary: [String: Int]
 }
@@ -163,6 +135,9 @@ public struct MultiFileSessionsRecord: Codable, Sendable {
 }
 
 public enum MachineReadable {
+    /// The version of `check --json`'s shape (and of the HTML report's embedded model).
+    public static let schema = 2
+
     public static func json(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -178,13 +153,16 @@ public enum MachineReadable {
         return WireText.jsonDocument(String(decoding: data, as: UTF8.self))
     }
 
-    public static func check(_ analysis: CaptureAnalysis, findings: [Finding]) -> CheckRecord {
+    /// `knownDeviation` marks MUST findings listed in `--known-deviations` (shown, not counted).
+    public static func check(_ analysis: CaptureAnalysis, findings: [Finding],
+                             knownDeviation: (Finding) -> Bool = { _ in false }) -> CheckRecord {
         var summary: [String: Int] = [:]
         for level in RuleLevel.allCases { summary[level.rawValue] = findings.filter { $0.level == level }.count }
         return CheckRecord(file: analysis.path, frames: analysis.tally.frames,
                            sessions: SessionsRecord(analysis).bfdSessions,
                            bgpSessions: SessionsRecord(analysis).bgpSessions, failovers: SessionsRecord(analysis).failovers,
-                           findings: findings.map(FindingRecord.init), summary: summary,
+                           findings: findings.map { ReportFinding($0, knownDeviation: $0.level == .must && knownDeviation($0)) },
+                           summary: summary,
                            merge: analysis.merge.map { MergeRecord($0, origin: analysis.firstTimestampNanoseconds ?? 0) })
     }
 
@@ -201,19 +179,25 @@ public enum MachineReadable {
     /// JUnit XML: one test suite per capture, one test case per rule that was evaluated; MUST
     /// findings are failures, SHOULD and INFO go to system-out so they inform without failing CI.
     public static func junit(_ runs: [(CaptureAnalysis, [Finding])], rules: [Rule]) -> String {
+        junit(runs.map { ($0.0.path, $0.1.map { ReportFinding($0) }) }, rules: rules)
+    }
+
+    /// JUnit XML from the report records: `path` names each suite.
+    public static func junit(_ runs: [(path: String, findings: [ReportFinding])], rules: [Rule]) -> String {
+        let must = RuleLevel.must.rawValue
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"peerscope check\">\n"
-        for (analysis, findings) in runs {
-            let failures = rules.filter { rule in findings.contains { $0.rule.id == rule.id && $0.level == .must } }.count
-            xml += "  <testsuite name=\"\(escape(analysis.path))\" tests=\"\(rules.count)\" failures=\"\(failures)\" errors=\"0\">\n"
+        for (path, findings) in runs {
+            let failures = rules.filter { rule in findings.contains { $0.rule == rule.id && $0.level == must } }.count
+            xml += "  <testsuite name=\"\(escape(path))\" tests=\"\(rules.count)\" failures=\"\(failures)\" errors=\"0\">\n"
             for rule in rules {
-                let mine = findings.filter { $0.rule.id == rule.id }
+                let mine = findings.filter { $0.rule == rule.id }
                 xml += "    <testcase classname=\"\(escape(rule.reference))\" name=\"\(escape(rule.id))\">\n"
-                let must = mine.filter { $0.level == .must }
-                if !must.isEmpty {
-                    let text = must.map(describe).joined(separator: "\n")
-                    xml += "      <failure message=\"\(escape(must[0].message))\" type=\"MUST\">\(escape(text))</failure>\n"
+                let failed = mine.filter { $0.level == must }
+                if !failed.isEmpty {
+                    let text = failed.map(describe).joined(separator: "\n")
+                    xml += "      <failure message=\"\(escape(failed[0].message))\" type=\"MUST\">\(escape(text))</failure>\n"
                 }
-                let other = mine.filter { $0.level != .must }
+                let other = mine.filter { $0.level != must }
                 if !other.isEmpty {
                     xml += "      <system-out>\(escape(other.map(describe).joined(separator: "\n")))</system-out>\n"
                 }
@@ -224,13 +208,13 @@ public enum MachineReadable {
         return xml + "</testsuites>\n"
     }
 
-    private static func describe(_ finding: Finding) -> String {
-        var text = "\(finding.level) \(finding.rule.id)"
-        if let session = finding.sessionID { text += " session \(session)" }
+    private static func describe(_ finding: ReportFinding) -> String {
+        var text = "\(finding.ruleLevel?.description ?? finding.level) \(finding.rule)"
+        if let session = finding.bfdSession { text += " session \(session)" }
         if let side = finding.side { text += " \(side)" }
         if !finding.frames.isEmpty { text += " frames \(finding.frames.map(String.init).joined(separator: ","))" }
         text += ": \(finding.message)"
-        if let measured = finding.measured { text += " (measured \(measured))" }
+        if let measured = finding.measured { text += " (measured \(measured.text))" }
         return text
     }
 

@@ -6,8 +6,8 @@ import PeerscopeConformance
 /// frame, counts, µs for BFD timers as the wire carries them). Only the renderers format them.
 ///
 /// Versioned: a reader of the embedded JSON checks `schema` (2, as issue 13 numbers the typed
-/// report). Findings' measured/expected/tolerance are still text (`ReportValue`) until findings
-/// carry typed values; a typed value then fills `ReportValue`'s numeric fields, the shape stays.
+/// report). Findings are `ReportFinding`s, the same records `check --json` prints, with typed
+/// measured/expected/tolerance values (`ReportValue`, see docs/json-schema.md).
 public struct ReportDocument: Codable, Sendable {
     public var schema = 2
     public var generator = "peerscope report"
@@ -88,56 +88,4 @@ public struct ReportFile: Codable, Sendable {
     public var bgpSessions: [ReportBGPSession]
     public var failovers: [ReportFailover]
     public var findings: [ReportFinding]
-}
-
-/// A measured, expected or tolerance value. Today the rules give text only; `nanoseconds` and
-/// `count` are where typed values go (issue 13 item 4) so the page can draw them.
-public struct ReportValue: Codable, Sendable, Equatable {
-    public var text: String
-    public var nanoseconds: Int64?
-    public var count: Int?
-
-    public init(text: String, nanoseconds: Int64? = nil, count: Int? = nil) {
-        self.text = text
-        self.nanoseconds = nanoseconds
-        self.count = count
-    }
-}
-
-public struct ReportFinding: Codable, Sendable {
-    public var rule: String
-    public var level: String
-    /// The RFC section the rule stands on ("RFC 5880 §6.8.4"); what the rule checks is in
-    /// `ReportDocument.rules`.
-    public var reference: String
-    public var bfdSession: Int?
-    public var bgpSession: Int?
-    public var side: String?
-    /// Wireshark frame numbers (1-based) that show it.
-    public var frames: [Int]
-    public var timeNanoseconds: Int64?
-    public var measured: ReportValue?
-    public var expected: ReportValue?
-    public var tolerance: ReportValue?
-    public var message: String
-    public var occurrences: Int
-    /// A MUST listed in `--known-deviations`: shown, not counted in the exit status.
-    public var knownDeviation: Bool
-
-    public init(_ finding: Finding, knownDeviation: Bool = false) {
-        rule = finding.rule.id
-        level = finding.level.rawValue
-        reference = finding.rule.reference
-        bfdSession = finding.sessionID
-        bgpSession = finding.bgpSessionID
-        side = finding.side
-        frames = finding.frames
-        timeNanoseconds = finding.relativeTimeNanoseconds
-        measured = finding.measured.map { ReportValue(text: $0) }
-        expected = finding.expected.map { ReportValue(text: $0) }
-        tolerance = finding.tolerance.map { ReportValue(text: $0) }
-        message = finding.message
-        occurrences = finding.occurrences
-        self.knownDeviation = knownDeviation
-    }
 }

@@ -6,8 +6,8 @@ import PeerscopeWire
 public struct BFDRuleOutput {
     public internal(set) var findings = FindingSink()
     public let options: CheckOptions
-    /// `options.toleranceText`, formatted once.
-    public let toleranceText: String
+    /// `options.tolerance`, built once.
+    public let tolerance: FindingValue
     /// Time of the first frame of the capture: findings report times relative to it.
     public var originNanoseconds: Int64 = 0
     /// The latest frame whose timestamp was earlier than the frame before it: no gap, delay or
@@ -16,7 +16,7 @@ public struct BFDRuleOutput {
 
     init(options: CheckOptions) {
         self.options = options
-        toleranceText = options.toleranceText
+        tolerance = options.tolerance
     }
 
     /// Whether the file's time went backwards after frame `earlier` (up to the current frame).
@@ -30,12 +30,12 @@ public struct BFDRuleOutput {
     public func sideName(_ session: BFDSession, _ side: Int) -> String? { session.sides[side]?.name }
 
     /// A finding about the packet of `context`. A repeat (same rule, session, side and `kind`) only
-    /// counts: the texts are built the first time alone, so a misbehaving device costs no
-    /// formatting per packet.
+    /// counts: the values and message are built the first time alone, so a misbehaving device costs
+    /// no formatting per packet.
     public mutating func report(_ ruleID: RuleID, _ context: BFDPacketContext, session: BFDSession, level: RuleLevel? = nil,
                                 kind: @autoclosure () -> String = "", frames: [Int]? = nil,
-                                measured: @autoclosure () -> String? = nil, expected: @autoclosure () -> String? = nil,
-                                tolerance: String? = nil, _ message: @autoclosure () -> String) {
+                                measured: @autoclosure () -> FindingValue? = nil, expected: @autoclosure () -> FindingValue? = nil,
+                                tolerance: FindingValue? = nil, _ message: @autoclosure () -> String) {
         let side = sideName(session, context.side)
         let kind = kind()
         if findings.repeatExisting(rule: ruleID, session: session.id, side: side, kind: kind,
@@ -52,7 +52,7 @@ public struct BFDRuleOutput {
 
     /// A finding about a whole session, or one side of it (`side` 0 = A, 1 = B).
     public func sessionFinding(_ ruleID: RuleID, _ session: BFDSession, side: Int?, level: RuleLevel? = nil,
-                               frames: [Int], measured: String? = nil, expected: String? = nil, _ message: String,
+                               frames: [Int], measured: FindingValue? = nil, expected: FindingValue? = nil, _ message: String,
                                time: Int64? = nil) -> Finding {
         Finding(ruleID, level: level, session: session.id, side: side.flatMap { sideName(session, $0) }, frames: frames,
                 measured: measured, expected: expected, message: message,

@@ -29,8 +29,9 @@ final class AdminDownReceivedRule: BFDRule {
         let waited = context.observation.timeNanoseconds - since
         if waited > interval + 100_000_000 + out.options.toleranceNanoseconds {
             out.report(.BFD.FSM.ADMINDOWN.RX, context, session: session,
-                       measured: "still \(packet.state) \(Units.duration(nanoseconds: waited)) after AdminDown",
-                       expected: "Down, diag 3", tolerance: "one TX interval + 100 ms",
+                       measured: .composite([.text("still "), .word("\(packet.state)"), .text(" "), .duration(nanoseconds: waited), .text(" after AdminDown")]),
+                       expected: .composite([.word("Down"), .text(", diag "), .number(3)]),
+                       tolerance: .composite([.text("one TX interval + "), .duration(nanoseconds: 100_000_000)]),
                        "Peer signalled AdminDown but this side stayed \(packet.state)")
         }
     }

@@ -11,8 +11,8 @@ final class AuthenticationConsistentRule: BFDRule {
            previous.packet.flags.contains(.authenticationPresent) != packet.flags.contains(.authenticationPresent) {
             out.report(.BFD.PKT.AUTH.CONSISTENT, context, session: session,
                        frames: [previous.frameNumber, context.observation.frameNumber],
-                       measured: packet.authentication == nil ? "A=0" : "A=1",
-                       expected: previous.packet.authentication == nil ? "A=0" : "A=1",
+                       measured: .word(packet.authentication == nil ? "A=0" : "A=1"),
+                       expected: .word(previous.packet.authentication == nil ? "A=0" : "A=1"),
                        "Authentication bit changed within one direction of the session")
         }
     }

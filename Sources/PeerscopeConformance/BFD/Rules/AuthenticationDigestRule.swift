@@ -44,7 +44,7 @@ final class AuthenticationDigestRule: BFDRule {
             if !sides[slot][context.side].notVerifiedReported {
                 sides[slot][context.side].notVerifiedReported = true
                 out.report(.BFD.AUTH.DIGEST, context, session: session, level: .info, kind: "unverified",
-                           measured: "\(auth.type) key \(auth.keyID)",
+                           measured: .composite([.word("\(auth.type)"), .text(" key "), .number(Int64(auth.keyID))]),
                            "Authentication not verified: no key given for Key ID \(auth.keyID) (use --key \(auth.keyID):SECRET)")
             }
             return nil
@@ -75,8 +75,8 @@ final class AuthenticationDigestRule: BFDRule {
                 message = "SHA1 digest is HMAC-SHA1 with this key, not the RFC 5880 §6.7.4 keyed SHA1: an interop quirk (reported for FRR bfdd)"
             }
         }
-        out.report(.BFD.AUTH.DIGEST, context, session: session, kind: "mismatch", measured: "mismatch",
-                   expected: "verifies with key \(auth.keyID)", message)
+        out.report(.BFD.AUTH.DIGEST, context, session: session, kind: "mismatch", measured: .text("mismatch"),
+                   expected: .composite([.text("verifies with key "), .number(Int64(auth.keyID))]), message)
         return false
     }
 }

@@ -16,7 +16,7 @@ final class AuthenticationTallyRule: BFDRule {
                   tally.verified + tally.failed > 0 else { continue }
             out.add(out.sessionFinding(.BFD.AUTH.DIGEST, session, side: index, level: .info,
                                        frames: [side.first.frameNumber],
-                                       measured: "\(tally.verified) of \(tally.packets) verified",
+                                       measured: .composite([.number(Int64(tally.verified)), .text(" of "), .number(Int64(tally.packets)), .text(" verified")]),
                                        "\(tally.type): " + tally.summary),
                     kind: "tally")
         }

@@ -9,7 +9,8 @@ final class AuthenticationTypeRule: BFDRule {
     override func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
         let packet = context.observation.packet
         if let auth = packet.authentication, case .reserved(let type) = auth.type {
-            out.report(.BFD.PKT.AUTH.LEN, context, session: session, measured: "auth type \(type)", expected: "1–5",
+            out.report(.BFD.PKT.AUTH.LEN, context, session: session, measured: .composite([.text("auth type "), .number(Int64(type))]),
+                       expected: .range(.number(1), .number(5)),
                        "Authentication Type \(type) is reserved")
         }
     }

@@ -11,8 +11,9 @@ final class DemandWhenRule: BFDRule {
             let peerUp = context.peerLast?.packet.state == .up
             if packet.state != .up || !peerUp {
                 out.report(.BFD.PKT.DEMAND.WHEN, context, session: session,
-                           measured: "D=1, sender \(packet.state), peer \(context.peerLast?.packet.state.description ?? "unseen")",
-                           expected: "both Up", "Demand bit set while the session is not Up on both ends")
+                           measured: .composite([.word("D=1"), .text(", sender "), .word("\(packet.state)"), .text(", peer "),
+                                                 .word(context.peerLast?.packet.state.description ?? "unseen")]),
+                           expected: .text("both Up"), "Demand bit set while the session is not Up on both ends")
             }
         }
     }

@@ -10,7 +10,7 @@ final class DestinationPortRule: BFDRule {
         let expectedPort = observation.transport.wellKnownPort
         if observation.destinationPort != expectedPort, observation.transport != .seamless {
             out.report(.BFD.IP.PORT.DST, context, session: session, kind: "\(observation.destinationPort)",
-                       measured: "\(observation.destinationPort)", expected: "\(expectedPort)",
+                       measured: .number(Int64(observation.destinationPort)), expected: .number(Int64(expectedPort)),
                        "\(observation.transport) control packet sent to UDP \(observation.destinationPort), not \(expectedPort)")
         }
     }

@@ -67,13 +67,14 @@ final class DetectionTimeRules: BFDRule {
             latestState[context.observation.source] = (.down, context.observation.timeNanoseconds)
         } else if latency > detectionNs + peerInterval + tolerance {
             out.report(.BFD.TMR.DETECT.LATE, context, session: session, frames: frames,
-                       measured: Units.duration(nanoseconds: latency),
-                       expected: "≤ detection time \(Units.interval(microseconds: detection)) + one interval",
-                       tolerance: out.toleranceText, "Detected the loss later than the detection time allows")
+                       measured: .duration(nanoseconds: latency),
+                       expected: .atMost(.composite([.text("detection time "), .interval(microseconds: Int64(detection)), .text(" + one interval")])),
+                       tolerance: out.tolerance, "Detected the loss later than the detection time allows")
         } else {
             out.report(.BFD.TMR.DETECT.LATE, context, session: session, level: .info, kind: "ok", frames: frames,
-                       measured: Units.duration(nanoseconds: latency), expected: "detection time \(Units.interval(microseconds: detection))",
-                       tolerance: out.toleranceText,
+                       measured: .duration(nanoseconds: latency),
+                       expected: .composite([.text("detection time "), .interval(microseconds: Int64(detection))]),
+                       tolerance: out.tolerance,
                        "Detection latency \(Units.duration(nanoseconds: latency)) against a detection time of \(Units.interval(microseconds: detection))")
         }
     }
@@ -107,16 +108,18 @@ final class DetectionTimeRules: BFDRule {
             if evidence.isEmpty {
                 out.add(Finding(.BFD.TMR.DETECT.EARLY, session: detection.sessionID, side: name,
                                 frames: [detection.lastPeerFrame, detection.frame],
-                                measured: Units.duration(nanoseconds: detection.latency),
-                                expected: "≥ detection time \(Units.interval(microseconds: detection.detectionTime))",
-                                tolerance: out.toleranceText,
+                                measured: .duration(nanoseconds: detection.latency),
+                                expected: .atLeast(.composite([.text("detection time "), .interval(microseconds: Int64(detection.detectionTime))])),
+                                tolerance: out.tolerance,
                                 message: "Declared Down (diag 1) before the detection time had passed since the peer's last packet",
                                 relativeTimeNanoseconds: out.relative(detection.time)))
             } else {
                 let lossStart = detection.time - Int64(detection.detectionTime) * 1_000
                 out.add(Finding(.CAPTURE.UPSTREAM_LOSS, session: detection.sessionID, side: name,
                                 frames: [detection.lastPeerFrame, detection.frame] + Array(evidence.prefix(4)),
-                                measured: "detection latency ≥ \(Units.interval(microseconds: detection.detectionTime)) (lower bound; \(Units.duration(nanoseconds: detection.latency)) after the last captured packet)",
+                                measured: .composite([.text("detection latency "), .atLeast(.interval(microseconds: Int64(detection.detectionTime))),
+                                                      .text(" (lower bound; "), .duration(nanoseconds: detection.latency),
+                                                      .text(" after the last captured packet)")]),
                                 message: "Packets from \(detection.peer) after t=\(Units.relativeTime(nanoseconds: out.relative(lossStart), decimals: 3)) s were not received by \(name): the capture point is upstream of the loss",
                                 relativeTimeNanoseconds: out.relative(lossStart)))
             }

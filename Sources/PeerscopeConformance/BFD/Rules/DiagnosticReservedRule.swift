@@ -8,8 +8,8 @@ final class DiagnosticReservedRule: BFDRule {
     override func packet(_ context: BFDPacketContext, session: BFDSession, slot: Int, _ out: inout BFDRuleOutput) {
         let packet = context.observation.packet
         if !packet.diagnostic.isDefined {
-            out.report(.BFD.PKT.DIAG.RESERVED, context, session: session, measured: "\(packet.diagnostic.rawValue)",
-                       expected: "0–9", "Diag \(packet.diagnostic.rawValue) is reserved")
+            out.report(.BFD.PKT.DIAG.RESERVED, context, session: session, measured: .number(Int64(packet.diagnostic.rawValue)),
+                       expected: .range(.number(0), .number(9)), "Diag \(packet.diagnostic.rawValue) is reserved")
         }
     }
 }

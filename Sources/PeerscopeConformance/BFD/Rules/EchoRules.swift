@@ -42,8 +42,9 @@ final class EchoRules: BFDRule {
             let peerEchoRx = session.sides[1 - mine]?.parameters.requiredMinEchoRxInterval
             if myState != .up || peerEchoRx == 0 {
                 out.add(Finding(.BFD.IP.ECHO.UP, session: session.id, side: source.description, frames: [frame],
-                                     measured: "state \(myState?.description ?? "unknown"), peer echo rx \(peerEchoRx.map { Units.interval(microseconds: $0) } ?? "unknown")",
-                                     expected: "Up and peer Required Min Echo RX > 0",
+                                     measured: .composite([.text("state "), .word(myState?.description ?? "unknown"), .text(", peer echo rx "),
+                                                           peerEchoRx.map { .interval(microseconds: Int64($0)) } ?? .text("unknown")]),
+                                     expected: .text("Up and peer Required Min Echo RX > 0"),
                                      message: "Echo packet sent while the session is not Up or the peer does not want echoes",
                                      relativeTimeNanoseconds: out.relative(time)))
             } else if let peerEchoRx, let last = sender.lastOriginalTime,
@@ -51,8 +52,10 @@ final class EchoRules: BFDRule {
                 // §6.8.9: echo transmission is jittered as in §6.8.7, so a gap down to 75% of the
                 // peer's Required Min Echo RX is allowed.
                 out.add(Finding(.BFD.IP.ECHO.RATE, session: session.id, side: source.description, frames: [frame],
-                                     measured: Units.duration(nanoseconds: time - last),
-                                     expected: "≥ 75% of \(Units.interval(microseconds: peerEchoRx)) (jitter, RFC 5880 §6.8.9)", tolerance: out.toleranceText,
+                                     measured: .duration(nanoseconds: time - last),
+                                     expected: .composite([.atLeast(.ratio(0.75)), .text(" of "), .interval(microseconds: Int64(peerEchoRx)),
+                                                           .text(" (jitter, RFC 5880 §6.8.9)")]),
+                                     tolerance: out.tolerance,
                                      message: "Echo packets sent faster than the peer's Required Min Echo RX",
                                      relativeTimeNanoseconds: out.relative(time)))
             }
@@ -68,7 +71,8 @@ final class EchoRules: BFDRule {
                 : "RTT min \(Units.duration(nanoseconds: trips[0])), median \(Units.duration(nanoseconds: trips[trips.count / 2])), max \(Units.duration(nanoseconds: trips[trips.count - 1]))"
             let lost = sender.originals - sender.looped
             out.add(Finding(.BFD.IP.ECHO.LOOP, session: sender.sessionID, side: address.description, frames: [],
-                                 measured: "\(sender.originals) sent, \(sender.looped) looped back, \(lost) not seen back",
+                                 measured: .composite([.number(Int64(sender.originals)), .text(" sent, "), .number(Int64(sender.looped)), .text(" looped back, "),
+                                                       .number(Int64(lost)), .text(" not seen back")]),
                                  message: "Echo from \(address): \(rtt)"))
         }
     }

@@ -16,7 +16,7 @@ final class HandshakeRule: BFDRule {
         let frame = context.observation.frameNumber
         let elapsed = context.observation.timeNanoseconds - start
         out.report(.BFD.FSM.HANDSHAKE, context, session: session, kind: "up-\(frame)",
-                   measured: Units.duration(nanoseconds: elapsed),
+                   measured: .duration(nanoseconds: elapsed),
                    "\(name) Up at frame \(frame), \(Units.duration(nanoseconds: elapsed)) after the session's first packet")
     }
 }

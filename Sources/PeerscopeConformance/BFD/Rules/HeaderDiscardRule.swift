@@ -11,23 +11,24 @@ final class HeaderDiscardRule: BFDRule {
     struct Check: Sendable {
         let reason: BFDDiscardReason
         let rule: RuleID
-        let measured: @Sendable (BFDControlPacket) -> String
-        let expected: String
+        let measured: @Sendable (BFDControlPacket) -> FindingValue
+        let expected: FindingValue
         let message: @Sendable (BFDControlPacket) -> String
     }
 
     static let multiplierZero = Check(
-        reason: .detectMultiplierZero, rule: .BFD.PKT.MULT.ZERO, measured: { _ in "0" }, expected: "≥ 1",
+        reason: .detectMultiplierZero, rule: .BFD.PKT.MULT.ZERO, measured: { _ in .number(0) }, expected: .atLeast(.number(1)),
         message: { _ in "Detect Mult is 0; a receiver must discard the packet" })
     static let multipointBit = Check(
-        reason: .multipointSet, rule: .BFD.PKT.M.BIT, measured: { _ in "M=1" }, expected: "M=0",
+        reason: .multipointSet, rule: .BFD.PKT.M.BIT, measured: { _ in .word("M=1") }, expected: .word("M=0"),
         message: { _ in "Multipoint bit set on a point-to-point session; a receiver must discard the packet" })
     static let myDiscriminatorZero = Check(
-        reason: .myDiscriminatorZero, rule: .BFD.PKT.MYDISC.ZERO, measured: { _ in "0" }, expected: "non-zero",
+        reason: .myDiscriminatorZero, rule: .BFD.PKT.MYDISC.ZERO, measured: { _ in .discriminator(0) }, expected: .text("non-zero"),
         message: { _ in "My Discriminator is 0; a receiver must discard the packet" })
     static let yourDiscriminatorState = Check(
         reason: .yourDiscriminatorZeroNotDown, rule: .BFD.PKT.YOURDISC.STATE,
-        measured: { "0 in state \($0.state)" }, expected: "non-zero unless Down or AdminDown",
+        measured: { .composite([.discriminator(0), .text(" in state "), .word("\($0.state)")]) },
+        expected: .text("non-zero unless Down or AdminDown"),
         message: { "Your Discriminator is 0 while the sender is \($0.state); the peer must discard it" })
 
     /// In the order their findings are listed.

@@ -13,7 +13,7 @@ final class KeyIDRule: BFDRule {
         guard let auth = context.observation.packet.authentication else { return }
         if let last = lastKeyID[slot][context.side], last != auth.keyID {
             out.report(.BFD.AUTH.KEYID, context, session: session, kind: "\(last)-\(auth.keyID)",
-                       measured: "key \(last) → \(auth.keyID)", "Authentication Key ID changed (key rollover)")
+                       measured: .composite([.text("key "), .change(.number(Int64(last)), .number(Int64(auth.keyID)))]), "Authentication Key ID changed (key rollover)")
         }
         lastKeyID[slot][context.side] = auth.keyID
     }

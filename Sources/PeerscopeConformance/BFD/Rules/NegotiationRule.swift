@@ -28,7 +28,10 @@ final class NegotiationRule: BFDRule {
         let a = session.sides[0]?.name ?? "?", b = session.sides[1]?.name ?? "?"
         let multA = session.sides[0]?.last.packet.detectMultiplier ?? 0, multB = session.sides[1]?.last.packet.detectMultiplier ?? 0
         out.report(.BFD.TMR.NEGOTIATED, context, session: session, kind: "\(values.aToB)/\(values.detectAtB)/\(values.bToA)/\(values.detectAtA)",
-                   measured: "\(a)→\(b) \(Units.interval(microseconds: ab.interval)) ×\(multA) (detect \(Units.interval(microseconds: detectAtB))); \(b)→\(a) \(Units.interval(microseconds: ba.interval)) ×\(multB) (detect \(Units.interval(microseconds: detectAtA)))",
+                   measured: .composite([.transition(.address(a), .address(b)), .text(" "), .interval(microseconds: Int64(ab.interval)),
+                                         .text(" ×"), .number(Int64(multA)), .text(" (detect "), .interval(microseconds: Int64(detectAtB)),
+                                         .text("); "), .transition(.address(b), .address(a)), .text(" "), .interval(microseconds: Int64(ba.interval)),
+                                         .text(" ×"), .number(Int64(multB)), .text(" (detect "), .interval(microseconds: Int64(detectAtA)), .text(")")]),
                    "Negotiated intervals changed")
     }
 }

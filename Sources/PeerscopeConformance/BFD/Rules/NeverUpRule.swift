@@ -22,7 +22,7 @@ final class NeverUpRule: BFDRule {
             if let only = session.a ?? session.b, session.a == nil || session.b == nil, only.timesUp == 0, only.packets >= 3 {
                 let index = session.a == nil ? 1 : 0
                 out.add(out.sessionFinding(.BFD.FSM.NEVER.UP, session, side: index, frames: [only.first.frameNumber, only.last.frameNumber],
-                                            measured: "\(only.packets) packet(s), none from \(only.peerAddress)",
+                                            measured: .composite([.count(only.packets, noun: "packet"), .text(", none from "), .address("\(only.peerAddress)")]),
                                             "Never Up: \(only.address) sent \(only.packets) packet(s) and the capture shows nothing from \(only.peerAddress) (no BFD session configured there, or its packets do not pass this capture point)",
                                             time: only.first.timeNanoseconds))
             }
@@ -31,7 +31,7 @@ final class NeverUpRule: BFDRule {
         // A side held in AdminDown (§6.8.16) explains everything: nobody discards anything.
         if let held = [a, b].first(where: { $0.state == .adminDown }) {
             out.add(out.sessionFinding(.BFD.FSM.NEVER.UP, session, side: held === a ? 0 : 1, frames: [held.first.frameNumber, held.last.frameNumber],
-                                        measured: "\(held.address) AdminDown",
+                                        measured: .composite([.address("\(held.address)"), .text(" "), .word("AdminDown")]),
                                         "Never Up: \(held.address) is administratively down (AdminDown, RFC 5880 §6.8.16) up to its last packet",
                                         time: min(a.first.timeNanoseconds, b.first.timeNanoseconds)))
             return
@@ -48,7 +48,7 @@ final class NeverUpRule: BFDRule {
             // Each side heard the other, yet neither reached Up: the capture ends mid-handshake, or
             // a side stays in Init although its peer says Init or Up (§6.8.6 would take it Up).
             out.add(out.sessionFinding(.BFD.FSM.NEVER.UP, session, side: nil, frames: [a.last.frameNumber, b.last.frameNumber],
-                                        measured: "\(a.address) \(a.state), \(b.address) \(b.state)",
+                                        measured: Self.states(a, b),
                                         "Never Up although each side heard the other (last states \(a.address) \(a.state), \(b.address) \(b.state)): the capture ends inside the handshake, or a side does not complete it",
                                         time: min(a.first.timeNanoseconds, b.first.timeNanoseconds)))
             return
@@ -63,9 +63,15 @@ final class NeverUpRule: BFDRule {
         }
         let frames = deaf.flatMap { [sides[1 - $0].first.frameNumber, sides[$0].last.frameNumber] }
         out.add(out.sessionFinding(.BFD.FSM.NEVER.UP, session, side: deaf.count == 1 ? deaf[0] : nil, frames: frames,
-                                    measured: "\(a.address) \(a.state), \(b.address) \(b.state)",
+                                    measured: Self.states(a, b),
                                     "Never Up: \(what); " + causes.joined(separator: "; "),
                                     time: min(a.first.timeNanoseconds, b.first.timeNanoseconds)))
+    }
+
+    /// Each side's address and last state: `192.0.2.1 Down, 192.0.2.2 Init`.
+    private static func states(_ a: BFDSide, _ b: BFDSide) -> FindingValue {
+        .composite([.address("\(a.address)"), .text(" "), .word("\(a.state)"), .text(", "),
+                    .address("\(b.address)"), .text(" "), .word("\(b.state)")])
     }
 
     private static func everUp(_ session: BFDSession) -> Bool {

@@ -15,7 +15,16 @@ final class PollRequiredRule: BFDRule {
         guard before.desiredMinTxInterval != after.desiredMinTxInterval
             || before.requiredMinRxInterval != after.requiredMinRxInterval else { return }
         out.report(.BFD.TMR.POLL.REQUIRED, context, session: session, frames: [previous.frameNumber, context.observation.frameNumber],
-                   measured: "\(before) → \(after) without P", expected: "P set",
+                   measured: .composite([.change(Self.timers(before), Self.timers(after)), .text(" without P")]),
+                   expected: .word("P set"),
                    "Timers changed while Up without a Poll Sequence")
+    }
+
+    /// The timer fields of a packet, as the wire carries them (µs) and the mult.
+    private static func timers(_ parameters: BFDParameters) -> FindingValue {
+        .composite([.text("tx "), .interval(microseconds: Int64(parameters.desiredMinTxInterval)),
+                    .text(", rx "), .interval(microseconds: Int64(parameters.requiredMinRxInterval)),
+                    .text(", echo "), .interval(microseconds: Int64(parameters.requiredMinEchoRxInterval)),
+                    .text(", mult "), .number(Int64(parameters.detectMultiplier))])
     }
 }

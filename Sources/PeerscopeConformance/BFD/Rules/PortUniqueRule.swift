@@ -42,7 +42,7 @@ final class PortUniqueRule: BFDRule {
                 else { continue }
                 out.add(out.sessionFinding(.BFD.IP.PORT.UNIQUE, second.session, side: second.side,
                                             frames: [a.first.frameNumber, b.first.frameNumber],
-                                            measured: "port \(key.port) also used by session \(first.session.id)",
+                                            measured: .composite([.text("port "), .number(Int64(key.port)), .text(" also used by session \(first.session.id)")]),
                                             "Two concurrent sessions from \(key.address) use source port \(key.port)"))
             }
         }

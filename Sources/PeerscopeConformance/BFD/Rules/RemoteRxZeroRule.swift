@@ -19,8 +19,8 @@ final class RemoteRxZeroRule: BFDRule {
         let since = peerZeroRxSince[slot][me] ?? peer.timeNanoseconds
         peerZeroRxSince[slot][me] = since
         if context.isPeriodic, context.observation.timeNanoseconds - since > 1_000_000_000 + out.options.toleranceNanoseconds {
-            out.report(.BFD.TMR.REMOTE.RX.ZERO, context, session: session, measured: "periodic packets continue",
-                       expected: "none", "The peer advertised Required Min RX 0 but this side keeps transmitting")
+            out.report(.BFD.TMR.REMOTE.RX.ZERO, context, session: session, measured: .text("periodic packets continue"),
+                       expected: .text("none"), "The peer advertised Required Min RX 0 but this side keeps transmitting")
         }
     }
 }

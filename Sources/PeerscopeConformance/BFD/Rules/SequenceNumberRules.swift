@@ -26,7 +26,8 @@ final class SequenceNumberRules: BFDRule {
             // Backwards (or, meticulous, not forwards): outside the window whatever the capture missed.
             if auth.type.isMeticulous {
                 out.report(.BFD.AUTH.SEQ.METICULOUS, context, session: session, frames: frames,
-                           measured: "\(last) → \(sequence)", expected: "\(last &+ 1) or more",
+                           measured: .change(.sequence(last), .sequence(sequence)),
+                           expected: .composite([.sequence(last &+ 1), .text(" or more")]),
                            "Meticulous authentication did not increment the sequence number")
             } else {
                 reportWindow(window, last: last, sequence: sequence, context, session: session, frames: frames, &out)
@@ -43,7 +44,8 @@ final class SequenceNumberRules: BFDRule {
                               session: BFDSession, frames: [Int], _ out: inout BFDRuleOutput) {
         let bounds = window.acceptedBounds(after: last)
         out.report(.BFD.AUTH.SEQ.WINDOW, context, session: session, frames: frames,
-                   measured: "\(last) → \(sequence)", expected: "within [\(bounds.first), \(bounds.last)]",
+                   measured: .change(.sequence(last), .sequence(sequence)),
+                   expected: .within(.sequence(bounds.first), .sequence(bounds.last)),
                    "Sequence number outside the window a receiver accepts (3 × Detect Mult)")
     }
 }

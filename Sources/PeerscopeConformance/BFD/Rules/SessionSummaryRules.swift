@@ -18,7 +18,7 @@ final class SessionSummaryRules: BFDRule {
                     return true
                 }
                 out.add(out.sessionFinding(.BFD.FSM.FLAP, session, side: index, frames: downs.map(\.frameNumber),
-                                            measured: "\(flaps) flap(s)",
+                                            measured: .count(flaps, noun: "flap"),
                                             "\(flaps) Up→Down→Up cycle(s); \(side.timesUp) time(s) Up",
                                             time: downs.first?.timeNanoseconds))
             }
@@ -28,19 +28,21 @@ final class SessionSummaryRules: BFDRule {
                 let bands = gaps.bands.filter { $0.count > 0 }.map { "\($0.label): \($0.count)" }.joined(separator: ", ")
                 out.add(out.sessionFinding(.BFD.TMR.JITTER.RANGE, session, side: index, level: .info,
                                             frames: [side.first.frameNumber],
-                                            measured: "p5 \(percent(low)), median \(percent(median)), p95 \(percent(high)) of the interval over \(gaps.count) gaps",
+                                            measured: .composite([.text("p5 "), .ratio(low), .text(", median "), .ratio(median), .text(", p95 "),
+                                                                  .ratio(high), .text(" of the interval over \(gaps.count) gaps")]),
                                             "Gap distribution: \(bands)"))
                 if low >= 0.98, high <= 1.03 {
                     out.add(out.sessionFinding(.BFD.TMR.JITTER.RANGE, session, side: index, level: .should,
-                                                frames: [side.first.frameNumber], measured: "p5 \(percent(low)), p95 \(percent(high))",
-                                                expected: "random reduction of 0–25% (§6.8.7)",
+                                                frames: [side.first.frameNumber], measured: .composite([.text("p5 "), .ratio(low), .text(", p95 "), .ratio(high)]),
+                                                expected: .composite([.text("random reduction of "), .range(.ratio(0), .ratio(0.25)), .text(" (§6.8.7)")]),
                                                 "No jitter applied: every gap is the full interval"))
                 }
             }
             if session.transport == .multihop {
                 let hops = Self.impliedHops(side.ttlMinimum)
                 out.add(out.sessionFinding(.BFD.IP.TTL.MULTIHOP, session, side: index, frames: [side.first.frameNumber],
-                                            measured: side.ttlMinimum == side.ttlMaximum ? "TTL \(side.ttlMinimum)" : "TTL \(side.ttlMinimum)–\(side.ttlMaximum)",
+                                            measured: .composite([.text("TTL "), side.ttlMinimum == side.ttlMaximum ? .number(Int64(side.ttlMinimum))
+                                                                      : .range(.number(Int64(side.ttlMinimum)), .number(Int64(side.ttlMaximum)))]),
                                             "Received TTL \(side.ttlMinimum) implies \(hops) hop(s) from \(side.address) (RFC 5883 §2: configure a minimum TTL)"))
             }
         }
@@ -52,5 +54,4 @@ final class SessionSummaryRules: BFDRule {
         return initial - Int(ttl)
     }
 
-    private func percent(_ ratio: Double) -> String { Units.percent(ratio) }
 }

@@ -13,7 +13,7 @@ final class SingleHopTTLRule: BFDRule {
             if observation.ttl != 255 {
                 let authenticated = observation.packet.authentication != nil
                 out.report(.BFD.IP.TTL.SINGLEHOP, context, session: session, level: authenticated ? .should : nil,
-                           measured: "\(observation.ttl)", expected: "255",
+                           measured: .number(Int64(observation.ttl)), expected: .number(255),
                            authenticated
                                ? "Single-hop packet with TTL \(observation.ttl); with authentication 255 is still expected"
                                : "Single-hop packet with TTL \(observation.ttl): a receiver must discard it (GTSM, RFC 5881 §5)")

@@ -10,7 +10,8 @@ final class SlowStartRule: BFDRule {
         let packet = context.observation.packet
         if packet.state != .up, packet.desiredMinTxInterval < BFDTimingModel.slowStartInterval {
             out.report(.BFD.TMR.SLOW.START, context, session: session,
-                       measured: Units.interval(microseconds: packet.desiredMinTxInterval), expected: "≥ 1 s",
+                       measured: .interval(microseconds: Int64(packet.desiredMinTxInterval)),
+                       expected: .atLeast(.interval(microseconds: Int64(BFDTimingModel.slowStartInterval))),
                        "Desired Min TX below 1 s while \(packet.state) (RFC 5880 §6.8.3)")
         }
     }

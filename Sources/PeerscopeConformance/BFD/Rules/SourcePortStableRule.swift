@@ -10,7 +10,8 @@ final class SourcePortStableRule: BFDRule {
         if let previous = context.previous, previous.sourcePort != observation.sourcePort {
             out.report(.BFD.IP.PORT.STABLE, context, session: session,
                        frames: [previous.frameNumber, observation.frameNumber],
-                       measured: "\(previous.sourcePort) → \(observation.sourcePort)", expected: "one source port",
+                       measured: .change(.number(Int64(previous.sourcePort)), .number(Int64(observation.sourcePort))),
+                       expected: .text("one source port"),
                        "The session's source port changed")
         }
     }

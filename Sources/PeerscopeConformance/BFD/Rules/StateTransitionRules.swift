@@ -46,8 +46,8 @@ final class StateTransitionRules: BFDRule {
             // A local decision (§6.8.16), outside the reception diagram.
             // §6.8.16 asks for "an appropriate" diag: 0 (No Diagnostic) explains nothing.
             if diag == .none {
-                out.report(.BFD.FSM.DIAG.DOWN, context, session: session, kind: "admin", measured: "AdminDown with diag 0",
-                           expected: "a diag that explains it (7 Administratively Down, 5 Path Down …)",
+                out.report(.BFD.FSM.DIAG.DOWN, context, session: session, kind: "admin", measured: .composite([.word("AdminDown"), .text(" with diag "), .number(0)]),
+                           expected: .text("a diag that explains it (7 Administratively Down, 5 Path Down …)"),
                            "Entered AdminDown with diag 0 (No Diagnostic)")
             }
         case .down where BFDTransitionTable.onDetectionTimeExpired(local: from)?.next == .down:
@@ -88,13 +88,13 @@ final class StateTransitionRules: BFDRule {
         // the Down it sent (a one-way failure loses exactly those).
         if let unannouncedDown, context.nothingMissedSincePrevious(tolerance: out.options.toleranceNanoseconds) {
             out.report(.BFD.FSM.IMMEDIATE, context, session: session, kind: "unannounced",
-                       frames: [previous.frameNumber, observation.frameNumber], measured: "\(from)→\(to)",
-                       expected: "every state change announced", unannouncedDown)
+                       frames: [previous.frameNumber, observation.frameNumber], measured: .transition(.word("\(from)"), .word("\(to)")),
+                       expected: .text("every state change announced"), unannouncedDown)
         }
         if let problem {
             out.report(.BFD.FSM.TRANSITION, context, session: session, kind: "\(from)-\(to)",
                        frames: [previous.frameNumber, observation.frameNumber] + (context.peerLast.map { [$0.frameNumber] } ?? []),
-                       measured: "\(from)→\(to) diag \(diag.rawValue)", problem)
+                       measured: .composite([.transition(.word("\(from)"), .word("\(to)")), .text(" diag "), .number(Int64(diag.rawValue))]), problem)
         }
         if to == .down {
             sides[slot][me].peerSinceDown = 0
@@ -132,12 +132,14 @@ final class StateTransitionRules: BFDRule {
         if diag == .neighborSignaledSessionDown, let peerState, peerState != .down, peerState != .adminDown {
             out.report(.BFD.FSM.DIAG.DOWN, context, session: session, kind: "diag3-\(peerState)",
                        frames: [previous.frameNumber, observation.frameNumber] + (context.peerLast.map { [$0.frameNumber] } ?? []),
-                       measured: "\(from)→Down diag 3, peer's latest packet \(peerState)",
-                       expected: "diag 3 only after the peer signalled Down or AdminDown",
+                       measured: .composite([.transition(.word("\(from)"), .word("Down")), .text(" diag "), .number(3),
+                                             .text(", peer's latest packet "), .word("\(peerState)")]),
+                       expected: .text("diag 3 only after the peer signalled Down or AdminDown"),
                        "Went Down with diag 3 (Neighbor Signaled Session Down) although the peer's latest packet said \(peerState): a local Down (the session deleted or re-created) with a diag that does not explain it")
         }
         if from == .up, diag == .none {
-            out.report(.BFD.FSM.DIAG.DOWN, context, session: session, measured: "diag 0", expected: "a diag that explains the Down",
+            out.report(.BFD.FSM.DIAG.DOWN, context, session: session, measured: .composite([.text("diag "), .number(0)]),
+                       expected: .text("a diag that explains the Down"),
                        "Went Up→Down with diag 0 (No Diagnostic)")
         }
     }
@@ -166,8 +168,8 @@ final class StateTransitionRules: BFDRule {
         }
         if delay > interval / 2 + out.options.toleranceNanoseconds, delay > 10_000_000 {
             out.report(.BFD.FSM.IMMEDIATE, context, session: session, frames: [trigger.frame, context.observation.frameNumber],
-                       measured: Units.duration(nanoseconds: delay), expected: "≤ half the TX interval",
-                       tolerance: out.toleranceText,
+                       measured: .duration(nanoseconds: delay), expected: .atMost(.text("half the TX interval")),
+                       tolerance: out.tolerance,
                        "State change \(from)→\(to) announced \(Units.duration(nanoseconds: delay)) after the peer's \(trigger.state)")
         }
     }

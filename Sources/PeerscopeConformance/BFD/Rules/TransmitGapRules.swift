@@ -48,7 +48,7 @@ final class TransmitGapRules: BFDRule {
         else { return }
         let me = context.side
         let tolerance = out.options.toleranceNanoseconds
-        let toleranceText = out.toleranceText
+        let toleranceValue = out.tolerance
         // Built only when a finding is reported: an array per packet would allocate on the hot path.
         var frames: [Int] { [previous.frameNumber, context.observation.frameNumber] }
         let packet = context.observation.packet
@@ -60,8 +60,14 @@ final class TransmitGapRules: BFDRule {
         let holding = sides[slot][me].pollHoldInterval
         let intervalNs = Int64(interval) * 1_000
         let ratio = Double(gap) / Double(intervalNs)
-        func measured() -> String {
-            "\(Units.duration(nanoseconds: gap)) (\(Units.percent(ratio)) of \(Units.interval(microseconds: interval)))"
+        func measured() -> FindingValue {
+            .composite([.duration(nanoseconds: gap), .text(" ("), .ratio(ratio), .text(" of "),
+                        .interval(microseconds: Int64(interval)), .text(")")])
+        }
+        // The §6.8.7 jitter bounds as the model states them, for the expected values.
+        let jitter = BFDJitterBounds(detectMultiplier: packet.detectMultiplier)
+        var fastFloor: FindingValue {
+            .composite([.atLeast(Self.share(jitter.lowerPartsPerMillion)), .text(" of the negotiated interval")])
         }
         let previousGap = sides[slot][me].lastGap
         sides[slot][me].lastGap = gap
@@ -73,17 +79,17 @@ final class TransmitGapRules: BFDRule {
                 // new interval apply from the Final on and §6.8.7 lets a system reset its transmit
                 // timer then, so the packets do not prove a faster periodic rate.
                 out.report(.BFD.TMR.TX.FAST, context, session: session, level: .should, kind: "after-final", frames: frames,
-                           measured: measured(), expected: "≥ 75% of the negotiated interval", tolerance: toleranceText,
+                           measured: measured(), expected: fastFloor, tolerance: toleranceValue,
                            "Short gap across the peer's Final (the Poll Sequence changed the interval inside it); a sender should keep its rate")
             } else if let previousGap, previousGap - intervalNs >= shortfall - tolerance {
                 // The packet before came late by at least as much: a sender keeping its schedule
                 // (or a capture timestamp that lagged) makes one short gap, not a faster rate.
                 out.report(.BFD.TMR.TX.FAST, context, session: session, level: .info, kind: "catch-up", frames: frames,
-                           measured: measured(), expected: "≥ 75% of the negotiated interval", tolerance: toleranceText,
+                           measured: measured(), expected: fastFloor, tolerance: toleranceValue,
                            "Short gap right after a late packet (schedule catch-up or capture timestamp jitter), not a faster rate")
             } else {
                 out.report(.BFD.TMR.TX.FAST, context, session: session, frames: frames, measured: measured(),
-                           expected: "≥ 75% of the negotiated interval", tolerance: toleranceText,
+                           expected: fastFloor, tolerance: toleranceValue,
                            "Periodic packets sent faster than the negotiated interval allows")
             }
         }
@@ -93,14 +99,16 @@ final class TransmitGapRules: BFDRule {
         let upperKnown = context.peerParametersKnown
         if upperKnown, packet.detectMultiplier == 1, gap > BFDJitterBounds(detectMultiplier: 1).range(ofNanoseconds: intervalNs).upperBound + tolerance {
             out.report(.BFD.TMR.TX.JITTER.MULT1, context, session: session, frames: frames, measured: measured(),
-                       expected: "≤ 90% with Detect Mult 1", tolerance: toleranceText,
+                       expected: .composite([.atMost(Self.share(jitter.upperPartsPerMillion)), .text(" with Detect Mult 1")]),
+                       tolerance: toleranceValue,
                        "With Detect Mult 1 every gap must be at most 90% of the interval")
         }
         if let holding, packet.state == .up {
             let limit = Int64(holding) * 1_000
             if gap > limit + tolerance, gap > intervalNs / 2 {
-                out.report(.BFD.TMR.POLL.HOLD, context, session: session, frames: frames, measured: Units.duration(nanoseconds: gap),
-                           expected: "≤ \(Units.interval(microseconds: holding)) until the Final", tolerance: toleranceText,
+                out.report(.BFD.TMR.POLL.HOLD, context, session: session, frames: frames, measured: .duration(nanoseconds: gap),
+                           expected: .composite([.atMost(.interval(microseconds: Int64(holding))), .text(" until the Final")]),
+                           tolerance: toleranceValue,
                            "Slowed down before the Poll Sequence completed")
             }
         }
@@ -111,10 +119,15 @@ final class TransmitGapRules: BFDRule {
         reportLate(context, session: session, gap: gap, previous: previous, measured: measured(), &out)
     }
 
+    /// Parts per million (the model's unit for the jitter bounds) as a ratio.
+    private static func share(_ partsPerMillion: Int64) -> FindingValue {
+        .ratio(Double(partsPerMillion) / Double(BFDJitterBounds.partsPerMillion))
+    }
+
     /// A late packet: past the detection time it is an error if the peer noticed (it went Down),
     /// and otherwise a hole in the capture; short of it, a sender a little late.
     private func reportLate(_ context: BFDPacketContext, session: BFDSession, gap: Int64, previous: BFDObservation,
-                            measured: @autoclosure () -> String, _ out: inout BFDRuleOutput) {
+                            measured: @autoclosure () -> FindingValue, _ out: inout BFDRuleOutput) {
         let me = context.side
         let tolerance = out.options.toleranceNanoseconds
         let frames = [previous.frameNumber, context.observation.frameNumber]
@@ -132,11 +145,12 @@ final class TransmitGapRules: BFDRule {
             if peerDetected {
                 out.report(.BFD.TMR.TX.SLOW, context, session: session, level: .must,
                            kind: "detection", frames: frames, measured: measured(),
-                           expected: "< detection time \(Units.duration(nanoseconds: detection))", tolerance: out.toleranceText,
+                           expected: .below(.composite([.text("detection time "), .duration(nanoseconds: detection)])),
+                           tolerance: out.tolerance,
                            "Silence long enough for the peer's detection time to expire, and it did")
             } else {
                 out.add(Finding(.CAPTURE.GAP, session: session.id, side: out.sideName(session, me), frames: frames,
-                                measured: Units.duration(nanoseconds: gap),
+                                measured: .duration(nanoseconds: gap),
                                 message: peerSpoke
                                     ? "No packets from this side for \(Units.duration(nanoseconds: gap)) in the capture, yet the receiver stayed Up: the capture missed them"
                                     : "Both directions silent for \(Units.duration(nanoseconds: gap)): a hole in the capture",
@@ -144,7 +158,8 @@ final class TransmitGapRules: BFDRule {
             }
         } else {
             out.report(.BFD.TMR.TX.SLOW, context, session: session, frames: frames, measured: measured(),
-                       expected: "≤ 100% of the negotiated interval", tolerance: out.toleranceText,
+                       expected: .composite([.atMost(.ratio(1)), .text(" of the negotiated interval")]),
+                       tolerance: out.tolerance,
                        "Periodic packet later than the negotiated interval")
         }
     }

@@ -11,7 +11,7 @@ final class YourDiscriminatorReflectRule: BFDRule {
            packet.yourDiscriminator != peer.packet.myDiscriminator {
             out.report(.BFD.PKT.YOURDISC.REFLECT, context, session: session,
                        frames: [context.observation.frameNumber, peer.frameNumber],
-                       measured: "\(packet.yourDiscriminator)", expected: "\(peer.packet.myDiscriminator)",
+                       measured: .discriminator(packet.yourDiscriminator), expected: .discriminator(peer.packet.myDiscriminator),
                        "Your Discriminator does not reflect the peer's My Discriminator (stale or mis-demultiplexed session)")
         }
     }

@@ -15,8 +15,8 @@ public struct BGPRuleOutput {
     public mutating func add(_ finding: Finding, kind: String = "") { findings.add(finding, kind: kind) }
 
     /// A finding about the message of `context` in `session`, at its frame and time.
-    public mutating func report(_ rule: RuleID, _ context: BGPMessageContext, session: BGPSession, measured: String? = nil,
-                                expected: String? = nil, kind: String = "", _ message: String) {
+    public mutating func report(_ rule: RuleID, _ context: BGPMessageContext, session: BGPSession, measured: FindingValue? = nil,
+                                expected: FindingValue? = nil, kind: String = "", _ message: String) {
         findings.add(Finding(rule, bgpSession: session.id, side: session.sides[context.side].name,
                              frames: [context.record.frameNumber],
                              measured: measured, expected: expected, message: message,

@@ -20,7 +20,7 @@ final class CapabilityNegotiationRules: BGPRule {
             return
         }
         out.add(Finding(.BGP.OPEN.CAPS, bgpSession: session.id, frames: frames,
-                             measured: session.negotiatedCapabilities.joined(separator: ", "),
+                             measured: .text(session.negotiatedCapabilities.joined(separator: ", ")),
                              message: "\(session.a.address) AS\(a.autonomousSystem) offers [\(offered(a))]; "
                                  + "\(session.b.address) AS\(b.autonomousSystem) offers [\(offered(b))]; "
                                  + "negotiated [\(session.negotiatedCapabilities.joined(separator: ", "))]"))
@@ -29,9 +29,10 @@ final class CapabilityNegotiationRules: BGPRule {
             "\(side.address) every " + (side.keepaliveInterval.map { Units.duration(nanoseconds: $0) } ?? "–")
         }
         out.add(Finding(.BGP.TMR.HOLD.NEGOTIATED, bgpSession: session.id, frames: frames,
-                             measured: "\(hold) s", expected: "min(\(a.holdTime), \(b.holdTime)) s",
+                             measured: .seconds(Int64(hold)),
+                             expected: .composite([.text("min("), .number(Int64(a.holdTime)), .text(", "), .number(Int64(b.holdTime)), .text(") s")]),
                              message: "Hold time \(a.holdTime) s / \(b.holdTime) s → negotiated \(hold) s"
-                                 + (hold > 0 ? " (keepalive about \(Units.duration(nanoseconds: Int64(hold) * 333_333_333)))" : " (no keepalives)")
+                                 + (hold > 0 ? " (keepalive about \(Units.duration(nanoseconds: Int64(hold) * 1_000_000_000 / 3)))" : " (no keepalives)")
                                  + "; keepalives seen: " + keepalives.joined(separator: ", ")))
     }
 }

@@ -31,7 +31,7 @@ final class FailoverClientRules: BGPRule {
             }
             out.add(Finding(.BFD.CLIENT.TEARDOWN, session: failover.bfdSessionID, bgpSession: failover.bgpSessionID,
                                  side: failover.declaredBy.description, frames: frames,
-                                 measured: failover.teardownDelayNanoseconds.map { Units.duration(nanoseconds: $0) },
+                                 measured: failover.teardownDelayNanoseconds.map { .duration(nanoseconds: $0) },
                                  message: Self.chain(failover, closer: closer),
                                  relativeTimeNanoseconds: out.relative(failover.downNanoseconds)), kind: "\(failover.downFrame)")
             guard case .closed(let teardown)? = failover.teardown, closedByDeclarer else { continue }
@@ -45,7 +45,8 @@ final class FailoverClientRules: BGPRule {
             } else if case .notification(let notification) = teardown.cause, !(notification.code == 6 && notification.subcode == 10) {
                 out.add(Finding(.BGP.NOTIF.BFD.CEASE, session: failover.bfdSessionID, bgpSession: failover.bgpSessionID,
                                      side: failover.declaredBy.description, frames: frames,
-                                     measured: "\(notification.code)/\(notification.subcode)", expected: "6/10 (Cease, BFD Down)",
+                                     measured: .composite([.number(Int64(notification.code)), .text("/"), .number(Int64(notification.subcode))]),
+                                     expected: .composite([.number(6), .text("/"), .number(10), .text(" (Cease, BFD Down)")]),
                                      message: "BGP closed after BFD Down with NOTIFICATION \(notification), not Cease/BFD Down (RFC 9384)",
                                      relativeTimeNanoseconds: out.relative(teardown.timeNanoseconds)))
             }

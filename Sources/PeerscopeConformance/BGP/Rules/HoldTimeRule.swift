@@ -35,8 +35,8 @@ final class HoldTimeRule: BGPRule {
                 peerNoticed = "; no Hold Timer Expired NOTIFICATION from the peer was captured"
             }
             out.add(Finding(.BGP.TMR.KEEPALIVE.MAX, bgpSession: session.id, side: side.name,
-                                 frames: [silence.from, silence.to], measured: Units.duration(nanoseconds: silence.gap),
-                                 expected: "≤ \(hold) s", tolerance: out.options.toleranceText,
+                                 frames: [silence.from, silence.to], measured: .duration(nanoseconds: silence.gap),
+                                 expected: .atMost(.seconds(Int64(hold))), tolerance: out.options.tolerance,
                                  message: "\(side.address) sent nothing for \(Units.duration(nanoseconds: silence.gap)) "
                                      + "(hold time \(hold) s)" + peerNoticed))
         }

@@ -17,14 +17,17 @@ final class KeepaliveRateRule: BGPRule {
             if let shortest = side.shortestKeepaliveGap, shortest.nanoseconds < 750_000_000 - tolerance {
                 out.add(Finding(.BGP.TMR.KEEPALIVE.RATE, bgpSession: session.id, side: side.name,
                                      frames: [shortest.fromFrame, shortest.toFrame],
-                                     measured: Units.duration(nanoseconds: shortest.nanoseconds), expected: "≥ 1 s (≥ 750 ms with jitter)",
+                                     measured: .duration(nanoseconds: shortest.nanoseconds),
+                                     expected: .composite([.atLeast(.duration(nanoseconds: 1_000_000_000)), .text(" ("),
+                                                           .atLeast(.duration(nanoseconds: 750_000_000)), .text(" with jitter)")]),
                                      message: "\(side.address) sent KEEPALIVEs \(Units.duration(nanoseconds: shortest.nanoseconds)) apart"), kind: "fast")
             }
             let frames = side.keepalives.last.map { [$0.frame] } ?? []
             if let typical = side.keepaliveInterval, typical > third + third / 4 + tolerance {
                 out.add(Finding(.BGP.TMR.KEEPALIVE.RATE, bgpSession: session.id, side: side.name,
-                                     frames: frames, measured: Units.duration(nanoseconds: typical),
-                                     expected: "about \(Units.duration(nanoseconds: third)) (hold \(hold) s ÷ 3)",
+                                     frames: frames, measured: .duration(nanoseconds: typical),
+                                     expected: .composite([.text("about "), .duration(nanoseconds: third), .text(" (hold "),
+                                                           .seconds(Int64(hold)), .text(" ÷ 3)")]),
                                      message: "\(side.address) sends KEEPALIVEs every \(Units.duration(nanoseconds: typical)), "
                                          + "more than a third of the \(hold) s hold time: one lost KEEPALIVE nearly expires the peer's hold timer"),
                              kind: "slow")

@@ -19,6 +19,6 @@ final class MalformedMessageRule: BGPRule {
         if type == .update, case .badNLRI(let afi, let safi, _) = error.reason {
             treatment = "RFC 7606 §5.3 treatment: AFI/SAFI disable for \(BGPAddressFamily(afi: afi, safi: safi).name) or session reset"
         }
-        out.report(rule, context, session: session, measured: "\(error)", kind: "malformed", "Malformed \(type): \(error); \(treatment)")
+        out.report(rule, context, session: session, measured: .text("\(error)"), kind: "malformed", "Malformed \(type): \(error); \(treatment)")
     }
 }

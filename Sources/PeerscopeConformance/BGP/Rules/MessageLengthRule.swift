@@ -15,7 +15,8 @@ final class MessageLengthRule: BGPRule {
             && sides[1].open?.capabilities.contains(.extendedMessage) == true
         let limit = extended ? BGPHeader.extendedMaximumLength : BGPHeader.maximumLength
         if record.length < BGPHeader.length || record.length > limit {
-            out.report(.BGP.MSG.LENGTH, context, session: session, measured: "\(record.length)", expected: "19–\(limit)",
+            out.report(.BGP.MSG.LENGTH, context, session: session, measured: .number(Int64(record.length)),
+                       expected: .range(.number(Int64(BGPHeader.length)), .number(Int64(limit))),
                        "Message length \(record.length) outside 19–\(limit)"
                            + (extended ? "" : " (Extended Message not negotiated by both)"))
         }

@@ -6,6 +6,6 @@ final class MessageTypeRule: BGPRule {
     override var events: BGPRuleEvents { .unknownType }
 
     override func unknownType(_ type: UInt8, _ context: BGPMessageContext, session: BGPSession, _ out: inout BGPRuleOutput) {
-        out.report(.BGP.MSG.TYPE, context, session: session, measured: "\(type)", expected: "1–5", "Unknown message type \(type)")
+        out.report(.BGP.MSG.TYPE, context, session: session, measured: .number(Int64(type)), expected: .range(.number(1), .number(5)), "Unknown message type \(type)")
     }
 }

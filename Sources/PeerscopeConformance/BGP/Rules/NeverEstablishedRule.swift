@@ -41,7 +41,7 @@ final class NeverEstablishedRule: BGPRule {
             let frames = list.compactMap { session in session.events.first.map(\.frameNumber) }
             out.add(Finding(.BGP.FSM.NEVER.UP, bgpSession: last.id, side: last.initiator.map { last.sides[$0].name },
                                  frames: Array(frames.prefix(FindingSink.framesKept)),
-                                 measured: "\(list.count) connection attempt(s)",
+                                 measured: .count(list.count, noun: "connection attempt"),
                                  message: "Never Established between \(pair.low) and \(pair.high): " + cause(list),
                                  relativeTimeNanoseconds: list.first?.events.first.map { out.relative($0.timeNanoseconds) }))
         }

@@ -10,7 +10,7 @@ final class OpenAS4Rule: BGPRule {
         if let asn = open.fourOctetASN {
             let expectedMyAS = asn > 65_535 ? 23_456 : UInt16(asn)
             if open.myAS != expectedMyAS {
-                out.report(.BGP.OPEN.AS4, context, session: session, measured: "\(open.myAS)", expected: "\(expectedMyAS)",
+                out.report(.BGP.OPEN.AS4, context, session: session, measured: .number(Int64(open.myAS)), expected: .number(Int64(expectedMyAS)),
                            "My AS \(open.myAS) with 4-octet AS \(asn): expected \(expectedMyAS)"
                                + (asn > 65_535 ? " (AS_TRANS, RFC 6793 §4.1)" : " (the ASN itself)"))
             }

@@ -7,9 +7,10 @@ final class OpenIdentifierRule: BGPRule {
 
     override func open(_ open: BGPOpen, _ context: BGPMessageContext, session: BGPSession, _ out: inout BGPRuleOutput) {
         if open.identifier.value == 0 {
-            out.report(.BGP.OPEN.ID, context, session: session, measured: "0.0.0.0", expected: "non-zero", "BGP Identifier 0.0.0.0")
+            out.report(.BGP.OPEN.ID, context, session: session, measured: .address("0.0.0.0"), expected: .text("non-zero"), "BGP Identifier 0.0.0.0")
         } else if let peer = session.sides[1 - context.side].open, peer.identifier == open.identifier {
-            out.report(.BGP.OPEN.ID, context, session: session, measured: "\(open.identifier)", expected: "different identifiers",
+            out.report(.BGP.OPEN.ID, context, session: session, measured: .address("\(open.identifier)"),
+                       expected: .text("different identifiers"),
                        "Both ends use BGP Identifier \(open.identifier) (RFC 6286 §2.2)")
         }
     }

@@ -7,7 +7,7 @@ final class OpenVersionRule: BGPRule {
 
     override func open(_ open: BGPOpen, _ context: BGPMessageContext, session: BGPSession, _ out: inout BGPRuleOutput) {
         if open.version != 4 {
-            out.report(.BGP.OPEN.VERSION, context, session: session, measured: "\(open.version)", expected: "4", "OPEN version \(open.version)")
+            out.report(.BGP.OPEN.VERSION, context, session: session, measured: .number(Int64(open.version)), expected: .number(4), "OPEN version \(open.version)")
         }
     }
 }

@@ -15,7 +15,7 @@ final class UpdateAttributeRules: BGPRule {
     override func update(_ update: BGPUpdate, _ context: BGPMessageContext, session: BGPSession, _ out: inout BGPRuleOutput) {
         // An End-of-RIB marker carries no route (EndOfRIBRule).
         guard update.endOfRIB == nil else { return }
-        func add(_ message: String, kind: String, measured: String? = nil, expected: String? = nil) {
+        func add(_ message: String, kind: String, measured: FindingValue? = nil, expected: FindingValue? = nil) {
             out.report(.BGP.UPD.ATTRS, context, session: session, measured: measured, expected: expected, kind: kind, message)
         }
         // Attribute codes seen, as a 256-bit mask: no allocation per UPDATE.
@@ -48,8 +48,8 @@ final class UpdateAttributeRules: BGPRule {
                 add("\(BGPAttributeType.name(attribute.typeCode)) with flags 0x\(String(attribute.flags, radix: 16)) "
                     + "(optional/transitive bits must be 0x\(String(expectedFlags, radix: 16))); "
                     + "RFC 7606 treatment: \(BGPAttributeType.known(code)?.flagsErrorTreatment(received: attribute.flags) ?? BGPAttributeType.flagsTreatment)",
-                    kind: "flags \(attribute.typeCode)", measured: "0x\(String(attribute.flags & 0xC0, radix: 16))",
-                    expected: "0x\(String(expectedFlags, radix: 16))")
+                    kind: "flags \(attribute.typeCode)", measured: .bits(UInt64(attribute.flags & 0xC0)),
+                    expected: .bits(UInt64(expectedFlags)))
             }
         }
         for code in duplicates {
@@ -67,11 +67,12 @@ final class UpdateAttributeRules: BGPRule {
         if !missing.isEmpty {
             let names = missing.map(BGPAttributeType.name).joined(separator: ", ")
             add("UPDATE announcing routes without \(names); RFC 7606 §3(d) treatment: treat-as-withdraw",
-                kind: "missing \(missing)", measured: "missing \(names)", expected: "ORIGIN, AS_PATH, NEXT_HOP or MP_REACH_NLRI")
+                kind: "missing \(missing)", measured: .text("missing \(names)"),
+                expected: .text("ORIGIN, AS_PATH, NEXT_HOP or MP_REACH_NLRI"))
         }
         for value in badOrigins {
             add("ORIGIN value \(value) (0–2 defined); RFC 7606 §7.1 treatment: treat-as-withdraw",
-                kind: "origin", measured: "\(value)", expected: "0–2")
+                kind: "origin", measured: .number(Int64(value)), expected: .range(.number(0), .number(2)))
         }
     }
 }
