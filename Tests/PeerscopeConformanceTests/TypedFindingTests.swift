@@ -4,7 +4,7 @@ import PeerscopeConformance
 import Testing
 
 /// Issue 13 item 4: findings carry typed values, and the numbers are the ones the packets hold.
-/// The truth is tshark's reading of the same frames (`bgp.open.hold_time`, `bfd.*`, `frame.time_epoch`)
+/// The truth is tshark's reading of the same frames (`bgp.open.holdtime`, `bfd.*`, `frame.time_epoch`)
 /// put through the RFC arithmetic (RFC 4271 §4.2 hold time, RFC 5880 §6.8.4 detection time).
 @Suite("typed findings: values equal tshark's fields through the RFC formulas")
 struct TypedFindingTests {
@@ -71,7 +71,7 @@ struct TypedFindingTests {
             let (path, findings) = try Self.analysed(capture)
             let negotiated = findings.filter { $0.ruleID == .BGP.TMR.HOLD.NEGOTIATED }
             guard !negotiated.isEmpty else { continue }
-            guard let opens = try Self.tshark(path, filter: "bgp.type == 1", fields: ["bgp.open.hold_time"]) else { return }
+            guard let opens = try Self.tshark(path, filter: "bgp.type == 1", fields: ["bgp.open.holdtime"]) else { return }
             for finding in negotiated {
                 // The finding's frames are the two OPENs.
                 let holds = finding.frames.compactMap { opens[$0]?.first.flatMap { Int64($0) } }
