@@ -1,7 +1,7 @@
 /// A finding's measured, expected or tolerance value, typed (issue 13 item 4): the numbers stay
 /// numbers in the unit the capture or the wire gives them, so a renderer can draw or compare them.
 /// Nothing here formats; PeerscopeReport's `FindingValueText` writes the text the user reads.
-public indirect enum FindingValue: Sendable, Hashable {
+public enum FindingValue: Sendable, Hashable {
     /// A time on the capture's clock, in ns (gaps, latencies, delays).
     case duration(nanoseconds: Int64)
     /// A BFD timer field as the wire carries it, in µs (RFC 5880 §4.1).
@@ -25,21 +25,21 @@ public indirect enum FindingValue: Sendable, Hashable {
     /// A state, flag or code word as the RFCs write it: `Up`, `M=1`, `A=0`, `6/10`.
     case word(String)
     /// Both ends included, as a code space: `0–9`.
-    case range(FindingValue, FindingValue)
+    indirect case range(FindingValue, FindingValue)
     /// Both ends included, as a window a value must fall in: `within [a, b]`.
-    case within(FindingValue, FindingValue)
+    indirect case within(FindingValue, FindingValue)
     /// `≥ x`
-    case atLeast(FindingValue)
+    indirect case atLeast(FindingValue)
     /// `≤ x`
-    case atMost(FindingValue)
+    indirect case atMost(FindingValue)
     /// `< x`
-    case below(FindingValue)
+    indirect case below(FindingValue)
     /// A value that changed between two packets: `a → b`.
-    case change(FindingValue, FindingValue)
+    indirect case change(FindingValue, FindingValue)
     /// A state transition: `Up→Down`.
-    case transition(FindingValue, FindingValue)
+    indirect case transition(FindingValue, FindingValue)
     /// The slack a timing check allowed either way: `±x`.
-    case plusMinus(FindingValue)
+    indirect case plusMinus(FindingValue)
     /// Frame numbers (1-based, as Wireshark counts them).
     case frames([Int])
     /// Prose that carries no number.

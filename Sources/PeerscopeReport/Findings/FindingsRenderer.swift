@@ -9,20 +9,30 @@ public struct FindingsRenderer {
 
     public init(timeDecimals: Int) { self.timeDecimals = timeDecimals }
 
+    /// Each line from the finding's `ReportFinding`, built one at a time (a capture with many
+    /// findings does not hold every record's value tree at once).
     public func lines(_ analysis: CaptureAnalysis, findings: [Finding]) -> [String] {
-        lines(analysis, records: findings.map { ReportFinding($0) })
+        lines(analysis, findings, group: { Group(bfd: $0.sessionID, bgp: $0.bgpSessionID) }, level: \.level) {
+            line(ReportFinding($0))
+        }
     }
 
     /// The same from the report records (`check --json` prints these records as they are).
-    public func lines(_ analysis: CaptureAnalysis, records findings: [ReportFinding]) -> [String] {
+    public func lines(_ analysis: CaptureAnalysis, records: [ReportFinding]) -> [String] {
+        lines(analysis, records, group: { Group(bfd: $0.bfdSession, bgp: $0.bgpSession) },
+              level: { $0.ruleLevel ?? .info }, line: line)
+    }
+
+    private func lines<Item>(_ analysis: CaptureAnalysis, _ findings: [Item], group: (Item) -> Group,
+                             level: (Item) -> RuleLevel, line: (Item) -> String) -> [String] {
         var lines: [String] = []
         let sessions = Dictionary(uniqueKeysWithValues: analysis.sessions.map { ($0.id, $0) })
         let bgpSessions = Dictionary(uniqueKeysWithValues: analysis.bgpSessions.map { ($0.id, $0) })
         // BFD sessions first (a finding about both a BFD and a BGP session goes with the BFD one),
         // then BGP sessions, then the capture as a whole.
-        let groups = Dictionary(grouping: findings, by: Group.init)
+        let groups = Dictionary(grouping: findings, by: group)
         for key in groups.keys.sorted() {
-            let group = groups[key]!.enumerated().sorted { ($0.element.rank, $0.offset) < ($1.element.rank, $1.offset) }.map(\.element)
+            let group = groups[key]!.enumerated().sorted { (level($0.element), $0.offset) < (level($1.element), $1.offset) }.map(\.element)
             switch key {
             case .bfd(let id):
                 if let session = sessions[id], let (a, b) = session.addresses {
@@ -42,7 +52,7 @@ public struct FindingsRenderer {
             for finding in group { lines.append(line(finding)) }
             lines.append("")
         }
-        let counts = RuleLevel.allCases.map { level in "\(findings.filter { $0.level == level.rawValue }.count) \(level)" }
+        let counts = RuleLevel.allCases.map { wanted in "\(findings.filter { level($0) == wanted }.count) \(wanted)" }
         lines += FailoverRenderer(timeDecimals: timeDecimals).lines(analysis)
         lines.append("\(analysis.path): \(analysis.sessions.count) BFD session(s), \(analysis.bgpSessions.count) BGP session(s), "
                      + "\(analysis.tally.frames) frames; findings: \(counts.joined(separator: ", "))")
@@ -77,9 +87,9 @@ public struct FindingsRenderer {
         case bgp(Int)
         case capture
 
-        init(_ finding: ReportFinding) {
-            if let id = finding.bfdSession { self = .bfd(id) }
-            else if let id = finding.bgpSession { self = .bgp(id) }
+        init(bfd: Int?, bgp: Int?) {
+            if let bfd { self = .bfd(bfd) }
+            else if let bgp { self = .bgp(bgp) }
             else { self = .capture }
         }
     }
@@ -87,9 +97,4 @@ public struct FindingsRenderer {
     private func pad(_ text: String, _ width: Int) -> String {
         text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
     }
-}
-
-private extension ReportFinding {
-    /// Worst first; a level from elsewhere sorts last.
-    var rank: Int { ruleLevel.map { RuleLevel.allCases.firstIndex(of: $0) ?? 3 } ?? 3 }
 }

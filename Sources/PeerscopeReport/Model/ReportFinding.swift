@@ -53,8 +53,8 @@ public struct ReportFinding: Codable, Sendable, Equatable {
 /// `composite`). `value` + `unit` is the number as the capture or the wire gives it (`ns`, `us`
 /// for BFD timer fields, `s` for BGP hold times, the noun of a count); `nanoseconds`, `count` and
 /// `ratio` repeat the leading number in a common unit (for a bound or a composite, its first
-/// number). `parts` holds the operands: the two ends of a range or change, the bound, the pieces
-/// of a composite.
+/// number). `parts` holds the operands: the two ends of a range or change, the bound, the values
+/// of a composite (its prose only in `text`).
 public struct ReportValue: Codable, Sendable, Equatable {
     public var text: String
     public var kind: String
@@ -100,7 +100,10 @@ public struct ReportValue: Codable, Sendable, Equatable {
         case .atMost(let bound): kind = "atMost"; lead([Self(bound)])
         case .below(let bound): kind = "below"; lead([Self(bound)])
         case .plusMinus(let slack): kind = "plusMinus"; lead([Self(slack)])
-        case .composite(let pieces): kind = "composite"; lead(pieces.map(Self.init))
+        case .composite(let pieces):
+            // Its prose is in `text`; the parts are the values alone, in order.
+            kind = "composite"
+            lead(pieces.filter { if case .text = $0 { false } else { true } }.map(Self.init))
         }
     }
 
