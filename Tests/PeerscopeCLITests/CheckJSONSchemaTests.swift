@@ -58,6 +58,24 @@ struct CheckJSONSchemaTests {
         #expect(detection.expected?.nanoseconds == interval.nanoseconds && interval.nanoseconds != nil)
     }
 
+    @Test("knownDeviation marks exactly the rows of conformance/known-deviations.md for the capture (rule, side, frames)")
+    func knownDeviations() throws {
+        let table = try String(contentsOf: CLI.packageRoot.appendingPathComponent("conformance/known-deviations.md"), encoding: .utf8)
+        let rows = Set(table.split(separator: "\n").compactMap { line -> String? in
+            let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard cells.count >= 4, cells[1] == "lab/frr-bird-failover.pcap" else { return nil }
+            return "\(cells[0]) \(cells[2]) \(cells[3])"
+        })
+        let result = try CLI.peerscope("check", "--json", "--known-deviations", "conformance/known-deviations.md", Self.capture)
+        let record = try JSONDecoder().decode(CheckRecord.self, from: Data(result.stdout.utf8))
+        let marked = Set(record.findings.filter(\.knownDeviation).map {
+            "\($0.rule) \($0.side ?? "-") \($0.frames.map(String.init).joined(separator: ","))"
+        })
+        #expect(!rows.isEmpty)
+        #expect(marked == rows)
+        #expect(result.status == 0, "every MUST of this capture is a known deviation")
+    }
+
     @Test("--junit: well-formed XML whose failing test cases are exactly the rules of the JSON's MUST findings")
     func junitFailures() throws {
         let path = NSTemporaryDirectory() + "peerscope-junit-\(UUID().uuidString).xml"
