@@ -29,7 +29,8 @@ final class SessionSummaryRules: BFDRule {
                 out.add(out.sessionFinding(.BFD.TMR.JITTER.RANGE, session, side: index, level: .info,
                                             frames: [side.first.frameNumber],
                                             measured: .composite([.text("p5 "), .ratio(low), .text(", median "), .ratio(median), .text(", p95 "),
-                                                                  .ratio(high), .text(" of the interval over \(gaps.count) gaps")]),
+                                                                  .ratio(high), .text(" of the interval over "), .number(Int64(gaps.count)),
+                                                                  .text(" gaps")]),
                                             "Gap distribution: \(bands)"))
                 if low >= 0.98, high <= 1.03 {
                     out.add(out.sessionFinding(.BFD.TMR.JITTER.RANGE, session, side: index, level: .should,
@@ -53,5 +54,4 @@ final class SessionSummaryRules: BFDRule {
         let initial = [64, 128, 255].first { Int(ttl) <= $0 } ?? 255
         return initial - Int(ttl)
     }
-
 }
