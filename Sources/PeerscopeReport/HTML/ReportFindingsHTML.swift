@@ -61,9 +61,10 @@ enum ReportFindingsHTML {
             (nil, WireText.html(finding.side ?? "")),
             (finding.timeNanoseconds.map(String.init) ?? "", time),
             (finding.frames.first.map(String.init) ?? "", frames),
-            (nil, WireText.html(finding.measured?.text ?? "")),
-            (nil, WireText.html(finding.expected?.text ?? "")),
-            (nil, WireText.html(finding.tolerance?.text ?? "")),
+            // Times sort by their ns (typed values): "901.768333 ms" before "1 s".
+            (finding.measured?.nanoseconds.map(String.init), WireText.html(finding.measured?.text ?? "")),
+            (finding.expected?.nanoseconds.map(String.init), WireText.html(finding.expected?.text ?? "")),
+            (finding.tolerance?.nanoseconds.map(String.init), WireText.html(finding.tolerance?.text ?? "")),
             (nil, what),
         ]
         var html = "<tr class=\"finding\" data-level=\"\(finding.level)\" data-rule=\"\(WireText.html(finding.rule))\""
