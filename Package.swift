@@ -94,7 +94,7 @@ let package = Package(
         .testTarget(
             name: "PeerscopeConformanceTests",
             dependencies: ["PeerscopeConformance", "PeerscopeAnalysis", "PeerscopeCapture", "PeerscopeWire",
-                           .product(name: "Crypto", package: "swift-crypto")]
+                           "PeerscopeReport", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .testTarget(name: "PeerscopeAnalysisTests", dependencies: ["PeerscopeAnalysis", "PeerscopeCapture", "PeerscopeWire"]),
         .testTarget(

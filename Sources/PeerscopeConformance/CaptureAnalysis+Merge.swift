@@ -22,11 +22,11 @@ public struct MergedCaptureSummary: Sendable {
         positions.losses.map { loss in
             let (up, down) = (name(loss.upstream), name(loss.downstream))
             let direction = "\(loss.direction.source) → \(loss.direction.destination)"
-            let start = Units.relativeTime(nanoseconds: loss.firstMissingNanoseconds &- origin, decimals: 6)
+            let start = FindingValue.timestamp(nanoseconds: loss.firstMissingNanoseconds &- origin, decimals: 6)
             let lastCommon = loss.lastCommonFrame.map { "frame \($0)" } ?? "none"
-            let message = loss.isCut
-                ? "Packets \(direction) seen at \(up) from t=\(start) s on never reached \(down) (last seen at both: \(lastCommon)): the loss lies between the two capture points, \(up) upstream of it, \(down) downstream"
-                : "Packets \(direction) seen at \(up) were missing at \(down) from t=\(start) s, with \(loss.seenAtBothAfterFirstMissing) seen at both afterwards: intermittent loss between the two capture points, \(up) upstream, \(down) downstream"
+            let message: FindingMessage = loss.isCut
+                ? "Packets \(direction) seen at \(up) from t=\(start) on never reached \(down) (last seen at both: \(lastCommon)): the loss lies between the two capture points, \(up) upstream of it, \(down) downstream"
+                : "Packets \(direction) seen at \(up) were missing at \(down) from t=\(start), with \(loss.seenAtBothAfterFirstMissing) seen at both afterwards: intermittent loss between the two capture points, \(up) upstream, \(down) downstream"
             return Finding(.CAPTURE.UPSTREAM_LOSS, side: loss.direction.source.description,
                            frames: [loss.firstMissingFrame, loss.lastMissingFrame].reduce(into: []) { if !$0.contains($1) { $0.append($1) } },
                            measured: .composite([.number(Int64(loss.missing)), .text(" of "),

@@ -110,13 +110,13 @@ struct AuthenticationTallyTests {
         let packetsFromA = exchange.packets.filter { $0.source == exchange.a.address }.count
         let findings = exchange.run(options: options).findings.filter { $0.rule.id == "BFD.AUTH.DIGEST" }
         let expected = "\(packetsFromA) of \(packetsFromA) packet(s) verified with key 7"
-        #expect(findings.contains { $0.level == .info && $0.side == "192.0.2.1" && $0.message.contains(expected) })
+        #expect(findings.contains { $0.level == .info && $0.side == "192.0.2.1" && $0.messageText.contains(expected) })
         // Wrong key: counted as failures, and the MUST stays.
         let bad = TransportAuthRuleTests().authenticated(.keyedSHA1, secret: secret, signWith: Array("other".utf8))
         let badFindings = bad.run(options: options).findings.filter { $0.rule.id == "BFD.AUTH.DIGEST" }
-        #expect(badFindings.contains { $0.message.contains("0 of \(packetsFromA) packet(s) verified with key 7 (\(packetsFromA) failed)") })
+        #expect(badFindings.contains { $0.messageText.contains("0 of \(packetsFromA) packet(s) verified with key 7 (\(packetsFromA) failed)") })
         #expect(badFindings.contains { $0.level == .must })
         // No key: nothing is claimed verified.
-        #expect(!exchange.run().findings.contains { $0.message.contains("verified with key") })
+        #expect(!exchange.run().findings.contains { $0.messageText.contains("verified with key") })
     }
 }

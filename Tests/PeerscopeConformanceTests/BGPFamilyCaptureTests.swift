@@ -296,7 +296,7 @@ struct BGPFamilyCaptureTests {
         ])))
         let findings = try exchange.analyse().findings.filter { $0.rule.id == "BGP.UPD.ATTRS" }
         #expect(findings.count == 1)
-        #expect(findings.first?.message.contains("AFI/SAFI disable for Layer-2 VPN EVPN") == true)
+        #expect(findings.first?.messageText.contains("AFI/SAFI disable for Layer-2 VPN EVPN") == true)
     }
 }
 

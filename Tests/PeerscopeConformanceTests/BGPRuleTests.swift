@@ -156,7 +156,7 @@ struct BGPRuleTests {
         let analysis = try bent.analyse()
         let finding = try #require(analysis.findings.first { $0.rule.id == "BGP.TMR.KEEPALIVE.MAX" })
         #expect(finding.side == "192.0.2.2")
-        #expect(finding.message.contains("Hold Timer Expired"))
+        #expect(finding.messageText.contains("Hold Timer Expired"))
         #expect(analysis.bgpSessions.first?.teardown?.side == 0)
         #expect(try !BGPExchange.clean().rules().contains("BGP.TMR.KEEPALIVE.MAX"))
     }
@@ -194,7 +194,7 @@ struct BGPRuleTests {
         options.tcpBufferLimit = 200
         let analysis = try exchange.analyse(options: options)
         let hole = try #require(analysis.findings.first { $0.rule.id == "CAPTURE.TCP.HOLE" })
-        #expect(hole.message.contains("buffer cap"))
+        #expect(hole.messageText.contains("buffer cap"))
         #expect(analysis.bgpSessions.first?.a.routes.count == 8, "every UPDATE after the gap is still decoded")
         // A retransmission of a's last KEEPALIVE with different bytes: first copy wins, reported.
         var conflict = BGPExchange()
@@ -234,8 +234,8 @@ struct BGPRuleTests {
         let good = BGPExchange.attributes(from: 65_001, nextHop: IPv4Address(192, 0, 2, 1))
         let missing = try exchange(Array(good.prefix(2))).analyse().findings.first { $0.rule.id == "BGP.UPD.ATTRS" }
         #expect(missing?.level == .must)
-        #expect(missing?.message.contains("NEXT_HOP") == true)
-        #expect(missing?.message.contains("treat-as-withdraw") == true)
+        #expect(missing?.messageText.contains("NEXT_HOP") == true)
+        #expect(missing?.messageText.contains("treat-as-withdraw") == true)
         var flagged = good
         flagged[0].flags = BGPPathAttribute.optional | BGPPathAttribute.transitive
         #expect(try exchange(flagged).findings().contains("BGP.UPD.ATTRS MUST"))
@@ -261,7 +261,7 @@ struct BGPRuleTests {
         exchange.segment(.b, flags: [.fin, .ack])
         let analysis = try exchange.analyse()
         let finding = try #require(analysis.findings.first { $0.rule.id == "BGP.NOTIF.DECODE" })
-        #expect(finding.message.contains("maintenance window 42"))
+        #expect(finding.messageText.contains("maintenance window 42"))
         #expect(analysis.bgpSessions.first?.teardown?.side == 1)
         #expect(analysis.bgpSessions.first?.stateName == "Idle")
     }

@@ -42,7 +42,7 @@ struct CaptureQualityTests {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let analysis = try CaptureAnalysis(path: path)
         #expect(analysis.sessions.count == 1)
-        #expect(analysis.findings.contains { $0.rule.id == "CAPTURE.UNDECODABLE" && $0.message.contains("ipv4.truncated") })
+        #expect(analysis.findings.contains { $0.rule.id == "CAPTURE.UNDECODABLE" && $0.messageText.contains("ipv4.truncated") })
         let clean = try write(Exchange.clean(seconds: 2))
         defer { try? FileManager.default.removeItem(atPath: clean) }
         #expect(!(try CaptureAnalysis(path: clean)).findings.contains { $0.rule.id.hasPrefix("CAPTURE.") })
@@ -55,11 +55,11 @@ struct CaptureQualityTests {
         let analysis = try CaptureAnalysis(path: cut)
         #expect(analysis.readError != nil)
         #expect(analysis.sessions.first?.packets ?? 0 > 10)
-        #expect(analysis.findings.contains { $0.rule.id == "CAPTURE.TRUNCATED" && $0.message.contains("mid-record") })
+        #expect(analysis.findings.contains { $0.rule.id == "CAPTURE.TRUNCATED" && $0.messageText.contains("mid-record") })
 
         let snapped = try write(Exchange.clean(seconds: 1), snap: 40)
         defer { try? FileManager.default.removeItem(atPath: snapped) }
         let snappedAnalysis = try CaptureAnalysis(path: snapped)
-        #expect(snappedAnalysis.findings.contains { $0.rule.id == "CAPTURE.TRUNCATED" && $0.message.contains("snaplen") })
+        #expect(snappedAnalysis.findings.contains { $0.rule.id == "CAPTURE.TRUNCATED" && $0.messageText.contains("snaplen") })
     }
 }

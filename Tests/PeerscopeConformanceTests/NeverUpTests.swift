@@ -30,8 +30,8 @@ struct NeverUpTests {
         let found = Self.neverUp(exchange)
         #expect(found.count == 1)
         #expect(found.first?.side == "192.0.2.2")
-        #expect(found.first?.message.contains("TTL 254") == true)
-        #expect(found.first?.message.contains("RFC 5881 §5") == true)
+        #expect(found.first?.messageText.contains("TTL 254") == true)
+        #expect(found.first?.messageText.contains("RFC 5881 §5") == true)
         #expect(found.first?.level == .info)
         // Clean twin: a session that comes Up has nothing to explain.
         #expect(Self.neverUp(Exchange.clean()).isEmpty)
@@ -50,7 +50,7 @@ struct NeverUpTests {
         let found = Self.neverUp(exchange)
         #expect(found.count == 1)
         #expect(found.first?.side == "192.0.2.1")
-        #expect(found.first?.message.contains("administratively down") == true)
+        #expect(found.first?.messageText.contains("administratively down") == true)
     }
 
     @Test("both sides heard each other but neither reached Up: said so, no side blamed")
@@ -74,7 +74,7 @@ struct NeverUpTests {
         let found = Self.neverUp(exchange)
         #expect(found.count == 1)
         #expect(found.first?.side == nil)
-        #expect(found.first?.message.contains("each side heard the other") == true)
+        #expect(found.first?.messageText.contains("each side heard the other") == true)
     }
 
     @Test("authentication on one side only: neither hears the other; with --key the digest is judged")
@@ -97,14 +97,14 @@ struct NeverUpTests {
         }
         let unverified = Self.neverUp(exchange)
         #expect(unverified.count == 1)
-        #expect(unverified.first?.message.contains("neither side accepted") == true)
-        #expect(unverified.first?.message.contains("key 2") == true)
-        #expect(unverified.first?.message.contains("not verified") == true)
+        #expect(unverified.first?.messageText.contains("neither side accepted") == true)
+        #expect(unverified.first?.messageText.contains("key 2") == true)
+        #expect(unverified.first?.messageText.contains("not verified") == true)
         var options = CheckOptions()
         options.keys[2] = secret
-        #expect(Self.neverUp(exchange, options: options).first?.message.contains("verifies with the key given") == true)
+        #expect(Self.neverUp(exchange, options: options).first?.messageText.contains("verifies with the key given") == true)
         options.keys[2] = Array("wrong".utf8)
-        #expect(Self.neverUp(exchange, options: options).first?.message.contains("does not verify") == true)
+        #expect(Self.neverUp(exchange, options: options).first?.messageText.contains("does not verify") == true)
     }
 
     @Test("lab multihop-ttl: FRR (198.51.100.1) discards BIRD's low-TTL multihop packets, as its manifest says")
@@ -114,7 +114,7 @@ struct NeverUpTests {
         let found = analysis.findings.filter { $0.rule.id == "BFD.FSM.NEVER.UP" }
         #expect(found.count == 1)
         #expect(found.first?.side == "198.51.100.1")
-        #expect(found.first?.message.contains("multihop minimum TTL") == true)
+        #expect(found.first?.messageText.contains("multihop minimum TTL") == true)
         // The lab's other multihop run (minimum TTL lowered) comes Up: nothing to explain.
         let twin = try CaptureAnalysis(path: GoldenFindingsTests.root.appendingPathComponent("captures/lab/multihop.pcap").path)
         #expect(!twin.findings.contains { $0.rule.id == "BFD.FSM.NEVER.UP" })
@@ -129,15 +129,15 @@ struct NeverUpTests {
         }
         let found = try exchange.analyse().findings.filter { $0.rule.id == "BGP.FSM.NEVER.UP" }
         #expect(found.count == 1)
-        #expect(found.first?.message.contains("never answered") == true)
+        #expect(found.first?.messageText.contains("never answered") == true)
         #expect(found.first?.side == "192.0.2.1")
         #expect(try !BGPExchange.clean().rules().contains("BGP.FSM.NEVER.UP"))
         // BGPExchange sends with TTL 1 (eBGP default): GTSM known on names the discard.
-        #expect(found.first?.message.contains("TTL 1: a peer running GTSM") == true)
+        #expect(found.first?.messageText.contains("TTL 1: a peer running GTSM") == true)
         var options = CheckOptions()
         options.gtsm = .all
         let withGTSM = try exchange.analyse(options: options).findings.first { $0.rule.id == "BGP.FSM.NEVER.UP" }
-        #expect(withGTSM?.message.contains("GTSM is on (as given to check): the peer discards them (RFC 5082 §3)") == true)
+        #expect(withGTSM?.messageText.contains("GTSM is on (as given to check): the peer discards them (RFC 5082 §3)") == true)
     }
 
     @Test("BGP: every connection refused with RST is said so")
@@ -153,7 +153,7 @@ struct NeverUpTests {
         }
         let found = try exchange.analyse().findings.filter { $0.rule.id == "BGP.FSM.NEVER.UP" }
         #expect(found.count == 1)
-        #expect(found.first?.message.contains("refused with RST") == true, "\(found.map(\.message))")
+        #expect(found.first?.messageText.contains("refused with RST") == true, "\(found.map(\.message))")
         #expect(found.first?.measured == .count(2, noun: "connection attempt"))
     }
 
@@ -167,7 +167,7 @@ struct NeverUpTests {
         exchange.advance(seconds: 1)
         let analysis = try exchange.analyse()
         let found = analysis.findings.filter { $0.rule.id == "BGP.FSM.NEVER.UP" }
-        #expect(found.first?.message.contains("TCP MD5 (option 19") == true)
+        #expect(found.first?.messageText.contains("TCP MD5 (option 19") == true)
         #expect(analysis.bgpSessions.first?.sides[0].tcpAuthentication == 19)
         #expect(analysis.bgpSessions.first?.sides[1].tcpAuthentication == nil)
     }
@@ -184,7 +184,7 @@ struct NeverUpTests {
         let findings = try exchange.analyse().findings
         #expect(!findings.contains { $0.rule.id == "BGP.TMR.HOLD.NEGOTIATED" })
         let caps = findings.first { $0.rule.id == "BGP.OPEN.CAPS" }
-        #expect(caps?.message.contains("nothing was negotiated") == true)
+        #expect(caps?.messageText.contains("nothing was negotiated") == true)
         #expect(caps?.measured == nil)
         let clean = try BGPExchange.clean().analyse().findings
         #expect(clean.contains { $0.rule.id == "BGP.TMR.HOLD.NEGOTIATED" })

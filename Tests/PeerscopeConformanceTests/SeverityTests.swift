@@ -110,8 +110,8 @@ struct SeverityTests {
     func findingWords(capture: String) throws {
         let path = GoldenFindingsTests.root.appendingPathComponent("captures/\(capture)").path
         for finding in try CaptureAnalysis(path: path).findings where finding.level != .must {
-            let words = ([finding.message] + Self.prose(finding.expected)).joined(separator: " ").lowercased()
-            #expect(!words.contains("must"), "\(finding.level) \(finding.rule.id) in \(capture): \(finding.message)")
+            let words = ([finding.messageText] + Self.prose(finding.expected)).joined(separator: " ").lowercased()
+            #expect(!words.contains("must"), "\(finding.level) \(finding.rule.id) in \(capture): \(finding.messageText)")
         }
     }
 }

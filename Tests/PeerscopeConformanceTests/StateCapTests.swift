@@ -57,7 +57,7 @@ struct StateCapTests {
         #expect(findings.count == 1)
         #expect(findings.first?.level == .info)
         #expect(findings.first?.measured == Self.folded(count - cap, "BFD session"))
-        #expect(findings.first?.message.contains("--max-sessions") == true)
+        #expect(findings.first?.messageText.contains("--max-sessions") == true)
         // Every generated packet is Down with a 300 ms Desired Min TX (RFC 5880 §6.8.3 wants ≥ 1 s
         // while not Up): one finding per tracked session, and one for all the folded ones.
         let slowStart = analysis.findings.filter { $0.rule.id == "BFD.TMR.SLOW.START" }
@@ -65,6 +65,11 @@ struct StateCapTests {
         let aggregate = slowStart.filter { $0.sessionID == nil }
         #expect(aggregate.count == 1)
         #expect(aggregate.first?.occurrences == count - cap)
+        // The fold is a flag on the finding, its note written by the report after the rule's message;
+        // the findings of sessions still tracked carry neither.
+        #expect(aggregate.first?.foldedAtStateCap == true)
+        #expect(aggregate.first?.messageText.hasSuffix(" (first of the sessions folded at the state cap, all counted here)") == true)
+        #expect(slowStart.filter { $0.sessionID != nil }.allSatisfy { !$0.foldedAtStateCap && !$0.messageText.contains("folded") })
         // Without the cap every session is there and no such finding is raised.
         let full = try Self.analyse(path)
         #expect(full.sessions.count == count)
@@ -163,7 +168,7 @@ struct StateCapTests {
         #expect(tally.peakBytes <= total + segmentBytes)
         let finding = Self.capFindings(analysis).first
         #expect(finding?.measured == .composite([.count((count - fitting) * perConnection, noun: "out-of-order byte"), .text(" released early")]))
-        #expect(finding?.message.contains("--max-reassembly") == true)
+        #expect(finding?.messageText.contains("--max-reassembly") == true)
         // The gaps given up are holes of one byte each, attributed to the cap.
         let holes = analysis.bgpSessions.flatMap(\.events).filter { if case .hole(missing: 1) = $0.kind { true } else { false } }
         #expect(holes.count == count)
@@ -179,7 +184,7 @@ struct StateCapTests {
         // One gap (the byte after the header), given up once 1 MiB waited behind it.
         #expect(analysis.bgpSessions.first?.holes == 1)
         let overflow = analysis.findings.filter {
-            $0.rule.id == "CAPTURE.TCP.HOLE" && $0.message.contains("reassembly buffer cap")
+            $0.rule.id == "CAPTURE.TCP.HOLE" && $0.messageText.contains("reassembly buffer cap")
         }
         #expect(overflow.count == 1)
         // The data carries no BGP marker: nothing is framed from it, and no header's worth is left.

@@ -123,7 +123,7 @@ struct TransportAuthRuleTests {
         #expect(!good.problems(options: options).contains("BFD.AUTH.DIGEST"))
         let unverified = good.run().findings.first { $0.rule.id == "BFD.AUTH.DIGEST" }
         #expect(unverified?.level == .info)
-        #expect(unverified?.message.contains("not verified") == true)
+        #expect(unverified?.messageText.contains("not verified") == true)
         let bad = authenticated(type, secret: Array("s3cret".utf8), signWith: Array("other".utf8))
         #expect(bad.problems(options: options).contains("BFD.AUTH.DIGEST"))
     }
@@ -144,7 +144,7 @@ struct TransportAuthRuleTests {
         var options = CheckOptions()
         options.keys[1] = secret
         let finding = exchange.run(options: options).findings.first { $0.rule.id == "BFD.AUTH.DIGEST" && $0.level == .must }
-        #expect(finding?.message.contains("HMAC-SHA1") == true)
+        #expect(finding?.messageText.contains("HMAC-SHA1") == true)
     }
 
     @Test("simple password verification")

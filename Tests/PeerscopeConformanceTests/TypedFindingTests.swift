@@ -79,9 +79,15 @@ struct TypedFindingTests {
                 guard let smaller = holds.min() else { continue }
                 #expect(finding.measured == .seconds(smaller), "\(capture)")
                 #expect(Self.numbers(finding.expected).sorted() == holds.sorted(), "\(capture)")
+                // The message's values are typed too: both OPENs' hold times, the smaller one, and
+                // (RFC 4271 §10) a third of it as the keepalive.
+                let values = finding.message.values
+                let both = values.prefix(2).compactMap { if case .seconds(let s) = $0 { s } else { nil } }
+                #expect(both.sorted() == holds.sorted() && values.dropFirst(2).first == .seconds(smaller), "\(capture): \(values)")
+                if smaller > 0 { #expect(values.contains(.duration(nanoseconds: smaller * 1_000_000_000 / 3)), "\(capture): \(values)") }
                 // RFC 4271 §10: KeepaliveTime a third of the hold time; 90 s reads 30 s, not 29.99999997 s.
                 if smaller > 0, smaller % 3 == 0 {
-                    #expect(finding.message.contains("keepalive about \(smaller / 3) s"), "\(capture): \(finding.message)")
+                    #expect(finding.messageText.contains("keepalive about \(smaller / 3) s"), "\(capture): \(finding.messageText)")
                 }
                 checked += 1
             }
@@ -115,6 +121,11 @@ struct TypedFindingTests {
                     continue
                 }
                 #expect(Self.interval(finding.expected) == mult * max(rx, tx), "\(capture): \(String(describing: finding.expected))")
+                // The message carries the same two numbers typed, in the order it names them.
+                if finding.level == .info {
+                    #expect(finding.message.values == [.duration(nanoseconds: downTime - peerTime), .interval(microseconds: mult * max(rx, tx))],
+                            "\(capture): \(finding.messageText)")
+                }
                 checked += 1
             }
         }

@@ -19,7 +19,11 @@ public struct Finding: Sendable {
     public var expected: FindingValue?
     /// The slack a timing check allowed.
     public var tolerance: FindingValue?
-    public var message: String
+    /// Words and typed values; PeerscopeReport renders it (`FindingValueText.message(of:)`).
+    public var message: FindingMessage
+    /// The first of the findings of sessions folded away at the state cap, counting them all
+    /// (`FindingSink.fold`); the report says so after the message.
+    public var foldedAtStateCap = false
     /// How many times the same finding occurred (same rule, session, side and kind).
     public var occurrences = 1
     /// Time of the first occurrence, ns since the first frame.
@@ -27,7 +31,7 @@ public struct Finding: Sendable {
 
     public init(_ ruleID: RuleID, level: RuleLevel? = nil, session: Int? = nil, bgpSession: Int? = nil, side: String? = nil,
                 frames: [Int], measured: FindingValue? = nil, expected: FindingValue? = nil, tolerance: FindingValue? = nil,
-                message: String, relativeTimeNanoseconds: Int64? = nil) {
+                message: FindingMessage, relativeTimeNanoseconds: Int64? = nil) {
         rule = ruleID.rule
         self.ruleID = ruleID
         self.level = level ?? rule.level
@@ -46,7 +50,7 @@ public struct Finding: Sendable {
     @available(*, deprecated, message: "use a generated RuleID constant, e.g. .BFD.TMR.TX.SLOW")
     public init(_ ruleID: String, level: RuleLevel? = nil, session: Int? = nil, bgpSession: Int? = nil, side: String? = nil,
                 frames: [Int], measured: FindingValue? = nil, expected: FindingValue? = nil, tolerance: FindingValue? = nil,
-                message: String, relativeTimeNanoseconds: Int64? = nil) {
+                message: FindingMessage, relativeTimeNanoseconds: Int64? = nil) {
         guard let id = RuleID(ruleID) else { preconditionFailure("rule \(ruleID) is not in conformance/rules.json") }
         self.init(id, level: level, session: session, bgpSession: bgpSession, side: side, frames: frames,
                   measured: measured, expected: expected, tolerance: tolerance, message: message,
@@ -128,7 +132,7 @@ public struct FindingSink: Sendable {
                 first.sessionID = nil
                 first.bgpSessionID = nil
                 first.side = nil
-                first.message += " (first of the sessions folded at the state cap, all counted here)"
+                first.foldedAtStateCap = true
                 order.append(folded)
                 byKey[folded] = first
             }

@@ -6,6 +6,9 @@ public enum FindingValue: Sendable, Hashable {
     case duration(nanoseconds: Int64)
     /// A BFD timer field as the wire carries it, in µs (RFC 5880 §4.1).
     case interval(microseconds: Int64)
+    /// A moment on the capture's clock, ns since its first frame, with the `decimals` of a second
+    /// the rule vouches for (6 for a frame's own time, 3 for an estimate between frames).
+    case timestamp(nanoseconds: Int64, decimals: Int)
     /// Whole seconds as a BGP OPEN carries the hold time (RFC 4271 §4.2).
     case seconds(Int64)
     /// How many of something: `count(3, "frame")` is three frames. `noun` is singular.

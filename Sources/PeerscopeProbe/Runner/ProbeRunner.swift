@@ -1,5 +1,6 @@
 import PeerscopeCapture
 import PeerscopeEndpoint
+import PeerscopeReport
 import PeerscopeWire
 
 #if canImport(Glibc)
@@ -122,7 +123,7 @@ public final class ProbeRunner {
                             frames: evidence?.frames(for: result.outcome.evidence, in: driver.record) ?? [])
         }
         let findings = (evidence?.findings ?? []).map {
-            ProbeReport.Finding(rule: $0.rule.id, level: $0.level.rawValue, frames: $0.frames, message: $0.message)
+            ProbeReport.Finding(rule: $0.rule.id, level: $0.level.rawValue, frames: $0.frames, message: FindingValueText.message(of: $0))
         }
         return ProbeReport(
             suite: suiteName, peer: "\(target.peer)", local: "\(driver.localAddress)", transport: "\(target.transport)",

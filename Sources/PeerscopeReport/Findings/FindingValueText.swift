@@ -9,6 +9,7 @@ public enum FindingValueText {
         switch value {
         case .duration(let nanoseconds): Units.duration(nanoseconds: nanoseconds)
         case .interval(let microseconds): Units.interval(microseconds: microseconds)
+        case .timestamp(let nanoseconds, let decimals): Units.relativeTime(nanoseconds: nanoseconds, decimals: decimals) + " s"
         case .seconds(let seconds): "\(seconds) s"
         case .count(let count, let noun): "\(count) \(noun)(s)"
         case .ratio(let ratio): Units.percent(ratio)
@@ -27,6 +28,23 @@ public enum FindingValueText {
         case .frames(let frames): frames.map(String.init).joined(separator: ",")
         case .composite(let parts): parts.map(text).joined()
         }
+    }
+
+    /// A message template: its words as they are, its values as `text(_:)` writes them.
+    public static func text(_ message: FindingMessage) -> String {
+        var text = ""
+        for part in message.parts {
+            switch part {
+            case .words(let words): text += words
+            case .value(let value): text += Self.text(value)
+            }
+        }
+        return text
+    }
+
+    /// The message the user reads for `finding`, with the note a finding folded at the state cap carries.
+    public static func message(of finding: Finding) -> String {
+        text(finding.message) + (finding.foldedAtStateCap ? " (first of the sessions folded at the state cap, all counted here)" : "")
     }
 
     /// `0–9`; a range of shares or of one time unit names the unit once: `0–25%`.

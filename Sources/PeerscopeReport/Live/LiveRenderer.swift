@@ -112,7 +112,7 @@ public struct LiveRenderer {
             object.add("bgp_session", finding.bgpSessionID)
             object.add("side", finding.side)
             object.add("frames", finding.frames)
-            object.add("message", finding.message)
+            object.add("message", FindingValueText.message(of: finding))
         }
         return object.line
     }

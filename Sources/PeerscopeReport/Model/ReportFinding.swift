@@ -35,7 +35,7 @@ public struct ReportFinding: Codable, Sendable, Equatable {
         measured = finding.measured.map(ReportValue.init)
         expected = finding.expected.map(ReportValue.init)
         tolerance = finding.tolerance.map(ReportValue.init)
-        message = finding.message
+        message = FindingValueText.message(of: finding)
         occurrences = finding.occurrences
         self.knownDeviation = knownDeviation
     }
@@ -47,7 +47,7 @@ public struct ReportFinding: Codable, Sendable, Equatable {
 /// A finding's measured, expected or tolerance value: the text `check` prints, what kind of value
 /// it is and its number in its unit, so a reader can compare or draw it without parsing text.
 ///
-/// `kind` is the case of `FindingValue` (`duration`, `interval`, `seconds`, `count`, `ratio`,
+/// `kind` is the case of `FindingValue` (`duration`, `timestamp`, `interval`, `seconds`, `count`, `ratio`,
 /// `number`, `bits`, `sequence`, `discriminator`, `address`, `word`, `range`, `within`,
 /// `atLeast`, `atMost`, `below`, `change`, `transition`, `plusMinus`, `frames`, `text`,
 /// `composite`). `value` + `unit` is the number as the capture or the wire gives it (`ns`, `us`
@@ -71,6 +71,8 @@ public struct ReportValue: Codable, Sendable, Equatable {
         switch value {
         case .duration(let ns):
             kind = "duration"; self.value = ns; unit = "ns"; nanoseconds = ns
+        case .timestamp(let ns, _):
+            kind = "timestamp"; self.value = ns; unit = "ns"; nanoseconds = ns
         case .interval(let us):
             kind = "interval"; self.value = us; unit = "us"; nanoseconds = Self.scaled(us, by: 1_000)
         case .seconds(let s):

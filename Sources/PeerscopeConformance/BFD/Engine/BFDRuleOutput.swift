@@ -35,7 +35,7 @@ public struct BFDRuleOutput {
     public mutating func report(_ ruleID: RuleID, _ context: BFDPacketContext, session: BFDSession, level: RuleLevel? = nil,
                                 kind: @autoclosure () -> String = "", frames: [Int]? = nil,
                                 measured: @autoclosure () -> FindingValue? = nil, expected: @autoclosure () -> FindingValue? = nil,
-                                tolerance: FindingValue? = nil, _ message: @autoclosure () -> String) {
+                                tolerance: FindingValue? = nil, _ message: @autoclosure () -> FindingMessage) {
         let side = sideName(session, context.side)
         let kind = kind()
         if findings.repeatExisting(rule: ruleID, session: session.id, side: side, kind: kind,
@@ -52,7 +52,7 @@ public struct BFDRuleOutput {
 
     /// A finding about a whole session, or one side of it (`side` 0 = A, 1 = B).
     public func sessionFinding(_ ruleID: RuleID, _ session: BFDSession, side: Int?, level: RuleLevel? = nil,
-                               frames: [Int], measured: FindingValue? = nil, expected: FindingValue? = nil, _ message: String,
+                               frames: [Int], measured: FindingValue? = nil, expected: FindingValue? = nil, _ message: FindingMessage,
                                time: Int64? = nil) -> Finding {
         Finding(ruleID, level: level, session: session.id, side: side.flatMap { sideName(session, $0) }, frames: frames,
                 measured: measured, expected: expected, message: message,

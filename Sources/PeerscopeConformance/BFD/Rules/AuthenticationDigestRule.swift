@@ -62,7 +62,7 @@ final class AuthenticationDigestRule: BFDRule {
             return nil
         }
         guard received != expected else { return true }
-        var message = auth.type == .simplePassword
+        var message: FindingMessage = auth.type == .simplePassword
             ? "Password does not match the key given for Key ID \(auth.keyID)"
             : "\(auth.type) digest does not verify with the key given for Key ID \(auth.keyID)"
         if auth.type == .keyedSHA1 || auth.type == .meticulousKeyedSHA1 {

@@ -17,7 +17,7 @@ final class AuthenticationTallyRule: BFDRule {
             out.add(out.sessionFinding(.BFD.AUTH.DIGEST, session, side: index, level: .info,
                                        frames: [side.first.frameNumber],
                                        measured: .composite([.number(Int64(tally.verified)), .text(" of "), .number(Int64(tally.packets)), .text(" verified")]),
-                                       "\(tally.type): " + tally.summary),
+                                       "\(tally.type): \(tally.summary)"),
                     kind: "tally")
         }
     }

@@ -75,7 +75,7 @@ final class DetectionTimeRules: BFDRule {
                        measured: .duration(nanoseconds: latency),
                        expected: .composite([.text("detection time "), .interval(microseconds: Int64(detection))]),
                        tolerance: out.tolerance,
-                       "Detection latency \(Units.duration(nanoseconds: latency)) against a detection time of \(Units.interval(microseconds: detection))")
+                       "Detection latency \(.duration(nanoseconds: latency)) against a detection time of \(.interval(microseconds: Int64(detection)))")
         }
     }
 
@@ -120,7 +120,7 @@ final class DetectionTimeRules: BFDRule {
                                 measured: .composite([.text("detection latency "), .atLeast(.interval(microseconds: Int64(detection.detectionTime))),
                                                       .text(" (lower bound; "), .duration(nanoseconds: detection.latency),
                                                       .text(" after the last captured packet)")]),
-                                message: "Packets from \(detection.peer) after t=\(Units.relativeTime(nanoseconds: out.relative(lossStart), decimals: 3)) s were not received by \(name): the capture point is upstream of the loss",
+                                message: "Packets from \(detection.peer) after t=\(.timestamp(nanoseconds: out.relative(lossStart), decimals: 3)) were not received by \(name): the capture point is upstream of the loss",
                                 relativeTimeNanoseconds: out.relative(lossStart)))
             }
         }

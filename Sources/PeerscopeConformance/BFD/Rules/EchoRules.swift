@@ -67,8 +67,8 @@ final class EchoRules: BFDRule {
     override func finishAfterSessions(_ sessions: [BFDSession], _ out: inout BFDRuleOutput) {
         for (address, sender) in senders.sorted(by: { $0.key < $1.key }) {
             let trips = sender.roundTrips.sorted()
-            let rtt = trips.isEmpty ? "no looped copies seen"
-                : "RTT min \(Units.duration(nanoseconds: trips[0])), median \(Units.duration(nanoseconds: trips[trips.count / 2])), max \(Units.duration(nanoseconds: trips[trips.count - 1]))"
+            let rtt: FindingMessage = trips.isEmpty ? "no looped copies seen"
+                : "RTT min \(.duration(nanoseconds: trips[0])), median \(.duration(nanoseconds: trips[trips.count / 2])), max \(.duration(nanoseconds: trips[trips.count - 1]))"
             let lost = sender.originals - sender.looped
             out.add(Finding(.BFD.IP.ECHO.LOOP, session: sender.sessionID, side: address.description, frames: [],
                                  measured: .composite([.number(Int64(sender.originals)), .text(" sent, "), .number(Int64(sender.looped)), .text(" looped back, "),

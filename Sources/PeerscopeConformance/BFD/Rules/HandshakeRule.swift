@@ -17,6 +17,6 @@ final class HandshakeRule: BFDRule {
         let elapsed = context.observation.timeNanoseconds - start
         out.report(.BFD.FSM.HANDSHAKE, context, session: session, kind: "up-\(frame)",
                    measured: .duration(nanoseconds: elapsed),
-                   "\(name) Up at frame \(frame), \(Units.duration(nanoseconds: elapsed)) after the session's first packet")
+                   "\(name) Up at frame \(frame), \(.duration(nanoseconds: elapsed)) after the session's first packet")
     }
 }

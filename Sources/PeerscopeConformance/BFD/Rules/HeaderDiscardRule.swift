@@ -13,7 +13,7 @@ final class HeaderDiscardRule: BFDRule {
         let rule: RuleID
         let measured: @Sendable (BFDControlPacket) -> FindingValue
         let expected: FindingValue
-        let message: @Sendable (BFDControlPacket) -> String
+        let message: @Sendable (BFDControlPacket) -> FindingMessage
     }
 
     static let multiplierZero = Check(

@@ -64,7 +64,7 @@ final class NeverUpRule: BFDRule {
         let frames = deaf.flatMap { [sides[1 - $0].first.frameNumber, sides[$0].last.frameNumber] }
         out.add(out.sessionFinding(.BFD.FSM.NEVER.UP, session, side: deaf.count == 1 ? deaf[0] : nil, frames: frames,
                                     measured: Self.states(a, b),
-                                    "Never Up: \(what); " + causes.joined(separator: "; "),
+                                    "Never Up: \(what); \(causes.joined(separator: "; "))",
                                     time: min(a.first.timeNanoseconds, b.first.timeNanoseconds)))
     }
 

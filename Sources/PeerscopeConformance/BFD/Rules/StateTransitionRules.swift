@@ -89,12 +89,12 @@ final class StateTransitionRules: BFDRule {
         if let unannouncedDown, context.nothingMissedSincePrevious(tolerance: out.options.toleranceNanoseconds) {
             out.report(.BFD.FSM.IMMEDIATE, context, session: session, kind: "unannounced",
                        frames: [previous.frameNumber, observation.frameNumber], measured: .transition(.word("\(from)"), .word("\(to)")),
-                       expected: .text("every state change announced"), unannouncedDown)
+                       expected: .text("every state change announced"), FindingMessage(unannouncedDown))
         }
         if let problem {
             out.report(.BFD.FSM.TRANSITION, context, session: session, kind: "\(from)-\(to)",
                        frames: [previous.frameNumber, observation.frameNumber] + (context.peerLast.map { [$0.frameNumber] } ?? []),
-                       measured: .composite([.transition(.word("\(from)"), .word("\(to)")), .text(" diag "), .number(Int64(diag.rawValue))]), problem)
+                       measured: .composite([.transition(.word("\(from)"), .word("\(to)")), .text(" diag "), .number(Int64(diag.rawValue))]), FindingMessage(problem))
         }
         if to == .down {
             sides[slot][me].peerSinceDown = 0
@@ -170,7 +170,7 @@ final class StateTransitionRules: BFDRule {
             out.report(.BFD.FSM.IMMEDIATE, context, session: session, frames: [trigger.frame, context.observation.frameNumber],
                        measured: .duration(nanoseconds: delay), expected: .atMost(.text("half the TX interval")),
                        tolerance: out.tolerance,
-                       "State change \(from)→\(to) announced \(Units.duration(nanoseconds: delay)) after the peer's \(trigger.state)")
+                       "State change \(from)→\(to) announced \(.duration(nanoseconds: delay)) after the peer's \(trigger.state)")
         }
     }
 }

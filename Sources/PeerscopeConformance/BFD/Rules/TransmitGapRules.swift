@@ -152,8 +152,8 @@ final class TransmitGapRules: BFDRule {
                 out.add(Finding(.CAPTURE.GAP, session: session.id, side: out.sideName(session, me), frames: frames,
                                 measured: .duration(nanoseconds: gap),
                                 message: peerSpoke
-                                    ? "No packets from this side for \(Units.duration(nanoseconds: gap)) in the capture, yet the receiver stayed Up: the capture missed them"
-                                    : "Both directions silent for \(Units.duration(nanoseconds: gap)): a hole in the capture",
+                                    ? "No packets from this side for \(.duration(nanoseconds: gap)) in the capture, yet the receiver stayed Up: the capture missed them"
+                                    : "Both directions silent for \(.duration(nanoseconds: gap)): a hole in the capture",
                                 relativeTimeNanoseconds: out.relative(previous.timeNanoseconds)))
             }
         } else {

@@ -16,7 +16,7 @@ public struct BGPRuleOutput {
 
     /// A finding about the message of `context` in `session`, at its frame and time.
     public mutating func report(_ rule: RuleID, _ context: BGPMessageContext, session: BGPSession, measured: FindingValue? = nil,
-                                expected: FindingValue? = nil, kind: String = "", _ message: String) {
+                                expected: FindingValue? = nil, kind: String = "", _ message: FindingMessage) {
         findings.add(Finding(rule, bgpSession: session.id, side: session.sides[context.side].name,
                              frames: [context.record.frameNumber],
                              measured: measured, expected: expected, message: message,

@@ -25,14 +25,14 @@ final class CapabilityNegotiationRules: BGPRule {
                                  + "\(session.b.address) AS\(b.autonomousSystem) offers [\(offered(b))]; "
                                  + "negotiated [\(session.negotiatedCapabilities.joined(separator: ", "))]"))
         let hold = Int(min(a.holdTime, b.holdTime))
-        let keepalives = session.sides.map { side in
-            "\(side.address) every " + (side.keepaliveInterval.map { Units.duration(nanoseconds: $0) } ?? "–")
+        let keepalives = session.sides.map { side -> FindingMessage in
+            "\(side.address) every " + (side.keepaliveInterval.map { "\(.duration(nanoseconds: $0))" } ?? "–")
         }
         out.add(Finding(.BGP.TMR.HOLD.NEGOTIATED, bgpSession: session.id, frames: frames,
                              measured: .seconds(Int64(hold)),
                              expected: .composite([.text("min("), .number(Int64(a.holdTime)), .text(", "), .number(Int64(b.holdTime)), .text(") s")]),
-                             message: "Hold time \(a.holdTime) s / \(b.holdTime) s → negotiated \(hold) s"
-                                 + (hold > 0 ? " (keepalive about \(Units.duration(nanoseconds: Int64(hold) * 1_000_000_000 / 3)))" : " (no keepalives)")
+                             message: "Hold time \(.seconds(Int64(a.holdTime))) / \(.seconds(Int64(b.holdTime))) → negotiated \(.seconds(Int64(hold)))"
+                                 + (hold > 0 ? " (keepalive about \(.duration(nanoseconds: Int64(hold) * 1_000_000_000 / 3)))" : " (no keepalives)")
                                  + "; keepalives seen: " + keepalives.joined(separator: ", ")))
     }
 }

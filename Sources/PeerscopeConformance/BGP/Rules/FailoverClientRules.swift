@@ -39,7 +39,7 @@ final class FailoverClientRules: BGPRule {
                 out.add(Finding(.BFD.CLIENT.ADMINDOWN, session: failover.bfdSessionID, bgpSession: failover.bgpSessionID,
                                      side: failover.declaredBy.description, frames: frames,
                                      message: "\(peerAddress.map { "\($0)" } ?? "The peer") signalled BFD AdminDown and "
-                                         + "\(failover.declaredBy) tore the BGP session down \(Units.duration(nanoseconds: teardown.timeNanoseconds - failover.downNanoseconds)) later; "
+                                         + "\(failover.declaredBy) tore the BGP session down \(.duration(nanoseconds: teardown.timeNanoseconds - failover.downNanoseconds)) later; "
                                          + "AdminDown should not by itself bring the client down (RFC 5882 §3.2)",
                                      relativeTimeNanoseconds: out.relative(teardown.timeNanoseconds)))
             } else if case .notification(let notification) = teardown.cause, !(notification.code == 6 && notification.subcode == 10) {
@@ -54,29 +54,29 @@ final class FailoverClientRules: BGPRule {
     }
 
     /// The failover chain in one sentence, times from the BFD Down.
-    static func chain(_ failover: Failover, closer: String?) -> String {
-        var parts: [String] = []
+    static func chain(_ failover: Failover, closer: String?) -> FindingMessage {
+        var parts: [FindingMessage] = []
         if let received = failover.lastReceivedEstimateNanoseconds {
-            parts.append("peer's packets stopped arriving \(Units.duration(nanoseconds: failover.downNanoseconds - received)) before (detection time)")
+            parts.append("peer's packets stopped arriving \(.duration(nanoseconds: failover.downNanoseconds - received)) before (detection time)")
             if let heard = failover.lastHeardNanoseconds, heard > received + 1_000_000 {
-                parts.append("the capture shows them until \(Units.duration(nanoseconds: failover.downNanoseconds - heard)) before: lost after the capture point")
+                parts.append("the capture shows them until \(.duration(nanoseconds: failover.downNanoseconds - heard)) before: lost after the capture point")
             }
         } else if let heard = failover.lastHeardNanoseconds {
-            parts.append("last packet from the peer \(Units.duration(nanoseconds: failover.downNanoseconds - heard)) before")
+            parts.append("last packet from the peer \(.duration(nanoseconds: failover.downNanoseconds - heard)) before")
         }
         parts.append("BFD Down by \(failover.declaredBy) (diag \(failover.diagnostic.rawValue) \(failover.diagnostic))")
         switch failover.teardown {
         case .closed(let teardown)?:
             let delay = teardown.timeNanoseconds - failover.downNanoseconds
             parts.append("BGP \(teardown.cause) from \(closer ?? "?") "
-                + (delay >= 0 ? "after \(Units.duration(nanoseconds: delay))" : "already \(Units.duration(nanoseconds: -delay)) before"))
+                + (delay >= 0 ? "after \(.duration(nanoseconds: delay))" as FindingMessage : "already \(.duration(nanoseconds: -delay)) before"))
         case .silence?: parts.append("BGP went silent (no teardown captured)")
         case .stayedUp?: parts.append("BGP session stayed up")
         case nil: parts.append("no BGP session on this address pair")
         }
         if let routes = failover.routesLost, routes > 0 { parts.append("\(routes) route(s) lost with it") }
         if let elsewhere = failover.withdrawalsElsewhere {
-            parts.append("\(elsewhere.prefixes) prefix(es) withdrawn on other sessions from +\(Units.duration(nanoseconds: elsewhere.timeNanoseconds - failover.downNanoseconds))")
+            parts.append("\(elsewhere.prefixes) prefix(es) withdrawn on other sessions from +\(.duration(nanoseconds: elsewhere.timeNanoseconds - failover.downNanoseconds))")
         }
         return parts.joined(separator: " → ")
     }

@@ -27,7 +27,7 @@ final class HoldTimeRule: BGPRule {
                 return false
             }
             if holeInside { continue }
-            let peerNoticed: String
+            let peerNoticed: FindingMessage
             if let teardown = session.teardown, teardown.side != index, case .notification(let notification) = teardown.cause,
                notification.code == 4 {
                 peerNoticed = "; the peer sent NOTIFICATION Hold Timer Expired"
@@ -37,7 +37,7 @@ final class HoldTimeRule: BGPRule {
             out.add(Finding(.BGP.TMR.KEEPALIVE.MAX, bgpSession: session.id, side: side.name,
                                  frames: [silence.from, silence.to], measured: .duration(nanoseconds: silence.gap),
                                  expected: .atMost(.seconds(Int64(hold))), tolerance: out.options.tolerance,
-                                 message: "\(side.address) sent nothing for \(Units.duration(nanoseconds: silence.gap)) "
+                                 message: "\(side.address) sent nothing for \(.duration(nanoseconds: silence.gap)) "
                                      + "(hold time \(hold) s)" + peerNoticed))
         }
     }

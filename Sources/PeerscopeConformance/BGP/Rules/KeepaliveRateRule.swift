@@ -20,7 +20,7 @@ final class KeepaliveRateRule: BGPRule {
                                      measured: .duration(nanoseconds: shortest.nanoseconds),
                                      expected: .composite([.atLeast(.duration(nanoseconds: 1_000_000_000)), .text(" ("),
                                                            .atLeast(.duration(nanoseconds: 750_000_000)), .text(" with jitter)")]),
-                                     message: "\(side.address) sent KEEPALIVEs \(Units.duration(nanoseconds: shortest.nanoseconds)) apart"), kind: "fast")
+                                     message: "\(side.address) sent KEEPALIVEs \(.duration(nanoseconds: shortest.nanoseconds)) apart"), kind: "fast")
             }
             let frames = side.keepalives.last.map { [$0.frame] } ?? []
             if let typical = side.keepaliveInterval, typical > third + third / 4 + tolerance {
@@ -28,7 +28,7 @@ final class KeepaliveRateRule: BGPRule {
                                      frames: frames, measured: .duration(nanoseconds: typical),
                                      expected: .composite([.text("about "), .duration(nanoseconds: third), .text(" (hold "),
                                                            .seconds(Int64(hold)), .text(" ÷ 3)")]),
-                                     message: "\(side.address) sends KEEPALIVEs every \(Units.duration(nanoseconds: typical)), "
+                                     message: "\(side.address) sends KEEPALIVEs every \(.duration(nanoseconds: typical)), "
                                          + "more than a third of the \(hold) s hold time: one lost KEEPALIVE nearly expires the peer's hold timer"),
                              kind: "slow")
             }

@@ -42,7 +42,7 @@ final class NeverEstablishedRule: BGPRule {
             out.add(Finding(.BGP.FSM.NEVER.UP, bgpSession: last.id, side: last.initiator.map { last.sides[$0].name },
                                  frames: Array(frames.prefix(FindingSink.framesKept)),
                                  measured: .count(list.count, noun: "connection attempt"),
-                                 message: "Never Established between \(pair.low) and \(pair.high): " + cause(list),
+                                 message: "Never Established between \(pair.low) and \(pair.high): \(cause(list))",
                                  relativeTimeNanoseconds: list.first?.events.first.map { out.relative($0.timeNanoseconds) }))
         }
     }

@@ -15,7 +15,7 @@ final class UpdateAttributeRules: BGPRule {
     override func update(_ update: BGPUpdate, _ context: BGPMessageContext, session: BGPSession, _ out: inout BGPRuleOutput) {
         // An End-of-RIB marker carries no route (EndOfRIBRule).
         guard update.endOfRIB == nil else { return }
-        func add(_ message: String, kind: String, measured: FindingValue? = nil, expected: FindingValue? = nil) {
+        func add(_ message: FindingMessage, kind: String, measured: FindingValue? = nil, expected: FindingValue? = nil) {
             out.report(.BGP.UPD.ATTRS, context, session: session, measured: measured, expected: expected, kind: kind, message)
         }
         // Attribute codes seen, as a 256-bit mask: no allocation per UPDATE.
