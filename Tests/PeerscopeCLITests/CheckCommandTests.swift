@@ -90,7 +90,8 @@ extension CheckCommandTests {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         let failovers = try #require(object["failovers"] as? [[String: Any]])
         #expect(failovers.count == 2)
-        #expect(failovers.first?["failoverTimeMs"] as? Double == 0.05)
+        // 50 µs from the BFD Down to the NOTIFICATION (schema 1 printed 0.05 ms).
+        #expect(failovers.first?["failoverTimeNanoseconds"] as? Int == 50_000)
         #expect(failovers.first?["teardownBy"] as? String == "192.0.2.2")
         let bgp = try #require(object["bgpSessions"] as? [[String: Any]])
         #expect(bgp.first?["closedBy"] as? String == "192.0.2.2")

@@ -81,6 +81,16 @@ struct ReportCommandTests {
         #expect(document.summary.exitCode == Int(check.status))
         let summary = checked["summary"] as? [String: Int] ?? [:]
         #expect(document.summary.findings == summary)
+        // One model: check --json and sessions --json decode into the very records the page embeds,
+        // and they are equal field by field (sessions, timelines, failovers, typed findings).
+        let checkRecord = try JSONDecoder().decode(CheckRecord.self, from: Data(check.stdout.utf8))
+        let sessionsRecord = try JSONDecoder().decode(SessionsRecord.self, from: Data(sessions.stdout.utf8))
+        #expect(checkRecord.schema == document.schema && sessionsRecord.schema == document.schema)
+        #expect(file.bfdSessions == checkRecord.sessions && file.bfdSessions == sessionsRecord.bfdSessions)
+        #expect(file.bgpSessions == checkRecord.bgpSessions && file.bgpSessions == sessionsRecord.bgpSessions)
+        #expect(file.failovers == checkRecord.failovers && file.failovers == sessionsRecord.failovers)
+        #expect(file.findings == checkRecord.findings)
+        #expect(file.frames == checkRecord.frames && file.path == checkRecord.file)
     }
 
     @Test("check's options: --rules and --min-level narrow the page as they narrow check")

@@ -4,95 +4,16 @@ import PeerscopeConformance
 import PeerscopeWire
 
 /// The JSON shapes `sessions --json` and `check --json` print: plain Codable values, stable keys.
-/// A finding is a `ReportFinding`, the record the HTML report embeds too.
-public struct SideRecord: Codable, Sendable {
-    public var address: String
-    public var peer: String
-    public var localDiscriminator: UInt32
-    public var remoteDiscriminator: UInt32
-    public var state: String
-    public var sourcePort: UInt16
-    public var ttlMin: UInt8
-    public var ttlMax: UInt8
-    public var desiredMinTxIntervalUs: UInt32
-    public var requiredMinRxIntervalUs: UInt32
-    public var requiredMinEchoRxIntervalUs: UInt32
-    public var detectMultiplier: UInt8
-    public var negotiatedTxIntervalUs: UInt32?
-    public var detectionTimeUs: UInt32?
-    public var packets: Int
-    public var stateChanges: Int
-    public var timesUp: Int
-    public var lastDownDiag: UInt8?
-    public var firstFrame: Int
-    public var lastFrame: Int
-    /// Present when the side sent authenticated packets.
-    public var authentication: AuthenticationRecord?
-}
-
-/// A side's authentication, counted positively: `verified` of `packets` with `keyId`.
-public struct AuthenticationRecord: Codable, Sendable {
-    public var type: String
-    public var keyId: UInt8
-    public var packets: Int
-    public var verified: Int
-    public var failed: Int
-    public var unchecked: Int
-    public var summary: String
-
-    public init(_ tally: AuthenticationTally) {
-        type = tally.type.description
-        keyId = tally.keyID
-        packets = tally.packets
-        verified = tally.verified
-        failed = tally.failed
-        unchecked = tally.unchecked
-        summary = tally.summary
-    }
-}
-
-public struct SessionRecord: Codable, Sendable {
-    public var id: Int
-    public var type: String
-    public var previousSession: Int?
-    public var sides: [SideRecord]
-    public var echoPackets: Int
-
-    /// `authentication` gives a side's tally (side 0 = A, 1 = B), from `BFDConformanceEngine.authentication`.
-    public init(_ session: BFDSession, authentication: (Int) -> AuthenticationTally? = { _ in nil }) {
-        id = session.id
-        type = session.transport.description
-        previousSession = session.previousSessionID
-        echoPackets = session.echoPackets
-        sides = (0..<2).compactMap { index in
-            guard let side = session.sides[index] else { return nil }
-            let parameters = side.parameters
-            return SideRecord(address: side.address.description, peer: side.peerAddress.description,
-                              localDiscriminator: side.myDiscriminator,
-                              remoteDiscriminator: side.last.packet.yourDiscriminator, state: side.state.description,
-                              sourcePort: side.sourcePort, ttlMin: side.ttlMinimum, ttlMax: side.ttlMaximum,
-                              desiredMinTxIntervalUs: parameters.desiredMinTxInterval,
-                              requiredMinRxIntervalUs: parameters.requiredMinRxInterval,
-                              requiredMinEchoRxIntervalUs: parameters.requiredMinEchoRxInterval,
-                              detectMultiplier: parameters.detectMultiplier,
-                              negotiatedTxIntervalUs: session.negotiatedTxInterval(from: index)?.interval,
-                              detectionTimeUs: session.detectionTime(forPacketsFrom: 1 - index),
-                              packets: side.packets, stateChanges: side.stateChanges, timesUp: side.timesUp,
-                              lastDownDiag: side.lastDownDiagnostic?.rawValue,
-                              firstFrame: side.first.frameNumber, lastFrame: side.last.frameNumber,
-                              authentication: authentication(index).map(AuthenticationRecord.init))
-        }
-    }
-}
-
+/// Sessions, failovers and findings are the records the HTML report's `ReportDocument` is made
+/// of (`ReportBFDSession`, `ReportBGPSession`, `ReportFailover`, `ReportFinding`): one model.
 public struct CheckRecord: Codable, Sendable {
     /// 2 since findings carry typed values (docs/json-schema.md says what changed from 1).
     public var schema = MachineReadable.schema
     public var file: String
     public var frames: Int
-    public var sessions: [SessionRecord]
-    public var bgpSessions: [BGPSessionRecord]
-    public var failovers: [FailoverRecord]
+    public var sessions: [ReportBFDSession]
+    public var bgpSessions: [ReportBGPSession]
+    public var failovers: [ReportFailover]
     public var findings: [ReportFinding]
     public var summary: [String: Int]
     /// With `--merge`: the capture points and the losses located between them.
@@ -101,22 +22,22 @@ public struct CheckRecord: Codable, Sendable {
 
 /// `sessions --json`: both protocols and the failover chain.
 public struct SessionsRecord: Codable, Sendable {
+    /// 2 since the sessions are the report model's records (docs/json-schema.md).
+    public var schema = MachineReadable.schema
     public var file: String
-    public var bfdSessions: [SessionRecord]
-    public var bgpSessions: [BGPSessionRecord]
-    public var failovers: [FailoverRecord]
+    public var bfdSessions: [ReportBFDSession]
+    public var bgpSessions: [ReportBGPSession]
+    public var failovers: [ReportFailover]
     /// With `--merge`: the capture points and the losses located between them.
     public var merge: MergeRecord?
 
     public init(_ analysis: CaptureAnalysis) {
+        let report = ReportFile(analysis, findings: [])
         file = analysis.path
         merge = analysis.merge.map { MergeRecord($0, origin: analysis.firstTimestampNanoseconds ?? 0) }
-        bfdSessions = analysis.sessions.map { session in
-            SessionRecord(session) { analysis.engine.authentication(session: session.id, side: $0) }
-        }
-        let origin = analysis.firstTimestampNanoseconds ?? 0
-        bgpSessions = analysis.bgpSessions.map { BGPSessionRecord($0, origin: origin) }
-        failovers = analysis.failovers.map { FailoverRecord($0, origin: origin) }
+        bfdSessions = report.bfdSessions
+        bgpSessions = report.bgpSessions
+        failovers = report.failovers
     }
 }
 
@@ -129,6 +50,7 @@ public struct MultiFileCheckRecord: Codable, Sendable {
 
 /// `sessions --json` over several files (without `--merge`): one JSON document.
 public struct MultiFileSessionsRecord: Codable, Sendable {
+    public var schema = MachineReadable.schema
     public var files: [SessionsRecord]
 
     public init(files: [SessionsRecord]) { self.files = files }
@@ -158,10 +80,10 @@ public enum MachineReadable {
                              knownDeviation: (Finding) -> Bool = { _ in false }) -> CheckRecord {
         var summary: [String: Int] = [:]
         for level in RuleLevel.allCases { summary[level.rawValue] = findings.filter { $0.level == level }.count }
+        let report = ReportFile(analysis, findings: findings, isKnownDeviation: knownDeviation)
         return CheckRecord(file: analysis.path, frames: analysis.tally.frames,
-                           sessions: SessionsRecord(analysis).bfdSessions,
-                           bgpSessions: SessionsRecord(analysis).bgpSessions, failovers: SessionsRecord(analysis).failovers,
-                           findings: findings.map { ReportFinding($0, knownDeviation: $0.level == .must && knownDeviation($0)) },
+                           sessions: report.bfdSessions, bgpSessions: report.bgpSessions, failovers: report.failovers,
+                           findings: report.findings,
                            summary: summary,
                            merge: analysis.merge.map { MergeRecord($0, origin: analysis.firstTimestampNanoseconds ?? 0) })
     }

@@ -10,9 +10,9 @@ const BFD = (() => {
 
   function strip(file, session, fileIndex) {
     const figure = el("figure", { class: "strip bfd-strip", "data-file": fileIndex, "data-session": session.id,
-      "data-search": [`bfd ${session.id}`, session.transport, ...session.sides.map((s) => `${s.address} ${s.peer} ${s.states.map((x) => x.state).join(" ")}`)].join(" ").toLowerCase() });
+      "data-search": [`bfd ${session.id}`, session.type, ...session.sides.map((s) => `${s.address} ${s.peer} ${s.states.map((x) => x.state).join(" ")}`)].join(" ").toLowerCase() });
     const names = session.sides.map((s) => `${s.name} ${s.address}`).join(" ⇄ ");
-    const caption = el("figcaption", {}, figure, `BFD session ${session.id} · ${session.transport} · ${names}`);
+    const caption = el("figcaption", {}, figure, `BFD session ${session.id} · ${session.type} · ${names}`);
     if (session.previousSession) el("span", { class: "meta" }, caption, ` (replaces session ${session.previousSession})`);
     if (PS.data.files.length > 1) el("span", { class: "meta" }, caption, ` · ${file.path}`);
     const holder = el("div", { class: "svg-holder" }, figure);

@@ -12,10 +12,10 @@ const BGP = (() => {
 
   function strip(file, session, fileIndex) {
     const figure = el("figure", { class: "strip bgp-strip", "data-file": fileIndex, "data-session": session.id,
-      "data-search": [`bgp ${session.id}`, session.state, ...session.speakers.map((s) => `${s.address} as${s.autonomousSystem || ""}`)].join(" ").toLowerCase() });
-    const names = session.speakers.map((s, i) => `${i ? "B" : "A"} ${s.address}${s.autonomousSystem ? ` AS${s.autonomousSystem}` : ""}`).join(" ⇄ ");
+      "data-search": [`bgp ${session.id}`, session.state, ...session.speakers.map((s) => `${s.address} as${s.myAS || ""}`)].join(" ").toLowerCase() });
+    const names = session.speakers.map((s, i) => `${i ? "B" : "A"} ${s.address}${s.myAS ? ` AS${s.myAS}` : ""}`).join(" ⇄ ");
     const caption = el("figcaption", {}, figure, `BGP session ${session.id} · ${names} · ${session.state}`);
-    if (session.holdTimeSeconds) el("span", { class: "meta" }, caption, ` · hold ${session.holdTimeSeconds} s`);
+    if (session.negotiatedHoldTime) el("span", { class: "meta" }, caption, ` · hold ${session.negotiatedHoldTime} s`);
     if (PS.data.files.length > 1) el("span", { class: "meta" }, caption, ` · ${file.path}`);
     const holder = el("div", { class: "svg-holder" }, figure);
     figure.redraw = () => render(holder, file, session);
@@ -51,8 +51,8 @@ const BGP = (() => {
       }
       // Routes the peer held from this speaker, per family, as steps scaled to the largest.
       const top = y + 16, tall = SPEAKER - 22;
-      const most = Math.max(1, ...speaker.families.flatMap((f) => f.history.map((h) => h[1])));
-      speaker.families.forEach((family, f) => {
+      const most = Math.max(1, ...speaker.routesPerFamily.flatMap((f) => f.history.map((h) => h[1])));
+      speaker.routesPerFamily.forEach((family, f) => {
         let d = "", last = null;
         for (const [t, held] of family.history) {
           const px = Math.min(Math.max(x(t), PS.GUTTER), PS.GUTTER + x.inner);
@@ -63,8 +63,8 @@ const BGP = (() => {
         if (last === null) return;
         d += `H${Math.min(x(session.endNanoseconds), PS.GUTTER + x.inner)}`;
         const path = svg("path", { d, class: "routes", stroke: COLOURS[f % COLOURS.length] }, root);
-        titled(path, `${family.family}: routes held from ${speaker.address}, up to ${most}; ${family.routes} at the end`);
-        label(root, 2, y + 37 + f * 11, `— ${family.family} (${family.routes})`, "meta").setAttribute("fill", COLOURS[f % COLOURS.length]);
+        titled(path, `${family.family}: routes held from ${speaker.address}, up to ${most}; ${family.routesHeld} at the end`);
+        label(root, 2, y + 37 + f * 11, `— ${family.family} (${family.routesHeld})`, "meta").setAttribute("fill", COLOURS[f % COLOURS.length]);
       });
       for (const eor of speaker.endOfRIB) {
         if (eor.timeNanoseconds < PS.view.start || eor.timeNanoseconds > PS.view.end) continue;

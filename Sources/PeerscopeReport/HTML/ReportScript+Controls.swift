@@ -25,7 +25,7 @@ extension ReportScript {
   }
   function searchText(item) {
     const s = item.session;
-    return JSON.stringify([s.transport, s.state, s.sides ? s.sides.map((x) => [x.address, x.peer, x.states.map((y) => y.state)]) : s.speakers.map((x) => [x.address, x.autonomousSystem])]).toLowerCase() + (item.session.sides ? " bfd" : " bgp");
+    return JSON.stringify([s.type, s.state, s.sides ? s.sides.map((x) => [x.address, x.peer, x.states.map((y) => y.state)]) : s.speakers.map((x) => [x.address, x.myAS])]).toLowerCase() + (item.session.sides ? " bfd" : " bgp");
   }
   function build(list, limit) {
     const words = document.getElementById("session-filter").value.toLowerCase().split(/\s+/).filter(Boolean);

@@ -1,12 +1,15 @@
 import PeerscopeAnalysis
+import PeerscopeConformance
 import PeerscopeEndpoint
 import PeerscopeWire
 
 /// One BFD session for the report: per side its state over time, the timers it negotiated, its
 /// Poll/Final marks and its transmit-gap histogram. Times are ns from the file's first frame.
-public struct ReportBFDSession: Codable, Sendable {
+/// The one record of a BFD session: `check --json`, `sessions --json` and the HTML report.
+public struct ReportBFDSession: Codable, Sendable, Equatable {
     public var id: Int
-    public var transport: String
+    /// "single-hop", "multihop", … (the session's transport; `type` as in schema 1).
+    public var type: String
     public var previousSession: Int?
     public var sides: [ReportBFDSide]
     public var echoPackets: Int
@@ -14,14 +17,18 @@ public struct ReportBFDSession: Codable, Sendable {
     public var startNanoseconds: Int64
     public var endNanoseconds: Int64
 
-    public init(_ session: BFDSession, origin: Int64) {
+    /// `authentication` gives a side's tally (side 0 = A, 1 = B), from `BFDConformanceEngine.authentication`.
+    public init(_ session: BFDSession, origin: Int64, authentication: (Int) -> AuthenticationTally? = { _ in nil }) {
         id = session.id
-        transport = session.transport.description
+        type = session.transport.description
         previousSession = session.previousSessionID
         echoPackets = session.echoPackets
         let steps = Self.timerSteps(session, origin: origin)
         sides = (0..<2).compactMap { index in
-            session.sides[index].map { ReportBFDSide($0, index: index, session: session, origin: origin, timers: steps[index]) }
+            session.sides[index].map {
+                ReportBFDSide($0, index: index, session: session, origin: origin, timers: steps[index],
+                              authentication: authentication(index).map(ReportAuthentication.init))
+            }
         }
         startNanoseconds = sides.map(\.firstNanoseconds).min() ?? 0
         endNanoseconds = sides.map(\.lastNanoseconds).max() ?? 0
@@ -65,14 +72,32 @@ public struct ReportBFDSession: Codable, Sendable {
     }
 }
 
-public struct ReportBFDSide: Codable, Sendable {
+public struct ReportBFDSide: Codable, Sendable, Equatable {
     /// "A" or "B", as `sessions` and `timeline` name them.
     public var name: String
     public var address: String
     public var peer: String
     public var localDiscriminator: UInt32
     public var remoteDiscriminator: UInt32
+    /// The state of its last packet.
+    public var state: String
+    public var sourcePort: UInt16
+    public var ttlMin: UInt8
+    public var ttlMax: UInt8
+    /// Its timer fields at the end, in µs as the wire carries them (RFC 5880 §4.1).
+    public var desiredMinTxIntervalUs: UInt32
+    public var requiredMinRxIntervalUs: UInt32
+    public var requiredMinEchoRxIntervalUs: UInt32
+    public var detectMultiplier: UInt8
+    /// At the end: the interval it transmits at (§6.8.7) and the detection time it applies to its peer (§6.8.4).
+    public var negotiatedTxIntervalUs: UInt32?
+    public var detectionTimeUs: UInt32?
     public var packets: Int
+    public var stateChanges: Int
+    public var timesUp: Int
+    public var lastDownDiag: UInt8?
+    /// Present when the side sent authenticated packets.
+    public var authentication: ReportAuthentication?
     public var firstNanoseconds: Int64
     public var lastNanoseconds: Int64
     public var firstFrame: Int
@@ -83,13 +108,29 @@ public struct ReportBFDSide: Codable, Sendable {
     public var pollFinal: [ReportMark]
     public var gaps: ReportGapHistogram
 
-    init(_ side: BFDSide, index: Int, session: BFDSession, origin: Int64, timers: [ReportTimerStep]) {
+    init(_ side: BFDSide, index: Int, session: BFDSession, origin: Int64, timers: [ReportTimerStep],
+         authentication: ReportAuthentication?) {
         name = index == 0 ? "A" : "B"
         address = side.address.description
         peer = side.peerAddress.description
         localDiscriminator = side.myDiscriminator
         remoteDiscriminator = side.last.packet.yourDiscriminator
+        state = side.state.description
+        sourcePort = side.sourcePort
+        ttlMin = side.ttlMinimum
+        ttlMax = side.ttlMaximum
+        let parameters = side.parameters
+        desiredMinTxIntervalUs = parameters.desiredMinTxInterval
+        requiredMinRxIntervalUs = parameters.requiredMinRxInterval
+        requiredMinEchoRxIntervalUs = parameters.requiredMinEchoRxInterval
+        detectMultiplier = parameters.detectMultiplier
+        negotiatedTxIntervalUs = session.negotiatedTxInterval(from: index)?.interval
+        detectionTimeUs = session.detectionTime(forPacketsFrom: 1 - index)
         packets = side.packets
+        stateChanges = side.stateChanges
+        timesUp = side.timesUp
+        lastDownDiag = side.lastDownDiagnostic?.rawValue
+        self.authentication = authentication
         firstNanoseconds = side.first.timeNanoseconds &- origin
         lastNanoseconds = side.last.timeNanoseconds &- origin
         firstFrame = side.first.frameNumber
@@ -128,7 +169,7 @@ public struct ReportBFDSide: Codable, Sendable {
     }
 }
 
-public struct ReportStateStep: Codable, Sendable {
+public struct ReportStateStep: Codable, Sendable, Equatable {
     public var timeNanoseconds: Int64
     public var frame: Int
     /// "AdminDown", "Down", "Init" or "Up" (RFC 5880 §4.1 State).
@@ -141,7 +182,7 @@ public struct ReportStateStep: Codable, Sendable {
     public var detectionTimeMicroseconds: UInt32?
 }
 
-public struct ReportTimerStep: Codable, Sendable {
+public struct ReportTimerStep: Codable, Sendable, Equatable {
     public var timeNanoseconds: Int64
     public var frame: Int
     public var desiredMinTxMicroseconds: UInt32
@@ -160,7 +201,7 @@ public struct ReportTimerStep: Codable, Sendable {
 }
 
 /// A Poll ("P") or Final ("F") a side sent (RFC 5880 §6.5).
-public struct ReportMark: Codable, Sendable {
+public struct ReportMark: Codable, Sendable, Equatable {
     public var timeNanoseconds: Int64
     public var frame: Int
     public var kind: String
@@ -171,7 +212,7 @@ public struct ReportMark: Codable, Sendable {
 /// A direction's periodic transmit gaps as shares of the negotiated interval, in the 5 % bands
 /// `GapStatistics` keeps; RFC 5880 §6.8.7 puts every gap between 75 % and 100 % (90 % with a
 /// Detect Mult of 1), and a gap reaching the detection time ends the session.
-public struct ReportGapHistogram: Codable, Sendable {
+public struct ReportGapHistogram: Codable, Sendable, Equatable {
     public var count: Int
     public var minimumNanoseconds: Int64?
     public var maximumNanoseconds: Int64?
@@ -189,5 +230,26 @@ public struct ReportGapHistogram: Codable, Sendable {
         intervalMicroseconds = interval
         detectionMicroseconds = detection
         counts = gaps.bands.map(\.count)
+    }
+}
+
+/// A side's authentication, counted positively: `verified` of `packets` with `keyId` (RFC 5880 §6.7).
+public struct ReportAuthentication: Codable, Sendable, Equatable {
+    public var type: String
+    public var keyId: UInt8
+    public var packets: Int
+    public var verified: Int
+    public var failed: Int
+    public var unchecked: Int
+    public var summary: String
+
+    public init(_ tally: AuthenticationTally) {
+        type = tally.type.description
+        keyId = tally.keyID
+        packets = tally.packets
+        verified = tally.verified
+        failed = tally.failed
+        unchecked = tally.unchecked
+        summary = tally.summary
     }
 }

@@ -3,7 +3,8 @@ import PeerscopeWire
 
 /// The failover chain of one BFD Down, as `sessions` prints it: last received → last captured →
 /// BFD Down → BGP teardown → withdrawals elsewhere. Times in ns from the file's first frame.
-public struct ReportFailover: Codable, Sendable {
+/// The one record of a failover: `check --json`, `sessions --json` and the HTML report.
+public struct ReportFailover: Codable, Sendable, Equatable {
     public var bfdSession: Int
     public var bgpSession: Int?
     public var declaredBy: String
@@ -22,6 +23,8 @@ public struct ReportFailover: Codable, Sendable {
     public var teardownBy: String?
     public var teardownNanoseconds: Int64?
     public var teardownFrame: Int?
+    /// BFD Down to the BGP teardown: the failover time.
+    public var failoverTimeNanoseconds: Int64?
     /// With "silence": the last BGP message before it.
     public var lastBGPMessageNanoseconds: Int64?
     public var routesLost: Int?
@@ -56,6 +59,7 @@ public struct ReportFailover: Codable, Sendable {
             teardown = nil
         }
         teardownBy = failover.teardownBy?.description
+        failoverTimeNanoseconds = failover.teardownDelayNanoseconds
         routesLost = failover.routesLost
         withdrawalsNanoseconds = failover.withdrawalsElsewhere.map { $0.timeNanoseconds &- origin }
         withdrawalsFrame = failover.withdrawalsElsewhere?.frame

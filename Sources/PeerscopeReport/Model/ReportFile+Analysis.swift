@@ -15,7 +15,9 @@ extension ReportFile {
         resolutionNanoseconds = analysis.resolution.nanoseconds
         capturePoints = analysis.merge.map { merge in merge.points.indices.map(merge.name) } ?? []
         readError = analysis.readError.map { "\($0)" }
-        bfdSessions = analysis.sessions.map { ReportBFDSession($0, origin: origin) }
+        bfdSessions = analysis.sessions.map { session in
+            ReportBFDSession(session, origin: origin) { analysis.engine.authentication(session: session.id, side: $0) }
+        }
         bgpSessions = analysis.bgpSessions.map { ReportBGPSession($0, origin: origin) }
         failovers = analysis.failovers.map { ReportFailover($0, origin: origin) }
         self.findings = findings.map { ReportFinding($0, knownDeviation: $0.level == .must && isKnownDeviation($0)) }

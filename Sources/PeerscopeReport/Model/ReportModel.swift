@@ -8,7 +8,7 @@ import PeerscopeConformance
 /// Versioned: a reader of the embedded JSON checks `schema` (2, as issue 13 numbers the typed
 /// report). Findings are `ReportFinding`s, the same records `check --json` prints, with typed
 /// measured/expected/tolerance values (`ReportValue`, see docs/json-schema.md).
-public struct ReportDocument: Codable, Sendable {
+public struct ReportDocument: Codable, Sendable, Equatable {
     public var schema = 2
     public var generator = "peerscope report"
     public var files: [ReportFile]
@@ -31,7 +31,7 @@ public struct ReportDocument: Codable, Sendable {
     }
 }
 
-public struct ReportRule: Codable, Sendable {
+public struct ReportRule: Codable, Sendable, Equatable {
     /// The catalog level (a finding may be worse: see `ReportFinding.level`).
     public var level: String
     public var reference: String
@@ -39,7 +39,7 @@ public struct ReportRule: Codable, Sendable {
 }
 
 /// What `check` would say about the run: findings per level and its exit status.
-public struct ReportSummary: Codable, Sendable {
+public struct ReportSummary: Codable, Sendable, Equatable {
     public var files: Int
     public var bfdSessions: Int
     public var bgpSessions: Int
@@ -70,7 +70,7 @@ public struct ReportSummary: Codable, Sendable {
 }
 
 /// One capture file (or one merged set of capture points) analysed.
-public struct ReportFile: Codable, Sendable {
+public struct ReportFile: Codable, Sendable, Equatable {
     public var path: String
     /// Frames decoded, and records read (the last frame number in Wireshark's numbering).
     public var frames: Int

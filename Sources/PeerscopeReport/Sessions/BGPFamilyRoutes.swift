@@ -1,16 +1,6 @@
 import PeerscopeAnalysis
 import PeerscopeWire
 
-/// One family's routes in `sessions --json`: the family by number and by registry name.
-public struct BGPFamilyRoutesRecord: Codable, Sendable {
-    public var afi: UInt16
-    public var safi: UInt8
-    public var family: String
-    /// false for a family peerscope keeps raw (its routes are not counted).
-    public var decoded: Bool
-    public var routesHeld: Int
-}
-
 extension BGPSessionsRenderer {
     /// "    IPv4 Labeled VPN Unicast (1/128): 2 routes" per family, at the end or at `--at`.
     func familyLines(_ side: BGPSpeakerSide, origin: Int64) -> [String] {
