@@ -91,11 +91,17 @@ public struct ReportBFDSide: Codable, Sendable, Equatable {
     public var detectMultiplier: UInt8
     /// At the end: the interval it transmits at (§6.8.7) and the detection time it applies to its peer (§6.8.4).
     public var negotiatedTxIntervalUs: UInt32?
+    /// false while the peer's Required Min RX is unseen: `negotiatedTxIntervalUs` is then only its
+    /// own Desired Min TX, a lower bound.
+    public var negotiatedTxPeerKnown: Bool?
     public var detectionTimeUs: UInt32?
     public var packets: Int
     public var stateChanges: Int
     public var timesUp: Int
+    /// The start of its current Up, when it is Up.
+    public var upSinceNanoseconds: Int64?
     public var lastDownDiag: UInt8?
+    public var lastDownDiagName: String?
     /// Present when the side sent authenticated packets.
     public var authentication: ReportAuthentication?
     public var firstNanoseconds: Int64
@@ -124,12 +130,16 @@ public struct ReportBFDSide: Codable, Sendable, Equatable {
         requiredMinRxIntervalUs = parameters.requiredMinRxInterval
         requiredMinEchoRxIntervalUs = parameters.requiredMinEchoRxInterval
         detectMultiplier = parameters.detectMultiplier
-        negotiatedTxIntervalUs = session.negotiatedTxInterval(from: index)?.interval
+        let negotiated = session.negotiatedTxInterval(from: index)
+        negotiatedTxIntervalUs = negotiated?.interval
+        negotiatedTxPeerKnown = negotiated?.peerKnown
         detectionTimeUs = session.detectionTime(forPacketsFrom: 1 - index)
         packets = side.packets
         stateChanges = side.stateChanges
         timesUp = side.timesUp
+        upSinceNanoseconds = side.upSinceNanoseconds.map { $0 &- origin }
         lastDownDiag = side.lastDownDiagnostic?.rawValue
+        lastDownDiagName = side.lastDownDiagnostic?.description
         self.authentication = authentication
         firstNanoseconds = side.first.timeNanoseconds &- origin
         lastNanoseconds = side.last.timeNanoseconds &- origin
