@@ -69,6 +69,13 @@ import Testing
         // Add-path: two octets where a 4-octet identifier belongs; then an identifier and no length.
         #expect(decode([0, 0], addPath: true) == .failure(WireError(.bgp, .truncated(needed: 4, available: 2), at: 0)))
         #expect(decode([0, 0, 0, 9], addPath: true) == .failure(WireError(.bgp, .truncated(needed: 1, available: 0), at: 0)))
+        // The same after a whole first tuple (10.0.0.0/8, path 1): the error names the second.
+        #expect(decode([0, 0, 0, 1, 8, 10, 0, 0], addPath: true)
+            == .failure(WireError(.bgp, .truncated(needed: 4, available: 2), at: 6)))
+        #expect(decode([0, 0, 0, 1, 8, 10, 0, 0, 0, 2], addPath: true)
+            == .failure(WireError(.bgp, .truncated(needed: 1, available: 0), at: 6)))
+        // /9 as the last tuple with one octet of two: fewer than four octets left, read one by one.
+        #expect(decode([9, 10], offset: 5) == .failure(WireError(.bgp, .truncated(needed: 2, available: 1), at: 5)))
     }
 
     @Test("AS_PATH: an AS_SET then an AS_SEQUENCE, 2-octet ASNs without RFC 6793, 4-octet with it")

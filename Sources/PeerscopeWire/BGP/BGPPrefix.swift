@@ -63,8 +63,7 @@ public struct BGPPrefix: Hashable, Sendable, CustomStringConvertible {
                 guard end - index >= 4 else {
                     throw WireError(.bgp, .truncated(needed: 4, available: end - index), at: offset + start)
                 }
-                pathID = UInt32(bytes[index]) << 24 | UInt32(bytes[index + 1]) << 16
-                    | UInt32(bytes[index + 2]) << 8 | UInt32(bytes[index + 3])
+                pathID = UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt32.self))
                 index += 4
             }
             guard index < end else { throw WireError(.bgp, .truncated(needed: 1, available: 0), at: offset + start) }
@@ -84,6 +83,11 @@ public struct BGPPrefix: Hashable, Sendable, CustomStringConvertible {
                     if k < 8 { high |= byte << (56 - 8 * k) } else { low |= byte << (56 - 8 * (k - 8)) }
                 }
                 address = .v6(IPv6Address(high: high, low: low))
+            } else if end - index >= 4 {
+                // Four octets are there (the next tuple's when the prefix is shorter): one
+                // load, the octets beyond the prefix's masked off.
+                let word = UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt32.self))
+                address = .v4(IPv4Address(octets == 0 ? 0 : word & (~0 << (32 - 8 * octets))))
             } else {
                 var value: UInt32 = 0
                 for k in 0..<octets { value |= UInt32(bytes[index + k]) << (24 - 8 * k) }
