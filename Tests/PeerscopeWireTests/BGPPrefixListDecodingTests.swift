@@ -57,6 +57,27 @@ import Testing
         ])
     }
 
+    @Test("IPv6 lists long enough for whole-word reads: /48s, /65 and /0 between other tuples")
+    func ipv6Words() throws {
+        // 2001:db8:1::/48, 2001:db8:0:0:8000::/65 (the ninth octet 0x80, then the next tuple's
+        // bytes follow), ::/0, 2001:db8:2::/48, then 2001:db8:ffff::/47 whose sixth octet carries
+        // a bit beyond the prefix as sent (0xFF), kept as in the IPv4 case.
+        let bytes: [UInt8] = [48, 0x20, 0x01, 0x0D, 0xB8, 0x00, 0x01]
+            + [65, 0x20, 0x01, 0x0D, 0xB8, 0, 0, 0, 0, 0x80]
+            + [0]
+            + [48, 0x20, 0x01, 0x0D, 0xB8, 0x00, 0x02]
+            + [47, 0x20, 0x01, 0x0D, 0xB8, 0xFF, 0xFF]
+            + [8, 0xFE]
+        #expect(try decode(bytes, afi: 2).get() == [
+            BGPPrefix(address: .v6(IPv6Address(high: 0x2001_0DB8_0001_0000, low: 0)), length: 48),
+            BGPPrefix(address: .v6(IPv6Address(high: 0x2001_0DB8_0000_0000, low: 0x8000_0000_0000_0000)), length: 65),
+            BGPPrefix(address: .v6(IPv6Address(high: 0, low: 0)), length: 0),
+            BGPPrefix(address: .v6(IPv6Address(high: 0x2001_0DB8_0002_0000, low: 0)), length: 48),
+            BGPPrefix(address: .v6(IPv6Address(high: 0x2001_0DB8_FFFF_0000, low: 0)), length: 47),
+            BGPPrefix(address: .v6(IPv6Address(high: 0xFE00_0000_0000_0000, low: 0)), length: 8),
+        ])
+    }
+
     @Test("damaged lists: the error names the tuple's first octet, offset by where the list starts")
     func errors() {
         // Second tuple claims /33: longer than an IPv4 address (RFC 7606 §5.3).

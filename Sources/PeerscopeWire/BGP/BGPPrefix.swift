@@ -78,9 +78,20 @@ public struct BGPPrefix: Hashable, Sendable, CustomStringConvertible {
             let address: IPAddress
             if v6 {
                 var high: UInt64 = 0, low: UInt64 = 0
-                for k in 0..<octets {
-                    let byte = UInt64(bytes[index + k])
-                    if k < 8 { high |= byte << (56 - 8 * k) } else { low |= byte << (56 - 8 * (k - 8)) }
+                if end - index >= 16 || (octets <= 8 && end - index >= 8) {
+                    // As for IPv4 below: whole words loaded where the list has the octets (the
+                    // next tuple's beyond the prefix), the octets past the prefix masked off.
+                    high = UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                        & Self.leadingOctets(Swift.min(octets, 8))
+                    if octets > 8 {
+                        low = UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: index + 8, as: UInt64.self))
+                            & Self.leadingOctets(octets - 8)
+                    }
+                } else {
+                    for k in 0..<octets {
+                        let byte = UInt64(bytes[index + k])
+                        if k < 8 { high |= byte << (56 - 8 * k) } else { low |= byte << (56 - 8 * (k - 8)) }
+                    }
                 }
                 address = .v6(IPv6Address(high: high, low: low))
             } else if end - index >= 4 {
@@ -98,6 +109,10 @@ public struct BGPPrefix: Hashable, Sendable, CustomStringConvertible {
         }
         return prefixes
     }
+
+    /// A mask of the first `octets` (0–8) octets of a big-endian word.
+    @inline(__always)
+    static func leadingOctets(_ octets: Int) -> UInt64 { octets == 0 ? 0 : ~0 << (64 - 8 * octets) }
 
     /// How many prefixes `bytes` holds (path identifier, length octet, ceil(length/8) octets each),
     /// counting a last one cut short; the decoder reports that one. Only sizes the list.
