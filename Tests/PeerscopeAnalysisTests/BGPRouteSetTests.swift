@@ -74,4 +74,30 @@ struct BGPRouteSetTests {
         #expect(table.contains(BGPPrefix(address: ten, length: 8)))
         #expect(table.count == 3)
     }
+
+    @Test("whole NLRI lists (IPv4 runs, mixed lists, repeats within a list) match Set<BGPPrefix> through growth")
+    func listsMatchStandardSet() {
+        var mix = Mix(state: 7911)
+        var table = BGPRouteSet()
+        var oracle = Set<BGPPrefix>()
+        for step in 0..<3_000 {
+            // Lists of 1–40 prefixes, as UPDATEs carry; every fourth mixes in IPv6 and path IDs
+            // (`prefix`'s spread), the rest are plain IPv4 (the batched path).
+            var list: [BGPPrefix] = []
+            for _ in 0..<(1 + Int(mix.next() % 40)) {
+                var prefix = Self.prefix(&mix)
+                if step % 4 != 0 { prefix = BGPPrefix(address: .v4(IPv4Address(UInt32(truncatingIfNeeded: mix.next() % 20_000) << 8)), length: 24) }
+                list.append(prefix)
+            }
+            if mix.next() % 3 < 2 {
+                let expected = list.reduce(0) { $0 + (oracle.insert($1).inserted ? 1 : 0) }
+                #expect(table.insert(contentsOf: list) == expected)
+            } else {
+                let expected = list.reduce(0) { $0 + (oracle.remove($1) != nil ? 1 : 0) }
+                #expect(table.remove(contentsOf: list) == expected)
+            }
+            #expect(table.count == oracle.count)
+        }
+        for prefix in oracle { #expect(table.contains(prefix)) }
+    }
 }

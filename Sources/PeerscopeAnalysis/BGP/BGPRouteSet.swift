@@ -36,6 +36,44 @@ public struct BGPRouteSet: Sendable {
         }
     }
 
+    /// Inserts a whole NLRI list; returns how many routes were new. A list of IPv4 prefixes
+    /// without path identifiers (every classic UPDATE's NLRI, RFC 4271 §4.3) goes into the word
+    /// table in one run: its storage is made unique once per growth step instead of once per
+    /// prefix. Any other list goes prefix by prefix.
+    @discardableResult
+    public mutating func insert(contentsOf prefixes: [BGPPrefix]) -> Int {
+        guard prefixes.allSatisfy(Self.isNarrow) else {
+            var added = 0
+            for prefix in prefixes where insert(prefix) { added += 1 }
+            return added
+        }
+        return prefixes.withUnsafeBufferPointer { list in narrow.insert(list.count) { Self.narrowKey(list[$0]) } }
+    }
+
+    /// Removes a whole NLRI list (withdrawn routes); returns how many were held. As `insert(contentsOf:)`.
+    @discardableResult
+    public mutating func remove(contentsOf prefixes: [BGPPrefix]) -> Int {
+        guard prefixes.allSatisfy(Self.isNarrow) else {
+            var removed = 0
+            for prefix in prefixes where remove(prefix) { removed += 1 }
+            return removed
+        }
+        return prefixes.withUnsafeBufferPointer { list in narrow.remove(list.count) { Self.narrowKey(list[$0]) } }
+    }
+
+    @inline(__always)
+    private static func isNarrow(_ prefix: BGPPrefix) -> Bool {
+        if case .v4 = prefix.address, prefix.pathID == nil { return true }
+        return false
+    }
+
+    /// The word key of an IPv4 prefix without path identifier (`key`'s narrow case).
+    @inline(__always)
+    private static func narrowKey(_ prefix: BGPPrefix) -> UInt64 {
+        guard case .v4(let v4) = prefix.address else { return 0 }
+        return 1 << 40 | UInt64(prefix.length) << 32 | UInt64(v4.value)
+    }
+
     public func contains(_ prefix: BGPPrefix) -> Bool {
         switch Self.key(prefix) {
         case .narrow(let key): narrow.contains(key)
@@ -43,7 +81,7 @@ public struct BGPRouteSet: Sendable {
         }
     }
 
-    /// Bytes of table per held route (slots are kept at most ¾ full, so 8–21 bytes for IPv4).
+    /// Bytes of table per held route (slots are kept at most ½ full, so 16–32 bytes for IPv4).
     public var tableBytes: Int { narrow.capacity * 8 + wide.capacity * 24 }
 
     private enum Key {
@@ -62,7 +100,7 @@ public struct BGPRouteSet: Sendable {
                 return .wide(Triple(a: UInt64(v4.value), b: UInt64(path),
                                     c: 1 << 63 | 1 << 62 | UInt64(prefix.length)))
             }
-            return .narrow(1 << 40 | UInt64(prefix.length) << 32 | UInt64(v4.value))
+            return .narrow(narrowKey(prefix))
         case .v6(let v6):
             let path = prefix.pathID.map { 1 << 61 | UInt64($0) << 8 } ?? 0
             return .wide(Triple(a: v6.high, b: v6.low, c: 1 << 63 | path | UInt64(prefix.length)))
@@ -86,8 +124,9 @@ struct Triple: Equatable, Sendable {
     static let empty = Triple(a: 0, b: 0, c: 0)
 }
 
-/// The probing shared by both tables: linear probing, grown at ¾ full, deletion by backward
-/// shift (no tombstones, so a table that churns keeps short probe chains).
+/// The probing shared by both tables: linear probing, grown at ½ full (at ¾ an insert probed
+/// 8.5 slots on average before growing: Knuth's ½(1 + 1/(1 − α)²); at ½, 2.5), deletion by
+/// backward shift (no tombstones, so a table that churns keeps short probe chains).
 protocol RouteSlotKey: Equatable {
     static var empty: Self { get }
     func hash(seed: UInt64) -> UInt64
@@ -127,7 +166,7 @@ struct OpenTable<Key: RouteSlotKey>: Sendable where Key: Sendable {
     }
 
     mutating func insert(_ key: Key) -> Bool {
-        if (count + 1) * 4 > slots.count * 3 { grow() }
+        if (count + 1) * 2 > slots.count { grow() }
         let mask = slots.count - 1
         var index = home(key)
         let added = slots.withUnsafeMutableBufferPointer { slots -> Bool in
@@ -140,6 +179,47 @@ struct OpenTable<Key: RouteSlotKey>: Sendable where Key: Sendable {
         }
         if added { count += 1 }
         return added
+    }
+
+    /// Inserts `n` keys (`key(0)` … `key(n - 1)`), growing as `insert` would: each run between
+    /// growth steps holds at most the room left under the ½ load factor, so the load check and
+    /// the uniqueness of `slots` are settled once per run. Returns how many keys were new.
+    mutating func insert(_ n: Int, _ key: (Int) -> Key) -> Int {
+        var added = 0
+        var next = 0
+        while next < n {
+            if (count + 1) * 2 > slots.count { grow() }
+            let end = Swift.min(n, next + slots.count / 2 - count)
+            let mask = slots.count - 1, seed = self.seed
+            let new = slots.withUnsafeMutableBufferPointer { slots -> Int in
+                var new = 0
+                for position in next..<end {
+                    let key = key(position)
+                    var index = Int(truncatingIfNeeded: key.hash(seed: seed)) & mask
+                    var present = false
+                    while slots[index] != Key.empty {
+                        if slots[index] == key { present = true; break }
+                        index = (index + 1) & mask
+                    }
+                    if !present {
+                        slots[index] = key
+                        new += 1
+                    }
+                }
+                return new
+            }
+            count += new
+            added += new
+            next = end
+        }
+        return added
+    }
+
+    /// Removes `n` keys (`key(0)` … `key(n - 1)`) one by one; returns how many were present.
+    mutating func remove(_ n: Int, _ key: (Int) -> Key) -> Int {
+        var removed = 0
+        for position in 0..<n where remove(key(position)) { removed += 1 }
+        return removed
     }
 
     mutating func remove(_ key: Key) -> Bool {

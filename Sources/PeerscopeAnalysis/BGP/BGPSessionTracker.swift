@@ -264,7 +264,7 @@ public struct BGPSessionTracker: Sendable {
         var announcedCount = update.announced.count
         // Families this UPDATE changed; an UPDATE with only classic NLRI allocates nothing here.
         var touched: [BGPAddressFamily] = []
-        for prefix in update.withdrawn { me.routes.remove(prefix) }
+        me.routes.remove(contentsOf: update.withdrawn)
         for attribute in update.attributes {
             if case .mpUnreach(let family, let nlri) = attribute.value {
                 withdraw(nlri, family: family, from: &me)
@@ -272,7 +272,7 @@ public struct BGPSessionTracker: Sendable {
                 touched.append(family)
             }
         }
-        for prefix in update.announced { me.routes.insert(prefix) }
+        me.routes.insert(contentsOf: update.announced)
         for attribute in update.attributes {
             if case .mpReach(let family, _, let nlri) = attribute.value {
                 announce(nlri, family: family, into: &me)

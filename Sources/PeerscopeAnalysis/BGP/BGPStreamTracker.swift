@@ -182,6 +182,10 @@ public struct BGPStreamTracker: Sendable {
         lastMoment = moment
         if let maxDirections { touch(key, cap: maxDirections) }
         var output: [BGPStreamEvent] = []
+        // Sized once for the messages a segment can complete (at least 19 bytes each, RFC 4271
+        // §4.1; a full segment of UPDATEs holds ten or more): grown one append at a time the list
+        // went through three or four buffers per segment. Pure ACKs allocate nothing here.
+        if !payload.isEmpty { output.reserveCapacity(min(2 + payload.count / 64, 64)) }
         let retransmittedSYN = tcp.flags.contains(.syn) && directions[key]?.stream.nextSequence == tcp.sequenceNumber &+ 1
         if tcp.flags.contains(.syn), !retransmittedSYN {
             // A new SYN on a known 4-tuple is a new connection: forget the old direction.

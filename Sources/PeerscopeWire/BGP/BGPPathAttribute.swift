@@ -116,13 +116,21 @@ extension BGPPathAttribute {
         case 2, 17:
             let width = type == 17 || fourOctetAS ? 4 : 2
             var segments: [BGPASPathSegment] = []
+            // Sized once, as the ASN lists below: appending one at a time reallocated each list
+            // two or three times per UPDATE.
+            segments.reserveCapacity(Self.segmentCount(value, width: width))
             while cursor.remaining > 0 {
                 guard let segmentType = cursor.readUInt8(), let count = cursor.readUInt8(),
                       cursor.remaining >= Int(count) * width else { throw bad() }
-                var asns: [UInt32] = []
-                for _ in 0..<count {
-                    asns.append(width == 4 ? cursor.readUInt32()! : UInt32(cursor.readUInt16()!))
+                // The guard above keeps the `count` × `width` octets read here inside the value.
+                let here = cursor
+                let asns = [UInt32](unsafeUninitializedCapacity: Int(count)) { buffer, initialized in
+                    for index in 0..<Int(count) {
+                        buffer[index] = width == 4 ? here.word32(at: index * 4) : UInt32(here.word16(at: index * 2))
+                    }
+                    initialized = Int(count)
                 }
+                cursor.offset += Int(count) * width
                 segments.append(BGPASPathSegment(type: segmentType, asns: asns))
             }
             return type == 2 ? .asPath(segments) : .as4Path(segments)
@@ -165,6 +173,18 @@ extension BGPPathAttribute {
             return try decodeOptional(type: type, value, fourOctetAS: fourOctetAS, addPath: addPath, offset: offset,
                                       nested: false)
         }
+    }
+
+    /// How many AS_PATH segments (type, count, count × `width` octets; RFC 4271 §4.3) the value
+    /// holds, counting a last one cut short (the decoder reports it). Only sizes the list.
+    static func segmentCount(_ value: UnsafeRawBufferPointer, width: Int) -> Int {
+        var count = 0
+        var index = 0
+        while index + 1 < value.count {
+            count += 1
+            index += 2 + Int(value[index + 1]) * width
+        }
+        return count
     }
 
     func encode(into bytes: inout [UInt8], fourOctetAS: Bool) {

@@ -18,31 +18,25 @@ final class UpdateAttributeRules: BGPRule {
         func add(_ message: FindingMessage, kind: String, measured: FindingValue? = nil, expected: FindingValue? = nil) {
             out.report(.BGP.UPD.ATTRS, context, session: session, measured: measured, expected: expected, kind: kind, message)
         }
-        // Attribute codes seen, as a 256-bit mask: no allocation per UPDATE.
-        var present = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
-        func has(_ code: UInt8) -> Bool {
-            let bit = UInt64(1) << (code & 63)
-            switch code >> 6 {
-            case 0: return present.0 & bit != 0
-            case 1: return present.1 & bit != 0
-            case 2: return present.2 & bit != 0
-            default: return present.3 & bit != 0
-            }
-        }
+        // Attribute codes seen, as a 256-bit mask: no allocation per UPDATE. Read through `has`
+        // only once it is complete (a let): a variable captured by a nested function costs a
+        // dynamic exclusivity check per read.
+        var seen = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
         var duplicates: [UInt8] = []
         // ORIGIN values beyond 2, judged after the flags (one pass over the attributes).
         var badOrigins: [UInt8] = []
         for attribute in update.attributes {
             if case .origin(let value) = attribute.value, value > 2 { badOrigins.append(value) }
             let code = attribute.typeCode
-            if has(code) { duplicates.append(code) }
             let bit = UInt64(1) << (code & 63)
+            let before: UInt64
             switch code >> 6 {
-            case 0: present.0 |= bit
-            case 1: present.1 |= bit
-            case 2: present.2 |= bit
-            default: present.3 |= bit
+            case 0: before = seen.0; seen.0 |= bit
+            case 1: before = seen.1; seen.1 |= bit
+            case 2: before = seen.2; seen.2 |= bit
+            default: before = seen.3; seen.3 |= bit
             }
+            if before & bit != 0 { duplicates.append(code) }
             let expectedFlags = Self.expectedFlags[Int(code)]
             if expectedFlags != 0, attribute.flags & 0xC0 != expectedFlags {
                 add("\(BGPAttributeType.name(attribute.typeCode)) with flags 0x\(String(attribute.flags, radix: 16)) "
@@ -50,6 +44,16 @@ final class UpdateAttributeRules: BGPRule {
                     + "RFC 7606 treatment: \(BGPAttributeType.known(code)?.flagsErrorTreatment(received: attribute.flags) ?? BGPAttributeType.flagsTreatment)",
                     kind: "flags \(attribute.typeCode)", measured: .bits(UInt64(attribute.flags & 0xC0)),
                     expected: .bits(UInt64(expectedFlags)))
+            }
+        }
+        let present = seen
+        func has(_ code: UInt8) -> Bool {
+            let bit = UInt64(1) << (code & 63)
+            switch code >> 6 {
+            case 0: return present.0 & bit != 0
+            case 1: return present.1 & bit != 0
+            case 2: return present.2 & bit != 0
+            default: return present.3 & bit != 0
             }
         }
         for code in duplicates {
