@@ -51,18 +51,24 @@ final class FrameRing: @unchecked Sendable {
 
     private let slots: UnsafeMutablePointer<FrameRecord>
     private let slab: UnsafeMutableRawPointer
-    /// Records the producer has published, and the consumer has released (monotonic counts).
-    private let published = Atomic<Int>(0)
-    private let released = Atomic<Int>(0)
+    /// Records the producer has published, and the consumer has released (monotonic counts), each
+    /// on a cache line of its own: written by one thread per frame, they must not drag the other's
+    /// line along.
+    private let published = PaddedCounter()
+    private let released = PaddedCounter()
     /// The slab position up to which the consumer released the bytes (monotonic).
-    private let releasedSlab = Atomic<Int>(0)
+    private let releasedSlab = PaddedCounter()
     /// Set when the consumer goes away early: a producer waiting for room gives up.
     let abandoned = Atomic<Bool>(false)
+    /// The consumer hands released records back in batches of this many (or when it is about to
+    /// wait): one store to a shared line per batch rather than per frame.
+    private let releaseBatch: Int
 
     /// Each side's own counters, behind pointers: class properties would pay a dynamic exclusivity
-    /// check per access, and each is touched by one thread only.
-    private struct ProducerState { var head = 0, slabHead = 0 }
-    private struct ConsumerState { var next = 0, holding = false }
+    /// check per access, and each is touched by one thread only. Each side keeps the last value it
+    /// read of the other's counter and reads the shared one again only when that runs out.
+    private struct ProducerState { var head = 0, slabHead = 0, seenReleased = 0, seenReleasedSlab = 0 }
+    private struct ConsumerState { var next = 0, holding = false, seenPublished = 0, unreleased = 0, slabEnd = 0 }
     private let producer: UnsafeMutablePointer<ProducerState>
     private let consumer: UnsafeMutablePointer<ConsumerState>
 
@@ -74,6 +80,7 @@ final class FrameRing: @unchecked Sendable {
         while bytes < slabBytes { bytes <<= 1 }
         self.slotCount = count
         self.slabBytes = bytes
+        releaseBatch = min(64, max(count / 8, 1))
         slots = .allocate(capacity: count)
         slots.initialize(repeating: FrameRecord(), count: count)
         slab = .allocate(byteCount: bytes, alignment: 64)
@@ -85,7 +92,8 @@ final class FrameRing: @unchecked Sendable {
 
     deinit {
         // Whatever was published and never consumed still holds its pcapng object or buffer.
-        let head = published.load(ordering: .acquiring)
+        let head = published.value.load(ordering: .acquiring)
+        // The consumer disposed of every record before the one it holds (released or not yet told).
         var index = consumer.pointee.holding ? consumer.pointee.next - 1 : consumer.pointee.next
         while index < head {
             Self.dispose(slots[index & (slotCount - 1)])
@@ -105,11 +113,14 @@ final class FrameRing: @unchecked Sendable {
     func publish(_ record: FrameRecord, bytes: UnsafeRawBufferPointer) -> Bool {
         var record = record
         let head = producer.pointee.head
-        if head - released.load(ordering: .acquiring) == slotCount {
-            // Full: wait until a quarter is free, so the two threads do not trade one slot at a time.
-            let resume = slotCount - max(slotCount / 4, 1)
-            guard wait({ head - self.released.load(ordering: .acquiring) <= resume })
-            else { return false }
+        if head - producer.pointee.seenReleased == slotCount {
+            producer.pointee.seenReleased = released.value.load(ordering: .acquiring)
+            if head - producer.pointee.seenReleased == slotCount {
+                // Full: wait until a quarter is free, so the two threads do not trade one slot at a time.
+                let resume = slotCount - max(slotCount / 4, 1)
+                guard wait({ head - self.released.value.load(ordering: .acquiring) <= resume }) else { return false }
+                producer.pointee.seenReleased = released.value.load(ordering: .acquiring)
+            }
         }
         let count = bytes.count
         if count > largestSlabFrame {
@@ -122,13 +133,16 @@ final class FrameRing: @unchecked Sendable {
             let offset = start & (slabBytes - 1)
             if offset + count > slabBytes { start += slabBytes - offset }  // contiguous: skip the tail
             let end = start + count
-            if end - releasedSlab.load(ordering: .acquiring) > slabBytes {
+            if end - producer.pointee.seenReleasedSlab > slabBytes {
+                producer.pointee.seenReleasedSlab = releasedSlab.value.load(ordering: .acquiring)
+            }
+            if end - producer.pointee.seenReleasedSlab > slabBytes {
                 // Room for this frame and a quarter more. Reachable while the consumer holds its
                 // current frame: that frame, the skipped tail and this one take at most ¾ of the
                 // slab, each being at most ¼ (`largestSlabFrame`).
                 let resume = slabBytes - slabBytes / 4
-                guard wait({ end - self.releasedSlab.load(ordering: .acquiring) <= resume })
-                else { return false }
+                guard wait({ end - self.releasedSlab.value.load(ordering: .acquiring) <= resume }) else { return false }
+                producer.pointee.seenReleasedSlab = releasedSlab.value.load(ordering: .acquiring)
             }
             let target = slab + (start & (slabBytes - 1))
             target.copyMemory(from: bytes.baseAddress!, byteCount: count)
@@ -139,7 +153,7 @@ final class FrameRing: @unchecked Sendable {
         record.slabEnd = producer.pointee.slabHead
         slots[head & (slotCount - 1)] = record
         producer.pointee.head = head + 1
-        published.store(head + 1, ordering: .releasing)
+        published.value.store(head + 1, ordering: .releasing)
         return true
     }
 
@@ -150,8 +164,15 @@ final class FrameRing: @unchecked Sendable {
     func take() -> FrameRecord {
         releaseHeld()
         let next = consumer.pointee.next
-        if published.load(ordering: .acquiring) == next {
-            _ = wait({ self.published.load(ordering: .acquiring) != next })
+        if consumer.pointee.seenPublished == next {
+            consumer.pointee.seenPublished = published.value.load(ordering: .acquiring)
+            if consumer.pointee.seenPublished == next {
+                // Caught up: hand everything back before waiting, or a producer waiting for room
+                // would wait for us.
+                flushReleased()
+                _ = wait({ self.published.value.load(ordering: .acquiring) != next })
+                consumer.pointee.seenPublished = published.value.load(ordering: .acquiring)
+            }
         }
         let record = slots[next & (slotCount - 1)]
         consumer.pointee.next = next + 1
@@ -159,15 +180,25 @@ final class FrameRing: @unchecked Sendable {
         return record
     }
 
-    /// Gives the record last taken back to the producer.
+    /// Gives the record last taken back to the producer (published in batches, `flushReleased`).
     func releaseHeld() {
         guard consumer.pointee.holding else { return }
         consumer.pointee.holding = false
         let index = consumer.pointee.next - 1
         let record = slots[index & (slotCount - 1)]
-        Self.dispose(record)
-        releasedSlab.store(record.slabEnd, ordering: .releasing)
-        released.store(index + 1, ordering: .releasing)
+        if record.ownsBytes || record.pcapng != nil { Self.dispose(record) }
+        consumer.pointee.slabEnd = record.slabEnd
+        consumer.pointee.unreleased += 1
+        if consumer.pointee.unreleased >= releaseBatch { flushReleased() }
+    }
+
+    /// Tells the producer about every record released so far.
+    func flushReleased() {
+        guard consumer.pointee.unreleased > 0 else { return }
+        consumer.pointee.unreleased = 0
+        releasedSlab.value.store(consumer.pointee.slabEnd, ordering: .releasing)
+        released.value.store(consumer.pointee.holding ? consumer.pointee.next - 1 : consumer.pointee.next,
+                             ordering: .releasing)
     }
 
     private static func dispose(_ record: FrameRecord) {
@@ -189,4 +220,11 @@ final class FrameRing: @unchecked Sendable {
         }
         return true
     }
+}
+
+/// An atomic counter alone on its cache line (and the next: adjacent-line prefetching pairs them).
+final class PaddedCounter: Sendable {
+    private let before: (Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    let value = Atomic<Int>(0)
+    private let after: (Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
 }
