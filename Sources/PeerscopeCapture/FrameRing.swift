@@ -47,7 +47,7 @@ final class FrameRing: @unchecked Sendable {
     let slotCount: Int
     let slabBytes: Int
     /// Frames larger than this get their own allocation (pcapng allows any size; a few MiB are rare).
-    var largestSlabFrame: Int { slabBytes / 4 }
+    var largestSlabFrame: Int { slabBytes / 8 }
 
     private let slots: UnsafeMutablePointer<FrameRecord>
     private let slab: UnsafeMutableRawPointer
@@ -116,8 +116,10 @@ final class FrameRing: @unchecked Sendable {
         if head - producer.pointee.seenReleased == slotCount {
             producer.pointee.seenReleased = released.value.load(ordering: .acquiring)
             if head - producer.pointee.seenReleased == slotCount {
-                // Full: wait until a quarter is free, so the two threads do not trade one slot at a time.
-                let resume = slotCount - max(slotCount / 4, 1)
+                // Full: wait until half is free. Each wait is a hand-over between threads, and on a busy
+                // machine a thread woken from its wait may wait milliseconds for a core: the fewer
+                // hand-overs the better.
+                let resume = slotCount - max(slotCount / 2, 1)
                 guard wait({ head - self.released.value.load(ordering: .acquiring) <= resume }) else { return false }
                 producer.pointee.seenReleased = released.value.load(ordering: .acquiring)
             }
@@ -137,10 +139,10 @@ final class FrameRing: @unchecked Sendable {
                 producer.pointee.seenReleasedSlab = releasedSlab.value.load(ordering: .acquiring)
             }
             if end - producer.pointee.seenReleasedSlab > slabBytes {
-                // Room for this frame and a quarter more. Reachable while the consumer holds its
-                // current frame: that frame, the skipped tail and this one take at most ¾ of the
-                // slab, each being at most ¼ (`largestSlabFrame`).
-                let resume = slabBytes - slabBytes / 4
+                // Room for this frame and half the slab. Reachable while the consumer holds its
+                // current frame: that frame, the skipped tail and this one take at most half of the
+                // slab, each being at most an eighth (`largestSlabFrame`).
+                let resume = slabBytes - slabBytes / 2
                 guard wait({ end - self.releasedSlab.value.load(ordering: .acquiring) <= resume }) else { return false }
                 producer.pointee.seenReleasedSlab = releasedSlab.value.load(ordering: .acquiring)
             }
