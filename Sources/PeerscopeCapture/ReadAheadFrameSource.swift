@@ -20,18 +20,30 @@ import Darwin
 public final class ReadAheadFrameSource: FrameSource, @unchecked Sendable {
     public let resolution: TimestampResolution
     /// The tag `classify` gave the frame last handed out (0 without a classifier).
-    public private(set) var tag: UInt8 = 0
-    public var framesRead: Int { passThrough ? reader.base.framesRead : current.framesRead }
-    public var originNanoseconds: Int64? { passThrough ? reader.base.originNanoseconds : current.originNanoseconds }
-    public var position: (bytesRead: Int64, totalBytes: Int64)? { passThrough ? reader.base.position : current.position }
+    public var tag: UInt8 { state.pointee.tag }
+    public var framesRead: Int { passThrough ? reader.base.framesRead : state.pointee.current.framesRead }
+    public var originNanoseconds: Int64? {
+        passThrough ? reader.base.originNanoseconds : state.pointee.current.originNanoseconds
+    }
+    public var position: (bytesRead: Int64, totalBytes: Int64)? {
+        passThrough ? reader.base.position : state.pointee.current.position
+    }
 
     private let ring: FrameRing
     private let reader: Reader
     private var thread: pthread_t?
-    private var current = FrameRecord()
-    private var ended = false
-    /// No thread could be started: the base is read on the caller's thread.
-    private var passThrough = false
+    /// The caller's side, behind a pointer: class properties would pay a dynamic exclusivity check
+    /// per frame.
+    private struct State {
+        var current = FrameRecord()
+        var tag: UInt8 = 0
+        var started = false
+        var ended = false
+        /// No thread could be started: the base is read on the caller's thread.
+        var passThrough = false
+    }
+    private let state: UnsafeMutablePointer<State>
+    private var passThrough: Bool { state.pointee.passThrough }
 
     /// `slots` records and `slabBytes` of frame bytes may be in flight (rounded up to powers of two).
     public init(_ base: some FrameSource, slots: Int = 4_096, slabBytes: Int = 8 << 20,
@@ -39,25 +51,30 @@ public final class ReadAheadFrameSource: FrameSource, @unchecked Sendable {
         resolution = base.resolution
         ring = FrameRing(slotCount: slots, slabBytes: slabBytes)
         reader = Reader(base: base, ring: ring, classify: classify)
+        state = .allocate(capacity: 1)
+        state.initialize(to: State())
     }
 
     deinit {
         ring.abandoned.store(true, ordering: .relaxed)
         join()
+        state.deinitialize(count: 1)
+        state.deallocate()
     }
 
     public func nextEvent() throws(CaptureError) -> FrameSourceEvent {
-        if ended { return .end }
-        if thread == nil, !passThrough { start() }
-        if passThrough {
+        if state.pointee.ended { return .end }
+        if !state.pointee.started { start() }
+        if state.pointee.passThrough {
             let event = try reader.base.nextEvent()
-            if case .frame(let frame) = event { tag = reader.classify?(frame) ?? 0 }
+            if case .frame(let frame) = event { state.pointee.tag = reader.classify?(frame) ?? 0 }
             return event
         }
-        current = ring.take()
+        state.pointee.current = ring.take()
+        let current = state.pointee.current
         switch current.kind {
         case .frame:
-            tag = current.tag
+            state.pointee.tag = current.tag
             var frame = Frame(number: current.number, timestampNanoseconds: current.timestampNanoseconds,
                               capturedLength: current.capturedLength, originalLength: current.originalLength,
                               linkType: current.linkType,
@@ -89,12 +106,13 @@ public final class ReadAheadFrameSource: FrameSource, @unchecked Sendable {
     }
 
     private func finishReading() {
-        ended = true
+        state.pointee.ended = true
         ring.releaseHeld()
         join()
     }
 
     private func start() {
+        state.pointee.started = true
         let box = Unmanaged.passRetained(reader).toOpaque()
         var handle = pthread_t()
         #if canImport(Glibc)
@@ -113,7 +131,7 @@ public final class ReadAheadFrameSource: FrameSource, @unchecked Sendable {
         } else {
             // No thread to be had: the same frames, read on this one.
             Unmanaged<Reader>.fromOpaque(box).release()
-            passThrough = true
+            state.pointee.passThrough = true
         }
     }
 

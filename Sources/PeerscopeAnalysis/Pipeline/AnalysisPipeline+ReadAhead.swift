@@ -29,11 +29,22 @@ extension AnalysisPipeline {
 /// The reading thread's dissection (reused frame after frame, touched by that thread only) and the
 /// tags it hands over: which of the classes that need nothing beyond counting a frame is.
 final class ReadingThreadScratch: @unchecked Sendable {
-    private var dissection = Dissection()
+    /// Behind a pointer: a class property passed `inout` pays a dynamic exclusivity check per frame.
+    private let dissection: UnsafeMutablePointer<Dissection>
+
+    init() {
+        dissection = .allocate(capacity: 1)
+        dissection.initialize(to: Dissection())
+    }
+
+    deinit {
+        dissection.deinitialize(count: 1)
+        dissection.deallocate()
+    }
 
     /// 0: the analysing thread dissects the frame itself (BFD, BGP, undecodable: it needs the values).
     func tag(_ frame: Frame) -> UInt8 {
-        switch FrameDecoder.classify(frame, into: &dissection) {
+        switch FrameDecoder.classify(frame, into: &dissection.pointee) {
         case .otherUDP: 1
         case .otherTCP: 2
         case .otherIP: 3
