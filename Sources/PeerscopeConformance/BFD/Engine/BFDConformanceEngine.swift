@@ -86,37 +86,47 @@ public struct BFDConformanceEngine {
     public mutating func packet(_ context: BFDPacketContext, session: BFDSession) {
         let (slot, isNew) = slots.slot(for: context.sessionID)
         if isNew { for rule in stateful { rule._withUnsafeGuaranteedRef { $0.reset(slot: slot) } } }
-        let packet = context.observation.packet
+        // The packet's fields are read where they lie: copying the packet (or the previous one)
+        // out of the context costs a memcpy each, per packet.
         var events = BFDRuleEvents.packet
-        if let previous = context.previous?.packet {
-            if previous.state != packet.state { events.insert(.stateChange) }
-            if previous.desiredMinTxInterval != packet.desiredMinTxInterval
-                || previous.requiredMinRxInterval != packet.requiredMinRxInterval
-                || previous.detectMultiplier != packet.detectMultiplier {
+        let state = context.observation.packet.state
+        if let previousState = context.previous?.packet.state {
+            if previousState != state { events.insert(.stateChange) }
+            if context.previous?.packet.desiredMinTxInterval != context.observation.packet.desiredMinTxInterval
+                || context.previous?.packet.requiredMinRxInterval != context.observation.packet.requiredMinRxInterval
+                || context.previous?.packet.detectMultiplier != context.observation.packet.detectMultiplier {
                 events.insert(.timerChange)
             }
         }
-        if packet.poll || packet.final { events.insert(.pollFinal) }
-        for step in packetSteps where events.contains(step.hook.event) {
-            switch step.hook {
-            case .packet:
-                for rule in step.rules {
-                    rule._withUnsafeGuaranteedRef { $0.packet(context, session: session, slot: slot, &output) }
-                }
-            case .stateChange:
-                let from = context.previous?.packet.state ?? packet.state
-                for rule in step.rules {
-                    rule._withUnsafeGuaranteedRef {
-                        $0.stateChange(context, session: session, slot: slot, from: from, to: packet.state, &output)
+        if context.observation.packet.poll || context.observation.packet.final { events.insert(.pollFinal) }
+        // The steps and their rules are read in place through buffer pointers: iterating them as
+        // values retained each step's array, per packet, while `output` (part of self) is written.
+        let plan = packetSteps
+        plan.withUnsafeBufferPointer { steps in
+            for index in steps.indices where events.contains(steps[index].hook.event) {
+                let hook = steps[index].hook
+                steps[index].rules.withUnsafeBufferPointer { rules in
+                    switch hook {
+                    case .packet:
+                        for rule in rules {
+                            rule._withUnsafeGuaranteedRef { $0.packet(context, session: session, slot: slot, &output) }
+                        }
+                    case .stateChange:
+                        let from = context.previous?.packet.state ?? state
+                        for rule in rules {
+                            rule._withUnsafeGuaranteedRef {
+                                $0.stateChange(context, session: session, slot: slot, from: from, to: state, &output)
+                            }
+                        }
+                    case .timerChange:
+                        for rule in rules {
+                            rule._withUnsafeGuaranteedRef { $0.timerChange(context, session: session, slot: slot, &output) }
+                        }
+                    case .pollFinal:
+                        for rule in rules {
+                            rule._withUnsafeGuaranteedRef { $0.pollFinal(context, session: session, slot: slot, &output) }
+                        }
                     }
-                }
-            case .timerChange:
-                for rule in step.rules {
-                    rule._withUnsafeGuaranteedRef { $0.timerChange(context, session: session, slot: slot, &output) }
-                }
-            case .pollFinal:
-                for rule in step.rules {
-                    rule._withUnsafeGuaranteedRef { $0.pollFinal(context, session: session, slot: slot, &output) }
                 }
             }
         }
