@@ -40,15 +40,19 @@ public struct GapStatistics: Sendable {
 
     /// The ratio below which `fraction` of the gaps lie (bin upper edge), nil when empty.
     public func ratioQuantile(_ fraction: Double) -> Double? {
-        let total = bins.reduce(0) { $0 + Int($1) }
-        guard total > 0 else { return nil }
-        let target = max(1, Int((fraction * Double(total)).rounded(.up)))
-        var seen = 0
-        for (index, value) in bins.enumerated() {
-            seen += Int(value)
-            if seen >= target { return Double(index + 1) / Double(Self.binsPerUnit) }
+        // Over the bins in place: three quantiles per side at the end of a capture.
+        bins.withUnsafeBufferPointer { bins in
+            var total = 0
+            for value in bins { total += Int(value) }
+            guard total > 0 else { return nil }
+            let target = max(1, Int((fraction * Double(total)).rounded(.up)))
+            var seen = 0
+            for index in bins.indices {
+                seen += Int(bins[index])
+                if seen >= target { return Double(index + 1) / Double(Self.binsPerUnit) }
+            }
+            return Double(Self.binCount) / Double(Self.binsPerUnit)
         }
-        return Double(Self.binCount) / Double(Self.binsPerUnit)
     }
 
     /// The band labels, formatted once for all sessions: building them per side at the end of a

@@ -8,8 +8,10 @@ public struct BFDConformanceEngine {
     var output: BFDRuleOutput
     /// The rules, in the registry's order.
     public let rules: [BFDRule]
-    /// The per-packet hooks, grouped by event in registry order; decided once, here.
+    /// The per-packet hooks, grouped by event in registry order; decided once, here. Each step
+    /// names a run of `packetRules`: one flat array, so a packet retains no array per step.
     private let packetSteps: [Step]
+    private let packetRules: [Unmanaged<BFDRule>]
     private let stateful: [Unmanaged<BFDRule>]
     private let malformedRules: [Unmanaged<BFDRule>]
     private let echoRules: [Unmanaged<BFDRule>]
@@ -34,10 +36,10 @@ public struct BFDConformanceEngine {
         }
     }
 
-    /// Consecutive rules of the registry that take the same hook.
+    /// Consecutive rules of the registry that take the same hook: `packetRules[rules]`.
     private struct Step {
         let hook: PacketHook
-        let rules: [Unmanaged<BFDRule>]
+        var rules: Range<Int>
     }
 
     public var findings: FindingSink { output.findings }
@@ -63,16 +65,19 @@ public struct BFDConformanceEngine {
             rules.filter { $0.events.contains(event) }.map(Unmanaged.passUnretained)
         }
         var steps: [Step] = []
+        var flat: [Unmanaged<BFDRule>] = []
         for rule in rules {
             for hook in PacketHook.allCases where rule.events.contains(hook.event) {
+                flat.append(Unmanaged.passUnretained(rule))
                 if let last = steps.last, last.hook == hook {
-                    steps[steps.count - 1] = Step(hook: hook, rules: last.rules + [Unmanaged.passUnretained(rule)])
+                    steps[steps.count - 1].rules = last.rules.lowerBound..<flat.count
                 } else {
-                    steps.append(Step(hook: hook, rules: [Unmanaged.passUnretained(rule)]))
+                    steps.append(Step(hook: hook, rules: (flat.count - 1)..<flat.count))
                 }
             }
         }
         packetSteps = steps
+        packetRules = flat
         stateful = subscribed(.sessionState)
         malformedRules = subscribed(.malformed)
         echoRules = subscribed(.echo)
@@ -99,14 +104,14 @@ public struct BFDConformanceEngine {
             }
         }
         if context.observation.packet.poll || context.observation.packet.final { events.insert(.pollFinal) }
-        // The steps and their rules are read in place through buffer pointers: iterating them as
-        // values retained each step's array, per packet, while `output` (part of self) is written.
-        let plan = packetSteps
+        // The steps and the rules are read in place through buffer pointers: an array per step
+        // was retained per packet while `output` (part of self) is written.
+        let plan = packetSteps, planRules = packetRules
         plan.withUnsafeBufferPointer { steps in
-            for index in steps.indices where events.contains(steps[index].hook.event) {
-                let hook = steps[index].hook
-                steps[index].rules.withUnsafeBufferPointer { rules in
-                    switch hook {
+            planRules.withUnsafeBufferPointer { allRules in
+                for step in steps where events.contains(step.hook.event) {
+                    let rules = UnsafeBufferPointer(rebasing: allRules[step.rules])
+                    switch step.hook {
                     case .packet:
                         for rule in rules {
                             rule._withUnsafeGuaranteedRef { $0.packet(context, session: session, slot: slot, &output) }
