@@ -25,7 +25,8 @@ public struct Frame {
     /// `decode --count`). Read them before the next call, as `bytes`. (A plain pointer, not an
     /// `unowned(unsafe)` optional: with that, debug builds took a frame with none for `nil`.)
     private var pcapngPointer: UnsafeRawPointer?
-    private var pcapng: PcapngExtras? {
+    /// Internal for `ReadAheadFrameSource`, which keeps the object alive while the frame crosses threads.
+    var pcapng: PcapngExtras? {
         pcapngPointer.map { Unmanaged<PcapngExtras>.fromOpaque($0).takeUnretainedValue() }
     }
 

@@ -40,14 +40,19 @@ public struct CaptureAnalysis {
     }
 
     /// Reads `reader` to its end; `path` names it in reports. `stages` below `.rules` leaves the
-    /// engines empty (no findings, no authentication verdicts).
+    /// engines empty (no findings, no authentication verdicts). `threads: 2` reads and dissects on a
+    /// second thread (`AnalysisPipeline.runReadingAhead`), with the same result.
     public init(source reader: some FrameSource, path: String, options: CheckOptions = CheckOptions(),
-                stages: AnalysisStages = .rules) throws(CaptureError)
+                stages: AnalysisStages = .rules, threads: Int = 1) throws(CaptureError)
     {
         var pipeline = Self.pipeline(options: options, resolution: reader.resolution, stages: stages)
         var readError: CaptureError?
         do throws(CaptureError) {
-            try pipeline.run(reader)
+            if threads >= 2 {
+                try pipeline.runReadingAhead(reader)
+            } else {
+                try pipeline.run(reader)
+            }
         } catch {
             readError = error
         }

@@ -8,8 +8,10 @@ import PeerscopeReport
 /// each and make the command exit 2 after the others were processed.
 /// `stages`: what the command shows needs (`timeline` runs no rules). Progress goes to standard
 /// error on a terminal for runs longer than 2 s (`ProgressSource`).
+/// `threads: 2` reads and dissects each file on a second thread (same findings); `--merge` reads its
+/// files on one thread whatever `threads` says: the merge itself is the reading.
 func analyzeEach(_ capture: CaptureOptions, options: CheckOptions = CheckOptions(), stages: AnalysisStages = .rules,
-                 _ body: (CaptureAnalysis) throws -> Void) throws -> Bool {
+                 threads: Int = 1, _ body: (CaptureAnalysis) throws -> Void) throws -> Bool {
     var unusable = false
     var options = options
     options.tcpBufferLimit = capture.tcpBufferKiB * 1_024
@@ -23,7 +25,7 @@ func analyzeEach(_ capture: CaptureOptions, options: CheckOptions = CheckOptions
                                       wrap: { ProgressSource($0, label: "merging") })
                 : try CaptureAnalysis(source: ProgressSource(CaptureReader(path: paths[0], filter: capture.filter),
                                                              label: paths[0]),
-                                      path: paths[0], options: options, stages: stages)
+                                      path: paths[0], options: options, stages: stages, threads: threads)
             if let filter = capture.filter, analysis.tally.frames == 0 {
                 Console.error("\(paths.joined(separator: ", ")): filter '\(filter)' matched none of the \(analysis.recordsRead) frame(s)")
             }

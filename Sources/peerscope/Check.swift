@@ -28,8 +28,14 @@ struct Check: ParsableCommand {
 
     @OptionGroup var checking: CheckingOptions
 
+    // One thread unless asked: on the 2-core machine of tools/bench/README.md ("check on two
+    // threads"), with other work running, two threads took more wall and CPU time than one.
+    @Option(help: ArgumentHelp("1: one thread (default); 2: read and dissect on a second thread, same findings (--merge reads on one).", valueName: "n"))
+    var threads: Int = 1
+
     func validate() throws {
         if listRules { return }
+        if threads != 1, threads != 2 { throw ValidationError("--threads takes 1 or 2, got \(threads)") }
         try capture.requireFiles()
     }
 
@@ -44,7 +50,7 @@ struct Check: ParsableCommand {
         var runs: [(CaptureAnalysis, [Finding])] = []
         var records: [CheckRecord] = []
         var failed = false
-        let unusable = try analyzeEach(capture, options: options) { analysis in
+        let unusable = try analyzeEach(capture, options: options, threads: threads) { analysis in
             let findings = analysis.findings.filter(checking.wanted)
             let musts = findings.filter { $0.level == .must }
             let listed = musts.filter { known.contains($0, path: analysis.path) }.count

@@ -218,14 +218,14 @@ public struct BFDSessionTracker: Sendable {
 extension BFDSession {
     /// Adds one packet to the side in `slot`, records what changed, and returns the rule context.
     mutating func record(_ observation: BFDObservation, slot: Int) -> BFDPacketContext {
-        let packet = observation.packet
         defer {
-            if slot == 0 { parameters.0 = BFDParameters(packet) } else { parameters.1 = BFDParameters(packet) }
+            let parameters = BFDParameters(observation.packet)
+            if slot == 0 { self.parameters.0 = parameters } else { self.parameters.1 = parameters }
         }
-        let peerLast = sides[1 - slot]?.last
         let negotiated = negotiatedTxInterval(from: slot)
         var context = BFDPacketContext(sessionID: id, side: slot, observation: observation, previous: nil,
-                                       peerLast: peerLast, isPeriodic: false, periodicGapNanoseconds: nil,
+                                       peerLast: sides[1 - slot]?.last, isPeriodic: false,
+                                       periodicGapNanoseconds: nil,
                                        negotiatedTxInterval: negotiated?.interval,
                                        peerParametersKnown: negotiated?.peerKnown ?? false, answeredPoll: nil)
         func event(_ kind: BFDEvent.Kind) {
@@ -237,20 +237,21 @@ extension BFDSession {
             let side = BFDSide(observation)
             side.packets = 1
             side.lastPeriodicFrame = observation.frameNumber
-            if packet.state == .up {
+            if observation.packet.state == .up {
                 side.timesUp = 1
                 side.upSinceNanoseconds = observation.timeNanoseconds
             }
-            if packet.poll { side.outstandingPoll = PacketMark(observation) }
+            if observation.packet.poll { side.outstandingPoll = PacketMark(observation) }
             sides[slot] = side
-            event(.firstSeen(state: packet.state, diagnostic: packet.diagnostic, parameters: BFDParameters(packet)))
-            if packet.poll { event(.poll) }
-            context.isPeriodic = !packet.final
+            event(.firstSeen(state: observation.packet.state, diagnostic: observation.packet.diagnostic,
+                             parameters: BFDParameters(observation.packet)))
+            if observation.packet.poll { event(.poll) }
+            context.isPeriodic = !observation.packet.final
             return context
         }
 
-        let answeredPoll = packet.final ? sides[1 - slot]?.outstandingPoll : nil
-        if packet.final { sides[1 - slot]?.outstandingPoll = nil }
+        let answeredPoll = observation.packet.final ? sides[1 - slot]?.outstandingPoll : nil
+        if observation.packet.final { sides[1 - slot]?.outstandingPoll = nil }
         context.answeredPoll = answeredPoll
         // The side is updated in place: copying it (and its gap histogram) per packet is the
         // single largest cost of the analysis otherwise.
@@ -264,7 +265,7 @@ extension BFDSession {
         }
         // While both ends are Up, remember the detection times: after a one-way loss the capture
         // may show the silent side's later (slower) timers that the other side never received.
-        if packet.state == .up, sides[1 - slot]?.state == .up {
+        if observation.packet.state == .up, sides[1 - slot]?.state == .up {
             upDetection = (detectionTime(forPacketsFrom: 0), detectionTime(forPacketsFrom: 1))
         }
         return context
@@ -272,49 +273,52 @@ extension BFDSession {
 
     private static func update(_ side: BFDSide, with observation: BFDObservation, negotiated: Microseconds?,
                                answeredPoll: PacketMark?, context: inout BFDPacketContext, events: inout [BFDEvent]) {
-        let packet = observation.packet
         func event(_ kind: BFDEvent.Kind) {
             events.append(BFDEvent(frameNumber: observation.frameNumber, timeNanoseconds: observation.timeNanoseconds,
                                    side: context.side, kind: kind))
         }
-        let previous = side.last
-        context.previous = previous
-        if previous.packet.state != packet.state {
-            event(.stateChange(from: previous.packet.state, to: packet.state, diagnostic: packet.diagnostic))
+        // The previous packet is read where it lies, in the side, until the side takes this one at
+        // the end; the context gets the one copy the rules read.
+        context.previous = side.last
+        if side.last.packet.state != observation.packet.state {
+            event(.stateChange(from: side.last.packet.state, to: observation.packet.state,
+                               diagnostic: observation.packet.diagnostic))
             events[events.count - 1].peerLastHeard = context.peerLast.map(PacketMark.init)
             side.stateChanges += 1
-            if packet.state == .up {
+            if observation.packet.state == .up {
                 side.timesUp += 1
                 side.upSinceNanoseconds = observation.timeNanoseconds
-            } else if previous.packet.state == .up {
+            } else if side.last.packet.state == .up {
                 side.upSinceNanoseconds = nil
-                side.lastDownDiagnostic = packet.diagnostic
+                side.lastDownDiagnostic = observation.packet.diagnostic
             }
         }
-        let parameters = BFDParameters(packet)
+        let parameters = BFDParameters(observation.packet)
         if parameters != side.parameters { event(.parametersChanged(from: side.parameters, to: parameters)) }
-        if previous.packet.yourDiscriminator != packet.yourDiscriminator {
-            event(.yourDiscriminator(from: previous.packet.yourDiscriminator, to: packet.yourDiscriminator))
+        if side.last.packet.yourDiscriminator != observation.packet.yourDiscriminator {
+            event(.yourDiscriminator(from: side.last.packet.yourDiscriminator,
+                                     to: observation.packet.yourDiscriminator))
         }
-        if previous.sourcePort != observation.sourcePort {
-            event(.sourcePortChanged(from: previous.sourcePort, to: observation.sourcePort))
+        if side.last.sourcePort != observation.sourcePort {
+            event(.sourcePortChanged(from: side.last.sourcePort, to: observation.sourcePort))
         }
-        if previous.packet.authentication?.type != packet.authentication?.type
-            || previous.packet.authentication?.keyID != packet.authentication?.keyID {
-            event(.authentication(from: BFDSession.authSummary(previous.packet), to: BFDSession.authSummary(packet)))
+        if side.last.packet.authentication?.type != observation.packet.authentication?.type
+            || side.last.packet.authentication?.keyID != observation.packet.authentication?.keyID {
+            event(.authentication(from: BFDSession.authSummary(side.last.packet),
+                                  to: BFDSession.authSummary(observation.packet)))
         }
-        if packet.poll, !previous.packet.poll {
+        if observation.packet.poll, !side.last.packet.poll {
             event(.poll)
             side.outstandingPoll = PacketMark(observation)
         }
-        if packet.final {
+        if observation.packet.final {
             event(.final(pollFrame: answeredPoll?.frameNumber,
                          latencyNanoseconds: answeredPoll.map { observation.timeNanoseconds - $0.timeNanoseconds }))
         }
 
-        context.isPeriodic = !packet.final && observation.sameContent(as: previous)
-        if context.isPeriodic, side.lastPeriodicFrame == previous.frameNumber {
-            let gap = observation.timeNanoseconds - previous.timeNanoseconds
+        context.isPeriodic = !observation.packet.final && observation.sameContent(as: side.last)
+        if context.isPeriodic, side.lastPeriodicFrame == side.last.frameNumber {
+            let gap = observation.timeNanoseconds - side.last.timeNanoseconds
             context.periodicGapNanoseconds = gap
             if let negotiated { side.gaps.add(gapNanoseconds: gap, intervalMicroseconds: negotiated) }
         }

@@ -40,27 +40,52 @@ public struct GapStatistics: Sendable {
 
     /// The ratio below which `fraction` of the gaps lie (bin upper edge), nil when empty.
     public func ratioQuantile(_ fraction: Double) -> Double? {
-        let total = bins.reduce(0) { $0 + Int($1) }
-        guard total > 0 else { return nil }
-        let target = max(1, Int((fraction * Double(total)).rounded(.up)))
-        var seen = 0
-        for (index, value) in bins.enumerated() {
-            seen += Int(value)
-            if seen >= target { return Double(index + 1) / Double(Self.binsPerUnit) }
+        // Over the bins in place: three quantiles per side at the end of a capture.
+        bins.withUnsafeBufferPointer { bins in
+            var total = 0
+            for value in bins { total += Int(value) }
+            guard total > 0 else { return nil }
+            let target = max(1, Int((fraction * Double(total)).rounded(.up)))
+            var seen = 0
+            for index in bins.indices {
+                seen += Int(bins[index])
+                if seen >= target { return Double(index + 1) / Double(Self.binsPerUnit) }
+            }
+            return Double(Self.binCount) / Double(Self.binsPerUnit)
         }
-        return Double(Self.binCount) / Double(Self.binsPerUnit)
+    }
+
+    /// The band labels, formatted once for all sessions: building them per side at the end of a
+    /// capture was most of the end-of-capture cost (one string per band per side).
+    public static let bandLabels: [String] =
+        ["<70%"] + stride(from: 70, to: 130, by: 5).map { "\($0)–\($0 + 5)%" } + [">130%"]
+
+    /// Counts per band, in the order of `bandLabels`: bins 0–69 (below 70%), 70–74 … 125–129
+    /// (5% bands), then 130 up to the last bin (130% and above, 4× and above included).
+    public var bandCounts: [Int] {
+        bins.withUnsafeBufferPointer { bins in
+            func sum(_ range: Range<Int>) -> Int {
+                var total = 0
+                // At most 401 UInt32 counts: the sum cannot overflow an Int.
+                for index in range { total &+= Int(bins[index]) }
+                return total
+            }
+            var result: [Int] = []
+            result.reserveCapacity(14)
+            result.append(sum(0..<70))
+            for low in stride(from: 70, to: 130, by: 5) { result.append(sum(low..<(low + 5))) }
+            result.append(sum(130..<bins.count))
+            return result
+        }
     }
 
     /// Counts per 5% band between 70% and 130%, and outside: the jitter picture in a few numbers.
     public var bands: [(label: String, count: Int)] {
-        var result: [(String, Int)] = []
-        let edges = stride(from: 70, through: 130, by: 5).map { $0 }
-        let below = bins[0..<70].reduce(0) { $0 + Int($1) }
-        result.append(("<70%", below))
-        for (low, high) in zip(edges, edges.dropFirst()) {
-            result.append(("\(low)–\(high)%", bins[low..<high].reduce(0) { $0 + Int($1) }))
-        }
-        result.append((">130%", bins[130...].reduce(0) { $0 + Int($1) }))
+        let counts = bandCounts
+        let labels = Self.bandLabels
+        var result: [(label: String, count: Int)] = []
+        result.reserveCapacity(counts.count)
+        for index in counts.indices { result.append((labels[index], counts[index])) }
         return result
     }
 }

@@ -36,6 +36,15 @@ public struct CaptureDecoder {
         return (decoded, first)
     }
 
+    /// A frame classified elsewhere (the reading thread of a threaded run), counted as `decode`
+    /// counts it. Returns the origin of relative times, as `decode` does.
+    public mutating func count(_ frame: Frame, classifiedAs frameClass: FrameClass, sourceOrigin: Int64?) -> Int64 {
+        let first = firstTimestampNanoseconds ?? sourceOrigin ?? frame.timestampNanoseconds
+        firstTimestampNanoseconds = first
+        tally.count(frameClass, snapped: frame.isTruncated)
+        return first
+    }
+
     /// Counts every frame of `reader` by class, without building decoded values (`decode --count`).
     /// Inlinable so the loop is specialized for the caller's source: through the generic
     /// `FrameSource` each frame was copied and destroyed by its value witnesses (issue 14).

@@ -46,20 +46,9 @@ public struct AnalysisPipeline<Rules: AnalysisRules> {
     public mutating func ingest(_ frame: Frame, sourceOrigin: Int64? = nil) {
         precondition(!isFinished, "ingest after finish")
         let (decoded, rawOrigin) = decoder.decode(frame, sourceOrigin: sourceOrigin, into: &dissection)
-        let time = Self.bounded(frame.timestampNanoseconds)
-        let origin = Self.bounded(rawOrigin)
+        let time = advanceClock(frame, rawOrigin: rawOrigin)
         let runRules = stages >= .rules
         let rules = self.rules
-        if firstTimestampNanoseconds == nil {
-            firstTimestampNanoseconds = origin
-            if runRules { rules.start(originNanoseconds: origin) }
-        }
-        if let previous = lastTimestampNanoseconds, time < previous {
-            backwardSteps += 1
-            if backwardFrames.count < backwardFramesKept { backwardFrames.append(frame.number) }
-            if runRules { rules.timeWentBack(atFrame: frame.number) }
-        }
-        lastTimestampNanoseconds = time
         guard stages >= .sessions else { return }
         switch decoded {
         case .bfdControl:
@@ -100,6 +89,35 @@ public struct AnalysisPipeline<Rules: AnalysisRules> {
         case .otherUDP, .otherTCP, .otherIP, .notIP, .undecodable:
             break
         }
+    }
+
+    /// A frame another thread already classified as carrying neither BFD nor BGP (`otherUDP`,
+    /// `otherTCP`, `otherIP`, `notIP`: see `runReadingAhead`): counted and timed exactly as `ingest`
+    /// would, without dissecting it again; its bytes are not read.
+    mutating func ingest(_ frame: Frame, classifiedAs frameClass: FrameClass, sourceOrigin: Int64?) {
+        precondition(!isFinished, "ingest after finish")
+        let rawOrigin = decoder.count(frame, classifiedAs: frameClass, sourceOrigin: sourceOrigin)
+        _ = advanceClock(frame, rawOrigin: rawOrigin)
+    }
+
+    /// What every frame does to the pipeline's clock, whatever it carries: the origin (and the
+    /// rules' start) at the first frame, backward steps. Returns the frame's bounded time.
+    @inline(__always)
+    private mutating func advanceClock(_ frame: Frame, rawOrigin: Int64) -> Int64 {
+        let time = Self.bounded(frame.timestampNanoseconds)
+        let runRules = stages >= .rules
+        if firstTimestampNanoseconds == nil {
+            let origin = Self.bounded(rawOrigin)
+            firstTimestampNanoseconds = origin
+            if runRules { rules.start(originNanoseconds: origin) }
+        }
+        if let previous = lastTimestampNanoseconds, time < previous {
+            backwardSteps += 1
+            if backwardFrames.count < backwardFramesKept { backwardFrames.append(frame.number) }
+            if runRules { rules.timeWentBack(atFrame: frame.number) }
+        }
+        lastTimestampNanoseconds = time
+        return time
     }
 
     /// The time is `nowNanoseconds` and nothing arrived since the last frame: returns the BFD sides

@@ -8,8 +8,10 @@ public struct BFDConformanceEngine {
     var output: BFDRuleOutput
     /// The rules, in the registry's order.
     public let rules: [BFDRule]
-    /// The per-packet hooks, grouped by event in registry order; decided once, here.
+    /// The per-packet hooks, grouped by event in registry order; decided once, here. Each step
+    /// names a run of `packetRules`: one flat array, so a packet retains no array per step.
     private let packetSteps: [Step]
+    private let packetRules: [Unmanaged<BFDRule>]
     private let stateful: [Unmanaged<BFDRule>]
     private let malformedRules: [Unmanaged<BFDRule>]
     private let echoRules: [Unmanaged<BFDRule>]
@@ -34,10 +36,10 @@ public struct BFDConformanceEngine {
         }
     }
 
-    /// Consecutive rules of the registry that take the same hook.
+    /// Consecutive rules of the registry that take the same hook: `packetRules[rules]`.
     private struct Step {
         let hook: PacketHook
-        let rules: [Unmanaged<BFDRule>]
+        var rules: Range<Int>
     }
 
     public var findings: FindingSink { output.findings }
@@ -63,16 +65,19 @@ public struct BFDConformanceEngine {
             rules.filter { $0.events.contains(event) }.map(Unmanaged.passUnretained)
         }
         var steps: [Step] = []
+        var flat: [Unmanaged<BFDRule>] = []
         for rule in rules {
             for hook in PacketHook.allCases where rule.events.contains(hook.event) {
+                flat.append(Unmanaged.passUnretained(rule))
                 if let last = steps.last, last.hook == hook {
-                    steps[steps.count - 1] = Step(hook: hook, rules: last.rules + [Unmanaged.passUnretained(rule)])
+                    steps[steps.count - 1].rules = last.rules.lowerBound..<flat.count
                 } else {
-                    steps.append(Step(hook: hook, rules: [Unmanaged.passUnretained(rule)]))
+                    steps.append(Step(hook: hook, rules: (flat.count - 1)..<flat.count))
                 }
             }
         }
         packetSteps = steps
+        packetRules = flat
         stateful = subscribed(.sessionState)
         malformedRules = subscribed(.malformed)
         echoRules = subscribed(.echo)
@@ -86,37 +91,47 @@ public struct BFDConformanceEngine {
     public mutating func packet(_ context: BFDPacketContext, session: BFDSession) {
         let (slot, isNew) = slots.slot(for: context.sessionID)
         if isNew { for rule in stateful { rule._withUnsafeGuaranteedRef { $0.reset(slot: slot) } } }
-        let packet = context.observation.packet
+        // The packet's fields are read where they lie: copying the packet (or the previous one)
+        // out of the context costs a memcpy each, per packet.
         var events = BFDRuleEvents.packet
-        if let previous = context.previous?.packet {
-            if previous.state != packet.state { events.insert(.stateChange) }
-            if previous.desiredMinTxInterval != packet.desiredMinTxInterval
-                || previous.requiredMinRxInterval != packet.requiredMinRxInterval
-                || previous.detectMultiplier != packet.detectMultiplier {
+        let state = context.observation.packet.state
+        if let previousState = context.previous?.packet.state {
+            if previousState != state { events.insert(.stateChange) }
+            if context.previous?.packet.desiredMinTxInterval != context.observation.packet.desiredMinTxInterval
+                || context.previous?.packet.requiredMinRxInterval != context.observation.packet.requiredMinRxInterval
+                || context.previous?.packet.detectMultiplier != context.observation.packet.detectMultiplier {
                 events.insert(.timerChange)
             }
         }
-        if packet.poll || packet.final { events.insert(.pollFinal) }
-        for step in packetSteps where events.contains(step.hook.event) {
-            switch step.hook {
-            case .packet:
-                for rule in step.rules {
-                    rule._withUnsafeGuaranteedRef { $0.packet(context, session: session, slot: slot, &output) }
-                }
-            case .stateChange:
-                let from = context.previous?.packet.state ?? packet.state
-                for rule in step.rules {
-                    rule._withUnsafeGuaranteedRef {
-                        $0.stateChange(context, session: session, slot: slot, from: from, to: packet.state, &output)
+        if context.observation.packet.poll || context.observation.packet.final { events.insert(.pollFinal) }
+        // The steps and the rules are read in place through buffer pointers: an array per step
+        // was retained per packet while `output` (part of self) is written.
+        let plan = packetSteps, planRules = packetRules
+        plan.withUnsafeBufferPointer { steps in
+            planRules.withUnsafeBufferPointer { allRules in
+                for step in steps where events.contains(step.hook.event) {
+                    let rules = UnsafeBufferPointer(rebasing: allRules[step.rules])
+                    switch step.hook {
+                    case .packet:
+                        for rule in rules {
+                            rule._withUnsafeGuaranteedRef { $0.packet(context, session: session, slot: slot, &output) }
+                        }
+                    case .stateChange:
+                        let from = context.previous?.packet.state ?? state
+                        for rule in rules {
+                            rule._withUnsafeGuaranteedRef {
+                                $0.stateChange(context, session: session, slot: slot, from: from, to: state, &output)
+                            }
+                        }
+                    case .timerChange:
+                        for rule in rules {
+                            rule._withUnsafeGuaranteedRef { $0.timerChange(context, session: session, slot: slot, &output) }
+                        }
+                    case .pollFinal:
+                        for rule in rules {
+                            rule._withUnsafeGuaranteedRef { $0.pollFinal(context, session: session, slot: slot, &output) }
+                        }
                     }
-                }
-            case .timerChange:
-                for rule in step.rules {
-                    rule._withUnsafeGuaranteedRef { $0.timerChange(context, session: session, slot: slot, &output) }
-                }
-            case .pollFinal:
-                for rule in step.rules {
-                    rule._withUnsafeGuaranteedRef { $0.pollFinal(context, session: session, slot: slot, &output) }
                 }
             }
         }

@@ -32,8 +32,10 @@ public struct SidePair<Value> {
         second = value
     }
 
+    // Read with a plain getter (the values are a few bytes): a `_read` coroutine was left as two
+    // calls per read by the optimizer, more per packet than most rules' checks.
     public subscript(index: Int) -> Value {
-        _read { if index == 0 { yield first } else { yield second } }
+        get { index == 0 ? first : second }
         _modify { if index == 0 { yield &first } else { yield &second } }
     }
 }
