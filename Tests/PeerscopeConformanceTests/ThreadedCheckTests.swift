@@ -12,10 +12,16 @@ import Testing
 @Suite struct ThreadedCheckTests {
     static func findingLines(_ analysis: CaptureAnalysis) -> [String] {
         analysis.findings.map { finding in
-            [finding.rule.id, "\(finding.level)", "\(finding.sessionID ?? -1)", "\(finding.bgpSessionID ?? -1)",
-             finding.side ?? "", "\(finding.frames)", finding.measured ?? "", finding.expected ?? "",
-             finding.tolerance ?? "", finding.message, "×\(finding.occurrences)",
-             "\(finding.relativeTimeNanoseconds ?? -1)"].joined(separator: " | ")
+            // Typed values and the message template compare structurally (their
+            // `String(describing:)`), not only as the text a renderer makes of them.
+            let values: [String] = [finding.measured, finding.expected, finding.tolerance].map { value in
+                value.map { String(describing: $0) } ?? ""
+            }
+            let head: [String] = [finding.rule.id, "\(finding.level)", "\(finding.sessionID ?? -1)",
+                                  "\(finding.bgpSessionID ?? -1)", finding.side ?? "", "\(finding.frames)"]
+            let tail: [String] = [String(describing: finding.message), "×\(finding.occurrences)",
+                                  "\(finding.relativeTimeNanoseconds ?? -1)"]
+            return (head + values + tail).joined(separator: " | ")
         }
     }
 
