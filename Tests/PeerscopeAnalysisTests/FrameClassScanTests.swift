@@ -61,6 +61,8 @@ struct FrameClassScanTests {
         ("TCP from 179", TestFrame.ethernet(EtherType.ipv4, tcp4(sourcePort: 179, destinationPort: 50000)), name(.bgpSegment)),
         ("TCP other", TestFrame.ethernet(EtherType.ipv4, tcp4(sourcePort: 22, destinationPort: 50000)), name(.otherTCP)),
         ("ICMP", TestFrame.ethernet(EtherType.ipv4, icmp4), name(.otherIP)),
+        ("ARP", TestFrame.ethernet(0x0806, [UInt8](repeating: 0, count: 28)), name(.notIP)),
+        ("VLAN LLDP", TestFrame.ethernet(EtherType.vlan, TestFrame.vlan(7, inner: 0x88CC, [UInt8](repeating: 0, count: 20))), name(.notIP)),
     ]
 
     @Test("common frames: the class their construction gives, the same as the dissector's")
@@ -91,7 +93,7 @@ struct FrameClassScanTests {
             ("Q-in-Q", TestFrame.ethernet(0x88A8, TestFrame.vlan(1, inner: EtherType.vlan,
                                                                 TestFrame.vlan(2, inner: EtherType.ipv4, TestFrame.udp4()))), .ethernet, nil),
             ("raw IPv4", TestFrame.udp4(), .raw, nil),
-            ("ARP", TestFrame.ethernet(0x0806, [UInt8](repeating: 0, count: 28)), .ethernet, nil),
+            ("MPLS", TestFrame.ethernet(EtherType.mplsUnicast, [0, 0, 0x11, 64] + TestFrame.udp4()), .ethernet, nil),
             ("cut by snaplen", Array(TestFrame.ethernet(EtherType.ipv4, TestFrame.udp4()).dropLast(4)), .ethernet, 80),
         ]
         for (name, bytes, linkType, original) in frames {

@@ -3,7 +3,7 @@ import PeerscopeWire
 
 /// `decode --count`'s fast path (issue 14 item 2): the common frame — Ethernet, at most one VLAN
 /// tag, an IPv4 header or an IPv6 header with UDP or TCP right behind it, every length inside the
-/// captured bytes — classified by reading the few fields that decide its class in place, with no
+/// captured bytes, or a frame that is not IP — classified by reading the few fields that decide its class in place, with no
 /// header value or `Dissection` built.
 ///
 /// Anything else answers `nil` and goes through `FrameDecoder.classify`: tunnels, label stacks,
@@ -50,7 +50,10 @@ public enum FrameClassScan {
             return transport(bytes, protocolNumber: bytes[offset + 6], from: offset + 40,
                              end: offset + 40 + payloadLength, otherIP: false)
         }
-        return nil
+        // MPLS is walked by the dissector; any other EtherType on the outer Ethernet (ARP, LLDP,
+        // LACP …) is not IP and not an error, as the dissector counts it.
+        if etherType == EtherType.mplsUnicast || etherType == EtherType.mplsMulticast { return nil }
+        return .notIP
     }
 
     /// UDP or TCP at `start`, the IP packet ending at `end` (≤ the captured bytes).
