@@ -56,11 +56,13 @@ public struct CaptureDecoder {
         }
     }
 
-    /// One frame of `count(_:)`: classified and counted.
+    /// One frame of `count(_:)`: classified and counted. The common frame is classified by
+    /// `FrameClassScan` in place; the rest (and every malformed one) by the full dissector.
     public mutating func count(_ frame: Frame, sourceOrigin: @autoclosure () -> Int64?, into dissection: inout Dissection) {
         if firstTimestampNanoseconds == nil {
             firstTimestampNanoseconds = sourceOrigin() ?? frame.timestampNanoseconds
         }
-        tally.count(FrameDecoder.classify(frame, into: &dissection), snapped: frame.isTruncated)
+        let frameClass = FrameClassScan.classify(frame) ?? FrameDecoder.classify(frame, into: &dissection)
+        tally.count(frameClass, snapped: frame.isTruncated)
     }
 }
