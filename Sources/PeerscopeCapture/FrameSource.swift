@@ -39,6 +39,18 @@ extension FrameSource {
         guard let frame = try next() else { return .end }
         return .frame(frame)
     }
+
+    /// `next()` for a source whose events come first (it implements `nextEvent()`): idle ticks
+    /// skipped, a frame or the end.
+    public func nextFrameSkippingIdle() throws(CaptureError) -> Frame? {
+        while true {
+            switch try nextEvent() {
+            case .frame(let frame): return frame
+            case .idle: continue
+            case .end: return nil
+            }
+        }
+    }
 }
 
 extension CaptureReader: FrameSource {}

@@ -107,15 +107,7 @@ public final class LiveFrameSource: FrameSource, @unchecked Sendable {
         }
     }
 
-    public func next() throws(CaptureError) -> Frame? {
-        while true {
-            switch try nextEvent() {
-            case .frame(let frame): return frame
-            case .idle: continue
-            case .end: return nil
-            }
-        }
-    }
+    public func next() throws(CaptureError) -> Frame? { try nextFrameSkippingIdle() }
 
     /// A frame the kernel already holds, or nil without waiting.
     private func readBuffered() throws(CaptureError) -> Frame? {

@@ -47,13 +47,5 @@ public final class MemoryFrameSource: FrameSource {
         }
     }
 
-    public func next() throws(CaptureError) -> Frame? {
-        while true {
-            switch try nextEvent() {
-            case .frame(let frame): return frame
-            case .idle: continue
-            case .end: return nil
-            }
-        }
-    }
+    public func next() throws(CaptureError) -> Frame? { try nextFrameSkippingIdle() }
 }

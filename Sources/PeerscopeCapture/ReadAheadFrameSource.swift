@@ -95,15 +95,7 @@ public final class ReadAheadFrameSource: FrameSource, @unchecked Sendable {
         }
     }
 
-    public func next() throws(CaptureError) -> Frame? {
-        while true {
-            switch try nextEvent() {
-            case .frame(let frame): return frame
-            case .idle: continue
-            case .end: return nil
-            }
-        }
-    }
+    public func next() throws(CaptureError) -> Frame? { try nextFrameSkippingIdle() }
 
     private func finishReading() {
         state.pointee.ended = true
