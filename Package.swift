@@ -105,7 +105,8 @@ let package = Package(
             name: "PeerscopeProbeTests",
             dependencies: ["PeerscopeProbe", "PeerscopeEndpoint", "PeerscopeWire", "PeerscopeCapture", "CPeerscopeSocket"]
         ),
-        // Every input in Fuzz/Crashers and Fuzz/Corpus through the fuzz entry points: no trap.
+        // Every input in Fuzz/Crashers through the fuzz entry points: no trap (the corpus is for
+        // the fuzzer; tools/fuzz/run and the CI smoke run replay it under ASan).
         .testTarget(name: "PeerscopeFuzzReplayTests", dependencies: ["PeerscopeFuzzHarness"]),
         .testTarget(
             name: "PeerscopeCLITests",
