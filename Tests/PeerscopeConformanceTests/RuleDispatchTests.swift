@@ -47,26 +47,16 @@ import Testing
     /// tshark's view: per sender and discriminator, the frames whose State, timers, or P/F differ
     /// from that sender's previous packet (RFC 5880 §4.1 field names as tshark's `bfd.*`).
     static func tsharkEvents(_ path: String) throws -> (all: Int, state: [Int], timers: [Int], pollFinal: [Int])? {
-        let tshark = "/usr/bin/tshark"
-        guard FileManager.default.isExecutableFile(atPath: tshark) else { return nil }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tshark)
-        process.arguments = ["-r", path, "-Y", "bfd", "-T", "fields", "-E", "separator=\t", "-e", "frame.number",
-                             "-e", "ip.src", "-e", "bfd.my_discriminator", "-e", "bfd.sta",
-                             "-e", "bfd.desired_min_tx_interval", "-e", "bfd.required_min_rx_interval",
-                             "-e", "bfd.detect_time_multiplier", "-e", "bfd.flags.p", "-e", "bfd.flags.f"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        guard let rows = try TsharkFields.rows(path, filter: "bfd", fields: [
+            "ip.src", "bfd.my_discriminator", "bfd.sta", "bfd.desired_min_tx_interval",
+            "bfd.required_min_rx_interval", "bfd.detect_time_multiplier", "bfd.flags.p", "bfd.flags.f"])
+        else { return nil }
         var previous: [String: (state: String, timers: [String])] = [:]
         var all = 0
         var state: [Int] = [], timers: [Int] = [], pollFinal: [Int] = []
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
-            let cells = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            guard cells.count == 9, let frame = Int(cells[0]) else { continue }
+        for frame in rows.keys.sorted() {
+            // Without the frame number: sender, discriminator, state, three timers, P, F.
+            let cells = [""] + rows[frame]!
             all += 1
             let key = cells[1] + " " + cells[2]
             let now = (state: cells[3], timers: Array(cells[4...6]))

@@ -8,27 +8,9 @@ import Testing
 /// put through the RFC arithmetic (RFC 4271 §4.2 hold time, RFC 5880 §6.8.4 detection time).
 @Suite("typed findings: values equal tshark's fields through the RFC formulas")
 struct TypedFindingTests {
-    /// tshark's fields per frame of `path` that match `filter`; nil without tshark.
+    /// tshark's fields per frame (see `TsharkFields.rows`).
     static func tshark(_ path: String, filter: String, fields: [String]) throws -> [Int: [String]]? {
-        let tshark = "/usr/bin/tshark"
-        guard FileManager.default.isExecutableFile(atPath: tshark) else { return nil }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tshark)
-        process.arguments = ["-r", path, "-Y", filter, "-T", "fields", "-E", "separator=\t", "-e", "frame.number"]
-            + fields.flatMap { ["-e", $0] }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        var rows: [Int: [String]] = [:]
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
-            let cells = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            guard cells.count == fields.count + 1, let frame = Int(cells[0]) else { continue }
-            rows[frame] = Array(cells.dropFirst())
-        }
-        return rows
+        try TsharkFields.rows(path, filter: filter, fields: fields)
     }
 
     /// `frame.time_epoch` ("1700000000.123456789") in ns, digit by digit (a Double loses the ns).
