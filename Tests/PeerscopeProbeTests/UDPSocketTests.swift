@@ -153,4 +153,43 @@ struct UDPSocketTests {
         #expect(received.isTruncated)
         #expect(received.length == 100)
     }
+    @Test("a receiver narrowed to the peer's address and source port takes only its packets from the shared one, and follows a new port")
+    func narrowedReceiver() async throws {
+        let local = addr("127.77.0.12")
+        let (first, second) = try await onOwnThread { () -> (([[UInt8]], [[UInt8]]), ([[UInt8]], [[UInt8]])) in
+            let interfaces = try LocalInterfaces.current()
+            let shared = try BFDSocket.Receiver(local: local, transport: .singleHop)
+            let narrowed = try BFDSocket.Receiver(local: local, transport: .singleHop)
+            let peerGuard = try PeerGuard(peer: local, singleHop: true, interfaces: interfaces)
+            let peer = try BFDSocket.Transmitter(local: local, peerGuard: peerGuard, transport: .singleHop)
+            let stranger = try BFDSocket.Transmitter(local: local, peerGuard: peerGuard, transport: .singleHop)
+            try narrowed.narrow(to: peer.localAddress)
+            let loop = try EventLoop()
+            try loop.register(shared.fileDescriptor)
+            try loop.register(narrowed.fileDescriptor)
+            func exchange(_ expected: Int) throws -> ([[UInt8]], [[UInt8]]) {
+                let now = MonotonicClock.nowNanoseconds()
+                for n in 0..<3 { try peer.send([1, UInt8(n)], now: now) }
+                for n in 0..<2 { try stranger.send([2, UInt8(n)], now: now) }
+                var (onShared, onNarrowed): ([[UInt8]], [[UInt8]]) = ([], [])
+                _ = try pump(loop) { _, _ in
+                    while let datagram = try shared.receive() { onShared.append(datagram.bytes) }
+                    while let datagram = try narrowed.receive() { onNarrowed.append(datagram.bytes) }
+                    return onShared.count + onNarrowed.count == expected
+                }
+                return (onShared, onNarrowed)
+            }
+            let first = try exchange(5)
+            // The peer restarted on another source port: the channel moves with it.
+            try narrowed.narrow(to: stranger.localAddress)
+            let second = try exchange(5)
+            return (first, second)
+        }
+        // The shared receiver got the stranger's two, the narrowed one the peer's three.
+        #expect(first.0 == [[2, 0], [2, 1]])
+        #expect(first.1 == [[1, 0], [1, 1], [1, 2]])
+        // Moved to the stranger's port: the roles swap.
+        #expect(second.0 == [[1, 0], [1, 1], [1, 2]])
+        #expect(second.1 == [[2, 0], [2, 1]])
+    }
 }

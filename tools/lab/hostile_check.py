@@ -70,6 +70,10 @@ def main():
           ", ".join(f"{r} {discards[r]}" for r in EXPECTED_REASONS))
     check("respond counted the spoofed sources (not from the peer)", tally.get("not_from_peer", 0) > 0,
           f"not_from_peer {tally.get('not_from_peer')}")
+    check("respond read FRR's packets on the session's own socket (address and source port), apart from the flood",
+          tally.get("via_peer_channel", 0) > 0 and tally.get("peer_channel_errors", 1) == 0,
+          f"via_peer_channel {tally.get('via_peer_channel')}, accepted {tally.get('accepted')}, "
+          f"peer_channel_errors {tally.get('peer_channel_errors')}")
     frr_out = counters1.get("control-packet-output")
     check("respond accepted no more packets than FRR sent (no flood packet accepted)",
           frr_out is not None and tally.get("accepted", 1 << 62) <= frr_out,

@@ -61,6 +61,13 @@ public enum BFDSocket {
         public func receive(into buffer: UnsafeMutableRawBufferPointer) throws(SocketError) -> DatagramMetadata? {
             try socket.receive(into: buffer)
         }
+
+        /// Narrows this receiver to one session's peer: its address *and* source port (RFC 5881 §4:
+        /// the source port stays the same for the whole session). Bound beside the shared receiver
+        /// on the same local address and port, a connected receiver takes the peer's packets out of
+        /// the shared queue, so a flood to the well-known port — spoofed sources, other ports — can
+        /// overflow that queue without costing the session a single packet.
+        public func narrow(to peer: SocketAddress) throws(SocketError) { try socket.connect(to: peer) }
     }
 
     /// One session's sending side: bound to the local address and a source port from 49152–65535 that

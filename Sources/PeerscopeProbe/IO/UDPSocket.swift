@@ -69,6 +69,16 @@ public final class UDPSocket {
         localAddress = SocketAddress(bound)
     }
 
+    /// connect(2) on a datagram socket: from now on the kernel queues here only datagrams from
+    /// `peer`, and prefers this socket to an unconnected one bound to the same local address and
+    /// port (a connected socket scores higher in the kernel's UDP lookup). Calling it again moves
+    /// the association to another peer address or port.
+    public func connect(to peer: SocketAddress) throws(SocketError) {
+        precondition(peer.address.version == family, "peer address family must match the socket")
+        var endpoint = peer.endpoint
+        _ = try check("connect \(peer)", ps_connect(fileDescriptor, &endpoint))
+    }
+
     /// SO_BINDTODEVICE: send and receive only through `interface` (needs CAP_NET_RAW).
     public func bind(toInterface interface: String) throws(SocketError) {
         _ = try check("SO_BINDTODEVICE \(interface)", ps_bind_to_device(fileDescriptor, interface))

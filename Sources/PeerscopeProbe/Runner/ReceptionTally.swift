@@ -12,6 +12,11 @@ public struct ReceptionTally: Hashable, Sendable, Codable {
     public internal(set) var notFromPeer = 0
     /// Handed to the session and accepted by it.
     public internal(set) var accepted = 0
+    /// Of `datagramsReceived`, those read from the peer's own connected socket (its address and
+    /// source port) rather than the shared one: what a flood to the port could not crowd out.
+    public internal(set) var viaPeerChannel = 0
+    /// Times the peer's channel could not be opened or moved (the shared socket then carries all).
+    public internal(set) var peerChannelErrors = 0
     private var discards = Array(repeating: 0, count: BFDDiscardReason.allCases.count)
 
     public init() {}
@@ -37,15 +42,19 @@ public struct ReceptionTally: Hashable, Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case datagramsReceived = "received", notFromPeer = "not_from_peer", accepted, discards
+        case viaPeerChannel = "via_peer_channel", peerChannelErrors = "peer_channel_errors"
     }
 
-    /// JSON: `{"received": N, "not_from_peer": N, "accepted": N, "discards": {"ttl-below-minimum": N, …}}`
+    /// JSON: `{"received": N, "not_from_peer": N, "accepted": N, "via_peer_channel": N,
+    /// "peer_channel_errors": N, "discards": {"ttl-below-minimum": N, …}}`
     /// with every reason present (zeros included), keyed by `BFDDiscardReason.description`.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(datagramsReceived, forKey: .datagramsReceived)
         try container.encode(notFromPeer, forKey: .notFromPeer)
         try container.encode(accepted, forKey: .accepted)
+        try container.encode(viaPeerChannel, forKey: .viaPeerChannel)
+        try container.encode(peerChannelErrors, forKey: .peerChannelErrors)
         try container.encode(Dictionary(uniqueKeysWithValues: BFDDiscardReason.allCases.map { ($0.description, discards[$0.rawValue]) }),
                              forKey: .discards)
     }
@@ -55,6 +64,8 @@ public struct ReceptionTally: Hashable, Sendable, Codable {
         datagramsReceived = try container.decode(Int.self, forKey: .datagramsReceived)
         notFromPeer = try container.decode(Int.self, forKey: .notFromPeer)
         accepted = try container.decode(Int.self, forKey: .accepted)
+        viaPeerChannel = try container.decodeIfPresent(Int.self, forKey: .viaPeerChannel) ?? 0
+        peerChannelErrors = try container.decodeIfPresent(Int.self, forKey: .peerChannelErrors) ?? 0
         let byName = try container.decode([String: Int].self, forKey: .discards)
         for reason in BFDDiscardReason.allCases { discards[reason.rawValue] = byName[reason.description] ?? 0 }
     }

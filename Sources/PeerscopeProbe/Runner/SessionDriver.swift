@@ -43,6 +43,15 @@ public final class SessionDriver {
     public private(set) var sessionStartedAt: Int64 = 0
 
     private let receiver: BFDSocket.Receiver
+    /// The peer's own channel: a second receiver on the same local address and port, connected to
+    /// the address and source port the peer's accepted packets come from (`adoptPeerChannel`). The
+    /// shared `receiver` then only queues what is not the peer's — under a flood, the part that
+    /// overflows — and is read at most `sharedBatch` datagrams per wake-up, after the channel.
+    private var peerChannel: BFDSocket.Receiver?
+    private var peerChannelSource: SocketAddress?
+    /// Datagrams read from the shared receiver per wake-up before the loop looks at the peer's
+    /// channel and the timers again (epoll is level-triggered: the rest wait for the next turn).
+    static let sharedBatch = 64
     private let transmitter: BFDSocket.Transmitter
     var tcpGuard: PeerGuard
     let loop: EventLoop
@@ -195,8 +204,12 @@ public final class SessionDriver {
         }
     }
 
-    private func receiveDatagrams() throws {
-        while let datagram = try receiver.receive() {
+    /// Reads up to `limit` datagrams from `socket` and hands the peer's to the endpoint.
+    private func receiveDatagrams(from socket: BFDSocket.Receiver, limit: Int = .max) throws {
+        var read = 0
+        while read < limit, let datagram = try socket.receive() {
+            read += 1
+            if socket === peerChannel { reception.viaPeerChannel += 1 }
             reception.datagramsReceived += 1
             guard datagram.source.address == target.peer else {
                 reception.notFromPeer += 1
@@ -219,7 +232,28 @@ public final class SessionDriver {
                 }.first
                 if let discard { reception.count(discard) } else { reception.accepted += 1 }
                 try perform(actions)
+                if discard == nil, datagram.source != peerChannelSource { adoptPeerChannel(datagram.source) }
             }
+        }
+    }
+
+    /// Gives the peer's packets a queue of their own once one of them was accepted from `source`
+    /// (and moves it when the peer's source port changes, e.g. after the peer restarted). Best
+    /// effort: without the channel, everything still arrives on the shared receiver.
+    private func adoptPeerChannel(_ source: SocketAddress) {
+        do {
+            if peerChannel == nil {
+                let channel = try BFDSocket.Receiver(local: localAddress, transport: target.transport,
+                                                     port: receiver.localAddress.port, interface: target.interface)
+                try channel.narrow(to: source)
+                try loop.register(channel.fileDescriptor)
+                peerChannel = channel
+            } else {
+                try peerChannel?.narrow(to: source)
+            }
+            peerChannelSource = source
+        } catch {
+            reception.peerChannelErrors += 1
         }
     }
 
@@ -245,7 +279,11 @@ public final class SessionDriver {
             try loop.wait(until: deadline) { event, _ in
                 guard case .ready(let fd, let readable, let writable, _) = event else { return }
                 if fd == receiver.fileDescriptor {
-                    try receiveDatagrams()
+                    // The peer's channel first, whatever order epoll reported them in.
+                    if let channel = peerChannel { try receiveDatagrams(from: channel) }
+                    try receiveDatagrams(from: receiver, limit: Self.sharedBatch)
+                } else if let channel = peerChannel, fd == channel.fileDescriptor {
+                    try receiveDatagrams(from: channel)
                 } else if fd == transmitter.fileDescriptor {
                     while (try? transmitter.receive()) ?? nil != nil {}
                 } else if fd == interruptFD {
