@@ -35,7 +35,8 @@ struct EscapingTests {
 
     /// A BGP session whose OPEN carries an FQDN capability (code 73: length, hostname, length,
     /// domain) with the hostile text and invalid UTF-8, and whose NOTIFICATION Cease/Administrative
-    /// Shutdown carries the hostile text as its RFC 9003 shutdown communication.
+    /// Shutdown carries the hostile text as its RFC 9003 shutdown communication; between them a
+    /// BGP-LS UPDATE (RFC 9552) whose Node Name TLV (1026) is the hostile text too.
     static func hostileCapture(text hostileText: String = hostile) throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("peerscope-hostile-\(UUID().uuidString).pcap").path
         let writer = try CaptureWriter(path: path, format: .pcap, linkType: .ethernet)
@@ -58,13 +59,26 @@ struct EscapingTests {
         segment(a, .syn)
         segment(b, [.syn, .ack])
         segment(a, .ack)
+        let linkState = BGPCapability.multiprotocol(.linkState)
         segment(a, [.ack, .psh], BGPMessage.open(BGPOpen(myAS: 65_001, holdTime: 90, identifier: IPv4Address(192, 0, 2, 1),
-                                                         capabilities: [.routeRefresh, fqdn])).encoded())
+                                                         capabilities: [linkState, .fourOctetAS(65_001), .routeRefresh, fqdn])).encoded())
         segment(b, [.ack, .psh], BGPMessage.open(BGPOpen(myAS: 65_002, holdTime: 90, identifier: IPv4Address(192, 0, 2, 2),
-                                                         capabilities: [.routeRefresh])).encoded())
+                                                         capabilities: [linkState, .fourOctetAS(65_002), .routeRefresh])).encoded())
         segment(a, [.ack, .psh], BGPMessage.keepalive.encoded())
         segment(b, [.ack, .psh], BGPMessage.keepalive.encoded())
         let text = Array(hostileText.utf8)
+        // A Node NLRI (type 1, OSPFv2, local node descriptors: AS 65000, router ID 10.0.0.1) with the
+        // hostile text as the node's name (RFC 9552 §5.3.1.3: 1–255 octets).
+        let node = BGPNLRI.linkState(BGPLinkStateNLRI(nlriType: 1, protocolID: 3, identifier: 0, descriptors: [
+            BGPLinkStateTLV(type: 256, value: [2, 0, 0, 4, 0, 0, 0xFD, 0xE8, 2, 3, 0, 4, 10, 0, 0, 1])]))
+        let reach = BGPPathAttribute(flags: BGPPathAttribute.optional | BGPPathAttribute.extendedLength,
+                                     value: .mpReach(family: .linkState, nextHop: .address(IPAddress("192.0.2.1")!), nlri: [node]))
+        let name = BGPPathAttribute(flags: BGPPathAttribute.optional,
+                                    value: .linkState([BGPAttributeTLV(type: 1026, value: Array(text.prefix(255)))]))
+        segment(a, [.ack, .psh], BGPMessage.update(BGPUpdate(attributes: [
+            BGPPathAttribute(flags: BGPPathAttribute.transitive, value: .origin(0)),
+            BGPPathAttribute(flags: BGPPathAttribute.transitive, value: .asPath([BGPASPathSegment(type: 2, asns: [65_001])])),
+            reach, name])).encoded())
         segment(b, [.ack, .psh], BGPMessage.notification(BGPNotification(code: 6, subcode: 2, data: [UInt8(text.count)] + text)).encoded())
         segment(b, [.ack, .fin])
         writer.flush()
@@ -106,6 +120,7 @@ struct EscapingTests {
         }
         let tree = try CLI.run(CLI.binary, ["decode", "-Y", "bgp", "-V", capture]).stdout
         #expect(tree.contains("\\x1b[31mred"), "ESC shown as \\x1b")
+        #expect(tree.contains("Node Name (1026): \"bye\" <script>alert(1)</script> & 'x' \\x1b[31mred"), "the BGP-LS node name, escaped")
         #expect(tree.contains("<script>"), "text output shows markup as it is")
     }
 
@@ -115,12 +130,15 @@ struct EscapingTests {
         defer { try? FileManager.default.removeItem(atPath: capture) }
         let lines = try CLI.run(CLI.binary, ["decode", "-Y", "bgp", "--json", capture])
         #expect(Self.rawControls(in: lines.stdout).isEmpty)
-        var communications: [String] = []
+        var communications: [String] = [], nodeNames: [String] = []
         for line in lines.stdoutLines {
             let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(line)")
             if let text = object["bgp.notify.communication"] as? String { communications.append(text) }
+            if let name = object["bgp.ls.tlv.node_name_value"] as? String { nodeNames.append(name) }
+            if let names = object["bgp.ls.tlv.node_name_value"] as? [String] { nodeNames += names }
         }
         #expect(communications == [Self.hostile])
+        #expect(nodeNames == [Self.hostile], "the BGP-LS node name, exact")
         for command in ["check", "sessions"] {
             let result = try CLI.run(CLI.binary, [command, "--json", capture])
             #expect(Self.rawControls(in: result.stdout).isEmpty, "\(command)")
