@@ -239,8 +239,10 @@ public final class SessionDriver {
 
     /// Gives the peer's packets a queue of their own once one of them was accepted from `source`
     /// (and moves it when the peer's source port changes, e.g. after the peer restarted). Best
-    /// effort: without the channel, everything still arrives on the shared receiver.
+    /// effort: without the channel, everything still arrives on the shared receiver, and a failure
+    /// is tried again only when the peer's source changes, not on each of its packets.
     private func adoptPeerChannel(_ source: SocketAddress) {
+        peerChannelSource = source
         do {
             if peerChannel == nil {
                 let channel = try BFDSocket.Receiver(local: localAddress, transport: target.transport,
@@ -251,7 +253,6 @@ public final class SessionDriver {
             } else {
                 try peerChannel?.narrow(to: source)
             }
-            peerChannelSource = source
         } catch {
             reception.peerChannelErrors += 1
         }
